@@ -1,0 +1,131 @@
+"""Diagnostics and the few exceptions that cross layers.
+
+Every problem with a user's files becomes a :class:`Diagnostic` with a stable
+code. Layers collect diagnostics and keep going; only the CLI boundary turns
+them (and the exceptions below) into messages and exit codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+__all__ = [
+    "CODES",
+    "AvrError",
+    "Diagnostic",
+    "Diagnostics",
+    "InvalidInput",
+    "Severity",
+    "UsageError",
+]
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+# Stable codes. Never renumber: users silence and search for them.
+CODES: dict[str, str] = {
+    # reading files (load)
+    "E001": "file cannot be read (not UTF-8, not a regular file, too large)",
+    "E002": "YAML syntax error",
+    "E003": "duplicate key",
+    "E004": "YAML anchors and aliases are not allowed",
+    "E005": "tab used for indentation",
+    "E006": "more than one YAML document in a file",
+    "E007": "file must hold a mapping",
+    "E008": "YAML tags are not allowed",
+    "E009": "nesting too deep",
+    # schema (model)
+    "E101": "unknown field",
+    "E102": "missing field",
+    "E103": "invalid value",
+    # cross-file (model.repository)
+    "E201": "duplicate id",
+    "E202": "unknown reference",
+    "E203": "item followed up twice in one period",
+    "E204": "status label not in the organisation's vocabulary",
+    "E205": "manual verdict without justification",
+    "E206": "file in an unexpected place",
+    "E207": "repository configuration missing",
+    # warnings
+    "W101": "manual verdict differs from the computed one",
+    "W102": "activities of one point have different statuses",
+    "W103": "YAML file that avr does not read",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem, positioned in a user's file: ``path:line:col: CODE message``."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+    severity: Severity = field(default=Severity.ERROR, compare=False)
+
+    def format(self) -> str:
+        where = self.path
+        if self.line:
+            where += f":{self.line}:{self.col}"
+        return f"{where}: {self.code} {self.message}"
+
+
+class Diagnostics:
+    """Collects diagnostics of a whole run; never stops at the first."""
+
+    def __init__(self) -> None:
+        self.items: list[Diagnostic] = []
+
+    def add(
+        self,
+        path: str | Path,
+        line: int,
+        col: int,
+        code: str,
+        message: str,
+    ) -> None:
+        severity = Severity.WARNING if code.startswith("W") else Severity.ERROR
+        self.items.append(Diagnostic(str(path), line, col, code, message, severity))
+
+    def extend(self, other: Diagnostics) -> None:
+        self.items.extend(other.items)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.WARNING]
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(set(self.items))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+class AvrError(Exception):
+    """Base of errors shown to the user as a message, never as a traceback."""
+
+    exit_code = 1
+
+
+class InvalidInput(AvrError):
+    """The repository's files have errors; carries all of them."""
+
+    def __init__(self, diagnostics: Diagnostics) -> None:
+        super().__init__(f"{len(diagnostics.errors)} error(s)")
+        self.diagnostics = diagnostics
+
+
+class UsageError(AvrError):
+    """The command line asks for something impossible (unknown period, bad option)."""
+
+    exit_code = 2

@@ -1,0 +1,255 @@
+"""Read one YAML file exactly as the editor wrote it.
+
+PyYAML's safe loaders follow YAML 1.1: ``2:1`` becomes 121, ``no`` becomes
+False, ``2013-06-30`` a date, and a duplicate key silently wins. We only let
+libyaml *compose* the node tree and build the data ourselves: every scalar
+stays the string that was written, every node keeps its line and column, and
+duplicate keys, aliases and explicit tags are refused. The schemas (pydantic)
+then decide what a string means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from avr.errors import Diagnostics
+
+# The C composer is several times faster than the pure-Python one; a missing
+# libyaml would make every build silently slow, so we say so loudly instead.
+if yaml.__with_libyaml__:
+    _Loader: Any = yaml.CBaseLoader
+else:  # pragma: no cover - depends on how PyYAML was built
+    import warnings
+
+    warnings.warn(
+        "PyYAML is installed without libyaml; avr will be 7-10x slower. "
+        "Reinstall PyYAML from a wheel that includes libyaml.",
+        stacklevel=1,
+    )
+    _Loader = yaml.BaseLoader
+
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what one file may hold (configurable in ``avr.yaml``)."""
+
+    max_file_bytes: int = 5 * 1024 * 1024
+    max_depth: int = 50
+    max_nodes: int = 200_000
+
+
+@dataclass
+class Document:
+    """A file's data plus where each value and key was written (1-based)."""
+
+    path: str
+    data: dict[str, Any]
+    positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        """Position of ``loc`` or of its nearest written ancestor."""
+        loc = tuple(loc)
+        if key and loc in self.key_positions:
+            return self.key_positions[loc]
+        while loc:
+            if loc in self.positions:
+                return self.positions[loc]
+            loc = loc[:-1]
+        return self.positions.get((), (1, 1))
+
+
+def load_document(path: Path, display: str, diags: Diagnostics, limits: Limits = Limits()) -> Document | None:
+    """Read and compose ``path``; report problems into ``diags`` under ``display``."""
+    try:
+        if path.is_symlink() and not path.exists():
+            diags.add(display, 0, 0, "E001", "broken symbolic link")
+            return None
+        if not path.is_file():
+            diags.add(display, 0, 0, "E001", "not a regular file")
+            return None
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            diags.add(
+                display, 0, 0, "E001",
+                f"file is {size} bytes, over the limit max_file_bytes = {limits.max_file_bytes}",
+            )
+            return None
+        raw = path.read_bytes()
+    except OSError as exc:
+        diags.add(display, 0, 0, "E001", f"cannot read file: {exc.strerror or exc}")
+        return None
+    return load_bytes(raw, display, diags, limits)
+
+
+def load_bytes(raw: bytes, display: str, diags: Diagnostics, limits: Limits = Limits()) -> Document | None:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        diags.add(display, 1, 1, "E001", "file is UTF-16; save it as UTF-8")
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # a BOM some Windows editors add; harmless
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        diags.add(
+            display, line, col, "E001",
+            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
+        )
+        return None
+    return load_text(text, display, diags, limits)
+
+
+def load_text(text: str, display: str, diags: Diagnostics, limits: Limits = Limits()) -> Document | None:
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        diags.add(display, line, 1, "E001", "file contains NUL bytes; it is not a text file")
+        return None
+    if _report_tabs(text, display, diags):
+        return None
+    try:
+        nodes = yaml.compose_all(text, Loader=_Loader)
+        root = next(nodes, None)
+        if root is not None:
+            extra = next(nodes, None)
+            if extra is not None:
+                line, col = _mark(extra)
+                diags.add(
+                    display, line, col, "E006",
+                    "a second YAML document starts here; put one entity in each file",
+                )
+                return None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        problem = exc.problem or str(exc)
+        diags.add(display, line, col, "E002", _explain(problem))
+        return None
+    except yaml.YAMLError as exc:
+        diags.add(display, 0, 0, "E002", str(exc))
+        return None
+    except RecursionError:
+        diags.add(display, 1, 1, "E009", f"nesting too deep (limit max_depth = {limits.max_depth})")
+        return None
+    if root is None:
+        diags.add(display, 1, 1, "E007", "file is empty; it must hold a mapping of fields")
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        line, col = _mark(root)
+        kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
+        diags.add(display, line, col, "E007", f"file holds {kind}; it must hold a mapping of fields (key: value)")
+        return None
+    doc = Document(display, {})
+    builder = _Builder(doc, diags, limits)
+    data = builder.build(root, (), 0)
+    if builder.failed:
+        return None
+    doc.data = data
+    return doc
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _report_tabs(text: str, display: str, diags: Diagnostics) -> bool:
+    found = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.lstrip(" -")
+        indent = line[: len(line) - len(stripped)]
+        if stripped.startswith("\t") or "\t" in indent:
+            col = len(indent) + 1 if stripped.startswith("\t") else indent.index("\t") + 1
+            diags.add(display, number, col, "E005", "tab used for indentation; indent with spaces")
+            found = True
+    return found
+
+
+def _explain(problem: str) -> str:
+    hints = {
+        "mapping values are not allowed": (
+            "a colon followed by a space inside a value; put the value in quotes"
+        ),
+        "found character '\\t' that cannot start any token": "tab character; use spaces",
+        "found unacceptable character": "control character; remove it or save as plain text",
+    }
+    for needle, hint in hints.items():
+        if needle in problem:
+            return f"{problem} ({hint})"
+    return problem
+
+
+class _Builder:
+    """Turns composed nodes into plain data, recording positions."""
+
+    def __init__(self, doc: Document, diags: Diagnostics, limits: Limits) -> None:
+        self.doc = doc
+        self.diags = diags
+        self.limits = limits
+        self.seen: set[int] = set()
+        self.count = 0
+        self.failed = False
+
+    def error(self, node: yaml.Node, code: str, message: str) -> None:
+        line, col = _mark(node)
+        self.diags.add(self.doc.path, line, col, code, message)
+        self.failed = True
+
+    def build(self, node: yaml.Node, loc: Loc, depth: int) -> Any:
+        # An alias makes libyaml hand back the node it points to, so a node seen
+        # twice is an alias: refusing it stops "billion laughs" before any walk.
+        if id(node) in self.seen:
+            self.error(
+                node, "E004",
+                "the anchor (&name) written here is reused by an alias (*name); write the value out instead",
+            )
+            return None
+        self.seen.add(id(node))
+        self.count += 1
+        if self.count > self.limits.max_nodes:
+            if self.count == self.limits.max_nodes + 1:
+                self.error(node, "E009", f"too many values in one file (limit max_nodes = {self.limits.max_nodes})")
+            return None
+        if depth > self.limits.max_depth:
+            self.error(node, "E009", f"nesting deeper than {self.limits.max_depth} levels (limit max_depth)")
+            return None
+        self.doc.positions[loc] = _mark(node)
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag != _STR:
+                self.error(node, "E008", f"tag {node.tag!r} is not allowed; write the plain value")
+            return node.value
+        if node.tag not in (_SEQ, _MAP):
+            self.error(node, "E008", f"tag {node.tag!r} is not allowed")
+            return None
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.error(key_node, "E002", "a key must be a plain word, not a list or mapping")
+                continue
+            key = key_node.value
+            if key == "<<":
+                self.error(key_node, "E004", "merge keys (<<) are not allowed; write the fields out")
+                continue
+            if key in result or key in first_line:
+                self.error(
+                    key_node, "E003",
+                    f"duplicate key `{key}` (first written on line {first_line[key]}); remove one of them",
+                )
+                continue
+            first_line[key] = _mark(key_node)[0]
+            self.doc.key_positions[(*loc, key)] = _mark(key_node)
+            result[key] = self.build(value_node, (*loc, key), depth + 1)
+        return result

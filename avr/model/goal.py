@@ -1,0 +1,195 @@
+"""Goal files ``<org>/<plan>/goals/*.yaml``: goal-like items and their indicators."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, model_validator
+
+from avr.model.common import Id, Markdown, Number, Schema, parse_number
+
+GoalKind = Literal[
+    "goal",  # nämndmål / mål, ofta också fokusområde
+    "refinement",  # precisering av ett mål
+    "development_area",  # utvecklingsområde
+    "special_assignment",  # särskilt uppdrag från annan uppdragsgivare
+    "quality_work",  # systematiskt kvalitetsarbete
+    "process_goal",  # processmål (4 år)
+    "commitment",  # åtagande (1 år)
+    "development_assignment",  # strategiskt utvecklingsuppdrag med återrapport
+]
+
+Unit = Literal[
+    "percent", "count", "people", "households", "days", "kronor", "tkr", "mnkr", "index", "ratio", "score"
+]
+
+Direction = Literal["increase", "decrease", "not_increase", "not_decrease"]
+Relative = Literal["baseline", "previous_period", "same_period_last_year"]
+
+_DIRECTIONS: dict[str, Direction] = {
+    "ska öka": "increase",
+    "öka": "increase",
+    "increase": "increase",
+    "ska minska": "decrease",
+    "minska": "decrease",
+    "decrease": "decrease",
+    "ska inte öka": "not_increase",
+    "inte öka": "not_increase",
+    "not_increase": "not_increase",
+    "ska inte minska": "not_decrease",
+    "inte minska": "not_decrease",
+    "not_decrease": "not_decrease",
+}
+_OPS = {"≥": ">=", ">=": ">=", "minst": ">=", "lägst": ">=", "≤": "<=", "<=": "<=", "max": "<=",
+        "högst": "<=", "=": "="}
+_TARGET = re.compile(r"^(?P<op>≥|>=|≤|<=|=|minst|lägst|max|högst)?\s*(?P<num>[+\-−]?[\d  \u00a0]+(?:[.,]\d+)?)\s*%?$")
+
+
+def _parse_target(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    direction = _DIRECTIONS.get(text.casefold().rstrip("."))
+    if direction:
+        return {"direction": direction}
+    match = _TARGET.match(text.casefold())
+    if match:
+        return {"op": _OPS.get(match["op"] or ""), "value": match["num"]}
+    raise ValueError(
+        f"`{value}` is not a target; write a number (677), a comparison (≥ 90, ≤ 30), "
+        "a direction (ska öka, ska minska, ska inte öka) or `text: …` for a target in words"
+    )
+
+
+class Target(Schema):
+    """A target for one period (målvärde): a number, a direction, or words."""
+
+    op: Literal[">=", "<=", "="] | None = Field(
+        default=None, description="Comparison; absent means 'at least' or 'at most' by the indicator's `better`"
+    )
+    value: Number | None = None
+    direction: Direction | None = Field(default=None, description="ska öka / ska minska / ska inte öka")
+    relative_to: Relative | None = Field(
+        default=None, description="What a direction compares with; default is the indicator's `compare_to`"
+    )
+    text: str | None = Field(default=None, description="A target in words that avr cannot assess")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Target:
+        kinds = sum(x is not None for x in (self.value, self.direction, self.text))
+        if kinds != 1:
+            raise ValueError("a target is exactly one of: a number (`value`), a `direction`, or `text`")
+        if self.op and self.value is None:
+            raise ValueError("`op` needs a `value`")
+        return self
+
+
+def _parse_value(value: Any) -> Any:
+    if isinstance(value, str):
+        if "/" in value:
+            numerator, _, denominator = value.partition("/")
+            return {"numerator": numerator.strip(), "denominator": denominator.strip()}
+        return {"value": parse_number(value.rstrip("%").strip())}
+    return value
+
+
+class Value(Schema):
+    """An outcome (utfall): a number, a numerator/denominator, or words; optionally by sex."""
+
+    value: Number | None = None
+    numerator: Number | None = Field(default=None, description="Täljare, e.g. 353")
+    denominator: Number | None = Field(default=None, description="Nämnare, e.g. 1 040")
+    women: Number | None = Field(default=None, description="Kvinnor")
+    men: Number | None = Field(default=None, description="Män")
+    text: str | None = Field(default=None, description="An outcome in words / utfall i ord")
+    comment: str | None = Field(default=None, description="Short note printed with the value")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Value:
+        if (self.numerator is None) != (self.denominator is None):
+            raise ValueError("give both `numerator` and `denominator`, or neither")
+        if self.denominator is not None and self.denominator <= 0:
+            raise ValueError("`denominator` must be greater than 0")
+        if self.value is not None and self.numerator is not None:
+            raise ValueError("give either `value` or `numerator`/`denominator`, not both")
+        if self.value is None and self.numerator is None and self.text is None and self.women is None:
+            raise ValueError("an outcome needs `value`, `numerator`/`denominator`, `women`/`men` or `text`")
+        return self
+
+
+ValueField = Annotated[Value, BeforeValidator(_parse_value)]
+TargetField = Annotated[Target, BeforeValidator(_parse_target)]
+
+
+class Baseline(Schema):
+    """Basvärde: the value a direction target compares with."""
+
+    period: Id
+    value: ValueField
+
+
+class Indicator(Schema):
+    """An indicator (indikator, nyckeltal) of a goal."""
+
+    id: Id
+    title: str
+    unit: Unit
+    unit_label: str | None = Field(default=None, description="Unit as printed, e.g. personer, hushåll")
+    source: str | None = Field(default=None, description="Källa, e.g. Kolada, Procapita")
+    better: Literal["higher", "lower"] | None = Field(
+        default=None, description="Direction of improvement: higher or lower is better"
+    )
+    compare_to: Relative = Field(
+        default="same_period_last_year", description="Default comparison for direction targets"
+    )
+    baseline: Baseline | None = Field(default=None, description="Basvärde")
+    history: dict[Id, ValueField] = Field(default_factory=dict, description="Outcomes by period id / historik")
+    targets: dict[Id, TargetField] = Field(default_factory=dict, description="Targets by period id / målvärden")
+    by_sex: bool = Field(default=False, description="Outcomes are given for women and men")
+    note: str | None = Field(default=None, description="Footnote / fotnot")
+
+    @model_validator(mode="after")
+    def _targets_need_direction(self) -> Indicator:
+        for period, target in self.targets.items():
+            if target.value is not None and target.op is None and self.better is None:
+                raise ValueError(
+                    f"target for {period} is a bare number; set `better: higher` or `better: lower`, "
+                    "or write the target with ≥ or ≤"
+                )
+        if self.unit == "percent":
+            for value in [*self.history.values(), *([self.baseline.value] if self.baseline else [])]:
+                _check_share(value)
+        return self
+
+
+def _check_share(value: Value) -> None:
+    if value.numerator is not None and value.denominator is not None and value.numerator > value.denominator:
+        raise ValueError(
+            f"numerator {value.numerator} is larger than denominator {value.denominator} in a percentage"
+        )
+    if value.value is not None and not (Decimal(0) <= value.value <= Decimal(100)):
+        raise ValueError(f"percentage {value.value} is outside 0–100")
+
+
+class Goal(Schema):
+    """A goal-like item of a plan: goal, refinement, development area, assignment, commitment."""
+
+    id: Id = Field(description="As written in the plan: `2`, `2:1`, `1a`")
+    kind: GoalKind = "goal"
+    parent: Id | None = Field(default=None, description="Goal this refines or belongs under")
+    title: str | None = Field(default=None, description="Short title, e.g. Barnfamiljer")
+    focus_area: str | None = Field(default=None, description="Fokusområde, e.g. Fokusområde 2")
+    text: Markdown = Field(description="The goal as decided / målformulering")
+    area: Id | None = Field(default=None, description="Goal area id / målområde")
+    principal: str | None = Field(default=None, description="Uppdragsgivare, for special assignments")
+    shared_with: list[str] = Field(default_factory=list, description="Board codes sharing a commitment")
+    report_back: str | None = Field(default=None, description="Återrapport, e.g. under kvartal 2 2019")
+    indicators: list[Indicator] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _parent(self) -> Goal:
+        if self.kind in ("refinement", "commitment") and self.parent is None:
+            raise ValueError(f"a {self.kind} needs `parent`, the goal it belongs under")
+        return self

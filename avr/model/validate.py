@@ -1,0 +1,94 @@
+"""Validate a loaded document against a schema, turning pydantic errors into diagnostics."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from avr.errors import Diagnostics
+from avr.load import Document
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate(doc: Document, schema: type[M], diags: Diagnostics) -> M | None:
+    """Return the model, or None after adding one diagnostic per problem."""
+    try:
+        return schema.model_validate(doc.data)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            _report(doc, schema, error, diags)
+        return None
+
+
+def _report(doc: Document, schema: type[BaseModel], error: Any, diags: Diagnostics) -> None:
+    loc = tuple(part for part in error["loc"] if not _is_internal(part))
+    kind = error["type"]
+    dotted = ".".join(str(p) for p in loc) or "file"
+    if kind == "extra_forbidden":
+        line, col = doc.position(loc, key=True)
+        field = str(loc[-1])
+        allowed = _fields_at(schema, loc[:-1])
+        close = difflib.get_close_matches(field, allowed, n=1, cutoff=0.6)
+        hint = f" — did you mean `{close[0]}`?" if close else (f"; allowed: {', '.join(allowed)}" if allowed else "")
+        diags.add(doc.path, line, col, "E101", f"unknown field `{field}`{hint}")
+    elif kind == "missing":
+        line, col = doc.position(loc[:-1])
+        diags.add(doc.path, line, col, "E102", f"missing field `{dotted}`")
+    else:
+        line, col = doc.position(loc)
+        message = str(error["msg"]).removeprefix("Value error, ")
+        given = error.get("input")
+        if isinstance(given, str) and given and given not in message and len(given) < 60:
+            message = f"`{given}`: {message}"
+        diags.add(doc.path, line, col, "E103", f"{dotted}: {message}")
+
+
+def _is_internal(part: Any) -> bool:
+    # pydantic adds union/validator tags such as 'int' or 'function-before[...]' to locations
+    return isinstance(part, str) and (
+        "[" in part or part in {"int", "str", "literal['ongoing']", "function-after", "function-before"}
+    )
+
+
+def _fields_at(schema: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the model found at ``loc`` inside ``schema``."""
+    current: Any = schema
+    for part in loc:
+        current = _model_in(current, part)
+        if current is None:
+            return []
+    model = _unwrap(current)
+    return list(model.model_fields) if isinstance(model, type) and issubclass(model, BaseModel) else []
+
+
+def _model_in(annotation: Any, part: Any) -> Any:
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        field = annotation.model_fields.get(str(part))
+        return field.annotation if field else None
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in (list, tuple) and args:
+        return args[0]
+    if origin is dict and len(args) == 2:
+        return args[1]
+    return None
+
+
+def _unwrap(annotation: Any) -> Any:
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            models = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = models[0] if len(models) == 1 else annotation
+            if len(models) != 1:
+                return annotation
+        else:
+            return annotation
