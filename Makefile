@@ -1,0 +1,38 @@
+# Two commands set everything up on a fresh machine:
+#   make build   create .venv, install avr, compile plans/ into build/
+#   make test    the same set-up, then the whole test suite (incl. headless Chromium)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: build test lint check clean browser
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+build: $(STAMP)
+	$(BIN)/avr check
+	$(BIN)/avr build
+
+check: $(STAMP)
+	$(BIN)/avr check
+
+# Debian's chromium: the browser tests drive it through Playwright (no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+test: $(STAMP) browser
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check avr tests
+	$(BIN)/mypy avr
+
+clean:
+	rm -rf build

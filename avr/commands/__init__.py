@@ -1,0 +1,1 @@
+"""What each CLI command does, as functions the CLI and tests call."""

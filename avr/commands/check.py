@@ -1,0 +1,28 @@
+"""`avr check`: every error of every file, and warnings from computing results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from avr.compute.results import compute_plan
+from avr.errors import Diagnostics, InvalidInput
+from avr.model.repository import find_root, load_repository
+
+
+def run_check(start: Path) -> Diagnostics:
+    try:
+        repo = load_repository(find_root(start), strict=False)
+    except InvalidInput as exc:
+        return exc.diagnostics
+    diags = repo.diagnostics
+    if diags.errors:
+        return diags
+    for org, plan in repo.all_plans():
+        for period in sorted({f.period for f in plan.followups}):
+            for finding in compute_plan(org, plan, period, repo.config.rules).findings:
+                doc = plan.docs.get(id(finding.model))
+                if doc is None:
+                    continue
+                line, col = doc.position(finding.loc)
+                diags.add(doc.path, line, col, finding.code, finding.message)
+    return diags

@@ -1,0 +1,1 @@
+"""Compute: pure functions from validated models to results (no I/O, no text)."""

@@ -1,0 +1,156 @@
+"""Indicator results per period and goal verdicts.
+
+Rules (also in the README, "How results are computed"):
+
+* An indicator is ``not_assessed`` for a period without a target, without a
+  numeric outcome, with a target in words, or (for a direction target) without
+  the value it compares with.
+* A numeric target is ``met`` when the outcome satisfies it (``≥``, ``≤``,
+  ``=``; a bare number means at least / at most by the indicator's ``better``).
+  Otherwise it is ``partially_met`` per ``rules.partially_met``: ``improved``
+  (the outcome is better than the comparison value), ``within`` (within
+  ``tolerance_percent`` of the target), ``never``; else ``not_met``.
+* A direction target (ska öka / minska / inte öka / inte minska) is ``met`` or
+  ``not_met`` against baseline, previous period or same period last year.
+* Ratios are compared exactly (numerator/denominator), never after rounding.
+* A goal's verdict combines the assessed results of its indicators and the
+  verdicts of its refinements: all met → met; all not met → not met;
+  a mix → partially met; nothing assessed → not assessed. A manual verdict
+  overrides it; both are kept so reports can show a disagreement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from avr.compute.periods import previous_period, same_period_last_year
+from avr.model.common import Verdict
+from avr.model.config import Rules
+from avr.model.goal import Indicator, Target, Value
+from avr.model.organisation import Period
+
+HUNDRED = Decimal(100)
+
+
+def amount(indicator: Indicator, value: Value | None) -> Decimal | None:
+    """The number a value stands for; a percentage ratio is scaled to percent."""
+    if value is None:
+        return None
+    if value.value is not None:
+        return value.value
+    if value.numerator is not None and value.denominator is not None:
+        ratio = value.numerator / value.denominator
+        return ratio * HUNDRED if indicator.unit == "percent" else ratio
+    return None
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    indicator: Indicator
+    period: str
+    outcome: Value | None
+    value: Decimal | None
+    target: Target | None
+    reference_period: str | None  # what the comparison used
+    reference_value: Decimal | None
+    result: Verdict
+    previous_period: str | None
+    change_previous: Decimal | None  # in the unit; percentage points for percent
+    last_year_period: str | None
+    change_last_year: Decimal | None
+
+
+def values_by_period(indicator: Indicator, outcomes: Mapping[str, Value]) -> dict[str, Value]:
+    """History from the plan, overlaid by outcomes reported in follow-ups."""
+    merged = dict(indicator.history)
+    merged.update(outcomes)
+    return merged
+
+
+def indicator_result(
+    indicator: Indicator,
+    period: str,
+    values: Mapping[str, Value],
+    periods: Mapping[str, Period],
+    rules: Rules,
+) -> IndicatorResult:
+    outcome = values.get(period)
+    value = amount(indicator, outcome)
+    target = indicator.targets.get(period)
+    prev = previous_period(periods, period)
+    last = same_period_last_year(periods, period)
+    prev_value = amount(indicator, values.get(prev)) if prev else None
+    last_value = amount(indicator, values.get(last)) if last else None
+
+    relative = (target.relative_to if target and target.relative_to else None) or indicator.compare_to
+    if relative == "baseline":
+        ref_period = indicator.baseline.period if indicator.baseline else None
+        ref_value = amount(indicator, indicator.baseline.value) if indicator.baseline else None
+    elif relative == "previous_period":
+        ref_period, ref_value = prev, prev_value
+    else:
+        ref_period, ref_value = last, last_value
+
+    result = _judge(indicator, target, value, ref_value, rules)
+    return IndicatorResult(
+        indicator=indicator,
+        period=period,
+        outcome=outcome,
+        value=value,
+        target=target,
+        reference_period=ref_period,
+        reference_value=ref_value,
+        result=result,
+        previous_period=prev,
+        change_previous=value - prev_value if value is not None and prev_value is not None else None,
+        last_year_period=last,
+        change_last_year=value - last_value if value is not None and last_value is not None else None,
+    )
+
+
+def _judge(
+    indicator: Indicator,
+    target: Target | None,
+    value: Decimal | None,
+    reference: Decimal | None,
+    rules: Rules,
+) -> Verdict:
+    if target is None or value is None or target.text is not None:
+        return Verdict.NOT_ASSESSED
+    if target.direction is not None:
+        if reference is None:
+            return Verdict.NOT_ASSESSED
+        ok = {
+            "increase": value > reference,
+            "decrease": value < reference,
+            "not_increase": value <= reference,
+            "not_decrease": value >= reference,
+        }[target.direction]
+        return Verdict.MET if ok else Verdict.NOT_MET
+    assert target.value is not None
+    op = target.op or (">=" if indicator.better == "higher" else "<=")
+    goal = target.value
+    if (op == ">=" and value >= goal) or (op == "<=" and value <= goal) or (op == "=" and value == goal):
+        return Verdict.MET
+    if rules.partially_met == "within":
+        if abs(value - goal) <= abs(goal) * Decimal(rules.tolerance_percent) / HUNDRED:
+            return Verdict.PARTIALLY_MET
+    elif rules.partially_met == "improved" and reference is not None:
+        higher_better = indicator.better == "higher" if indicator.better else op == ">="
+        if (value > reference) if higher_better else (value < reference):
+            return Verdict.PARTIALLY_MET
+    return Verdict.NOT_MET
+
+
+def combine(verdicts: list[Verdict]) -> Verdict:
+    """A goal's verdict from its parts' results (see module docstring)."""
+    assessed = [v for v in verdicts if v is not Verdict.NOT_ASSESSED]
+    if not assessed:
+        return Verdict.NOT_ASSESSED
+    if all(v is Verdict.MET for v in assessed):
+        return Verdict.MET
+    if all(v is Verdict.NOT_MET for v in assessed):
+        return Verdict.NOT_MET
+    return Verdict.PARTIALLY_MET

@@ -1,0 +1,208 @@
+"""Results of one plan for one period: goals with verdicts, activities with status, counts.
+
+Everything a report or ``avr status`` prints is computed here, never typed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from avr.compute.indicators import IndicatorResult, combine, indicator_result, values_by_period
+from avr.model.activity import Activity
+from avr.model.common import CANONICAL_STATUSES, Status, Verdict
+from avr.model.config import Rules
+from avr.model.followup import FollowUp, ManualVerdict
+from avr.model.goal import Goal
+from avr.model.organisation import Organisation, Period
+from avr.model.repository import OrgData, PlanData
+
+UNREPORTED = "unreported"
+COUNT_KEYS: tuple[str, ...] = (*CANONICAL_STATUSES, UNREPORTED)
+
+KIND_ORDER = (
+    "goal", "refinement", "development_area", "special_assignment", "quality_work",
+    "process_goal", "commitment", "development_assignment",
+)
+# When activities of one point disagree, the point counts as the least advanced.
+_LEAST_ADVANCED = (Status.OFF_TRACK, Status.STOPPED, Status.NOT_STARTED, Status.ON_TRACK, Status.DONE)
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort `2` < `2:1` < `10` and `1a` < `1b` < `2`, as people number things."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.findall(r"\d+|\D+", text))
+
+
+@dataclass
+class StatusCounts:
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_KEYS, 0))
+
+    def add(self, status: Status | None) -> None:
+        self.counts[status.value if status else UNREPORTED] += 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def reported(self) -> int:
+        return self.total - self.counts[UNREPORTED]
+
+
+@dataclass
+class ActivityResult:
+    activity: Activity
+    followup: FollowUp | None
+    status: Status | None
+    status_label: str | None
+
+    @property
+    def expected_completion(self) -> int | str | None:
+        if self.followup and self.followup.expected_completion is not None:
+            return self.followup.expected_completion
+        return self.activity.expected_completion
+
+
+@dataclass
+class GoalResult:
+    goal: Goal
+    followup: FollowUp | None
+    indicators: list[IndicatorResult]
+    children: list[GoalResult]
+    computed: Verdict
+    activities: list[ActivityResult]
+    counts: StatusCounts
+
+    @property
+    def manual(self) -> ManualVerdict | None:
+        return self.followup.verdict if self.followup else None
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.manual.verdict if self.manual else self.computed
+
+    @property
+    def disagrees(self) -> bool:
+        """A manual verdict differs from an assessed computed one."""
+        return bool(self.manual) and self.computed is not Verdict.NOT_ASSESSED and self.verdict != self.computed
+
+
+@dataclass
+class Finding:
+    """A warning found while computing, positioned by model and location."""
+
+    model: object
+    loc: tuple[str, ...]
+    code: str
+    message: str
+
+
+@dataclass
+class PlanResult:
+    org: OrgData
+    plan: PlanData
+    period: Period | None
+    goals: list[GoalResult]  # top level, children nested
+    activities: list[ActivityResult]
+    counts: StatusCounts  # by point (what the status sentence counts)
+    counts_by_unit: dict[str, StatusCounts]
+    missing: list[ActivityResult]
+    completion: Decimal | None  # mean färdiggrad of reported activities
+    findings: list[Finding]
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.org.organisation
+
+    def all_goals(self) -> list[GoalResult]:
+        out: list[GoalResult] = []
+
+        def walk(items: list[GoalResult]) -> None:
+            for item in items:
+                out.append(item)
+                walk(item.children)
+
+        walk(self.goals)
+        return out
+
+
+def goal_sort_key(goal: Goal) -> tuple[int, tuple[tuple[int, int | str], ...]]:
+    return (KIND_ORDER.index(goal.kind), natural_key(goal.id))
+
+
+def compute_plan(org: OrgData, data: PlanData, period_id: str | None, rules: Rules) -> PlanResult:
+    periods = org.periods
+    period = periods.get(period_id) if period_id else None
+    followups = data.followups_for(period_id) if period_id else []
+    by_activity = {f.activity: f for f in followups if f.activity}
+    by_goal = {f.goal: f for f in followups if f.goal}
+    findings: list[Finding] = []
+
+    activities = []
+    for act in sorted(data.activities.values(), key=lambda a: natural_key(a.id)):
+        fu = by_activity.get(act.id)
+        label = org.organisation.status_of(fu.status) if fu and fu.status else None
+        activities.append(ActivityResult(act, fu, label.means if label else None, label.label if label else None))
+
+    outcomes_by_indicator: dict[str, dict[str, object]] = {}
+    for fu in data.followups:
+        for ind_id, value in fu.outcomes.items():
+            outcomes_by_indicator.setdefault(ind_id, {})[fu.period] = value
+
+    children_of: dict[str | None, list[Goal]] = {}
+    for goal in data.goals.values():
+        parent = goal.parent if goal.parent in data.goals else None
+        children_of.setdefault(parent, []).append(goal)
+
+    def build(goal: Goal) -> GoalResult:
+        children = [build(c) for c in sorted(children_of.get(goal.id, []), key=goal_sort_key)]
+        results = []
+        if period_id:
+            for ind in goal.indicators:
+                values = values_by_period(ind, outcomes_by_indicator.get(ind.id, {}))  # type: ignore[arg-type]
+                results.append(indicator_result(ind, period_id, values, periods, rules))
+        parts = [r.result for r in results] + [c.verdict for c in children if c.goal.kind == "refinement"]
+        serving = [a for a in activities if goal.id in a.activity.goals]
+        counts = StatusCounts()
+        for a in serving:
+            counts.add(a.status)
+        result = GoalResult(goal, by_goal.get(goal.id), results, children, combine(parts), serving, counts)
+        if result.disagrees and result.followup is not None:
+            findings.append(Finding(result.followup, ("verdict", "verdict"), "W101",
+                                    f"manual verdict `{result.verdict.value}` for goal {goal.id} differs "
+                                    f"from the computed `{result.computed.value}`"))
+        return result
+
+    goals = [build(g) for g in sorted(children_of.get(None, []), key=goal_sort_key)]
+
+    counts = StatusCounts()
+    points: dict[str, list[ActivityResult]] = {}
+    for a in activities:
+        points.setdefault(a.activity.point or a.activity.id, []).append(a)
+    for point, members in points.items():
+        statuses = {m.status for m in members}
+        if len(statuses) > 1 and period_id:
+            status = next((s for s in _LEAST_ADVANCED if s in statuses), None)
+            first = members[0]
+            if first.followup is not None:
+                findings.append(Finding(first.followup, ("status",), "W102",
+                                        f"activities of point {point} have different statuses; "
+                                        f"the point counts as {status.value if status else UNREPORTED}"))
+        else:
+            status = members[0].status
+        counts.add(status)
+
+    by_unit: dict[str, StatusCounts] = {}
+    for a in activities:
+        by_unit.setdefault(a.activity.unit, StatusCounts()).add(a.status)
+
+    done = [Decimal(a.followup.completion) for a in activities if a.followup and a.followup.completion is not None]
+    completion = sum(done, Decimal(0)) / len(done) if done else None
+    missing = [a for a in activities if a.followup is None] if period_id else []
+    return PlanResult(org, data, period, goals, activities, counts, by_unit, missing, completion, findings)
+
+
+def status_breakdown(counts: StatusCounts) -> Counter[str]:
+    return Counter({k: v for k, v in counts.counts.items() if v})

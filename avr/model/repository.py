@@ -1,0 +1,312 @@
+"""The whole repository: discover files, validate each, and check references across files.
+
+This is the one place that knows the folder layout (see docs/file-formats.md).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from avr.errors import Diagnostics, InvalidInput, UsageError
+from avr.load import Document, Limits, load_document
+from avr.model.activity import Activity
+from avr.model.config import RepoConfig
+from avr.model.followup import FollowUp
+from avr.model.goal import Goal, Indicator
+from avr.model.organisation import Organisation, Period
+from avr.model.plan import Plan, ReportSpec
+from avr.model.validate import validate
+
+CONFIG_NAME = "avr.yaml"
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class PlanData:
+    """A plan with everything filed under its folder."""
+
+    org_id: str
+    plan: Plan
+    path: str
+    goals: dict[str, Goal] = field(default_factory=dict)
+    activities: dict[str, Activity] = field(default_factory=dict)
+    followups: list[FollowUp] = field(default_factory=list)
+    reports: dict[str, ReportSpec] = field(default_factory=dict)
+    docs: dict[int, Document] = field(default_factory=dict)  # id(model) -> its file, for positions
+
+    @property
+    def id(self) -> str:
+        return self.plan.id
+
+    def indicators(self) -> dict[str, tuple[Goal, Indicator]]:
+        return {ind.id: (goal, ind) for goal in self.goals.values() for ind in goal.indicators}
+
+    def followups_for(self, period: str) -> list[FollowUp]:
+        return [f for f in self.followups if f.period == period]
+
+
+@dataclass
+class OrgData:
+    id: str
+    organisation: Organisation
+    plans: dict[str, PlanData] = field(default_factory=dict)
+
+    @property
+    def periods(self) -> dict[str, Period]:
+        return {p.id: p for p in self.organisation.periods}
+
+
+@dataclass
+class Repository:
+    root: Path
+    config: RepoConfig
+    orgs: dict[str, OrgData]
+    diagnostics: Diagnostics
+
+    @property
+    def plans_root(self) -> Path:
+        return self.root / self.config.plans_dir
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / self.config.output_dir
+
+    def all_plans(self) -> Iterable[tuple[OrgData, PlanData]]:
+        for org in self.orgs.values():
+            for plan in org.plans.values():
+                yield org, plan
+
+
+def find_root(start: Path) -> Path:
+    """The folder holding avr.yaml: ``start`` or one of its parents."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise UsageError(f"no {CONFIG_NAME} in {start} or any folder above it; run avr in a plan repository")
+
+
+def load_repository(root: Path, *, strict: bool = True) -> Repository:
+    """Read and check every file; raise InvalidInput with all errors if any."""
+    loader = _Loader(root)
+    repo = loader.run()
+    if strict and repo.diagnostics.errors:
+        raise InvalidInput(repo.diagnostics)
+    return repo
+
+
+class _Loader:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.diags = Diagnostics()
+        self.docs: dict[int, Document] = {}
+        self.limits = Limits()
+
+    def display(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def read(self, path: Path, schema: type[M]) -> M | None:
+        doc = load_document(path, self.display(path), self.diags, self.limits)
+        if doc is None:
+            return None
+        model = validate(doc, schema, self.diags)
+        if model is not None:
+            self.docs[id(model)] = doc
+        return model
+
+    def at(self, model: BaseModel, loc: tuple[Any, ...], code: str, message: str, *, key: bool = False) -> None:
+        doc = self.docs[id(model)]
+        line, col = doc.position(loc, key=key)
+        self.diags.add(doc.path, line, col, code, message)
+
+    def run(self) -> Repository:
+        config_path = self.root / CONFIG_NAME
+        config = self.read(config_path, RepoConfig)
+        if config is None:
+            if not self.diags.errors:
+                self.diags.add(CONFIG_NAME, 0, 0, "E207", f"{CONFIG_NAME} is missing")
+            raise InvalidInput(self.diags)
+        self.limits = Limits(**config.limits.model_dump())
+        plans_root = self.root / config.plans_dir
+        orgs: dict[str, OrgData] = {}
+        seen: set[Path] = {config_path}
+        for org_id in config.organisations:
+            org_dir = plans_root / org_id
+            org_file = org_dir / "organisation.yaml"
+            if not org_file.is_file():
+                self.at(config, ("organisations",), "E202",
+                        f"organisation `{org_id}` has no {self.display(org_file)}")
+                continue
+            seen.add(org_file)
+            organisation = self.read(org_file, Organisation)
+            if organisation is None:
+                continue
+            org = OrgData(org_id, organisation)
+            self.check_organisation(org)
+            orgs[org_id] = org
+            for plan_file in sorted(org_dir.glob("*/plan.yaml")):
+                seen.add(plan_file)
+                plan_data = self.load_plan(org, plan_file, seen)
+                if plan_data is not None:
+                    org.plans[plan_data.id] = plan_data
+        self.report_strays(plans_root, seen)
+        return Repository(self.root, config, orgs, self.diags)
+
+    def load_plan(self, org: OrgData, plan_file: Path, seen: set[Path]) -> PlanData | None:
+        plan = self.read(plan_file, Plan)
+        if plan is None:
+            return None
+        folder = plan_file.parent
+        if plan.id != folder.name:
+            self.at(plan, ("id",), "E206", f"plan id `{plan.id}` differs from its folder `{folder.name}`; make them equal")
+        data = PlanData(org.id, plan, self.display(folder))
+        for sub, schema, pattern in (
+            ("goals", Goal, "*.yaml"),
+            ("activities", Activity, "*.yaml"),
+            ("followups", FollowUp, "**/*.yaml"),
+            ("reports", ReportSpec, "*.yaml"),
+        ):
+            for path in sorted((folder / sub).glob(pattern)):
+                seen.add(path)
+                model = self.read(path, schema)  # type: ignore[type-var]
+                if model is None:
+                    continue
+                data.docs[id(model)] = self.docs[id(model)]
+                if isinstance(model, Goal):
+                    self.add_unique(data.goals, model.id, model, "goal")
+                elif isinstance(model, Activity):
+                    self.add_unique(data.activities, model.id, model, "activity")
+                elif isinstance(model, FollowUp):
+                    data.followups.append(model)
+                elif isinstance(model, ReportSpec):
+                    data.reports[path.stem] = model
+        self.check_plan(org, data)
+        return data
+
+    def add_unique(self, table: dict[str, Any], key: str, model: BaseModel, what: str) -> None:
+        if key in table:
+            first = self.docs[id(table[key])].path
+            self.at(model, ("id",), "E201", f"{what} id `{key}` is already used in {first}; ids must be unique in a plan")
+            return
+        table[key] = model
+
+    # ----------------------------------------------------------------- checks
+
+    def check_organisation(self, org: OrgData) -> None:
+        o = org.organisation
+        for what, items in (("unit", o.units), ("period", o.periods)):
+            ids: set[str] = set()
+            for index, item in enumerate(items):
+                if item.id in ids:
+                    self.at(o, (f"{what}s", index, "id"), "E201", f"{what} id `{item.id}` is used twice")
+                ids.add(item.id)
+        labels: set[str] = set()
+        for index, entry in enumerate(o.statuses):
+            if entry.label.casefold() in labels:
+                self.at(o, ("statuses", index, "label"), "E201", f"status label `{entry.label}` is listed twice")
+            labels.add(entry.label.casefold())
+
+    def ref(self, model: BaseModel, loc: tuple[Any, ...], value: str, known: Iterable[str], what: str) -> bool:
+        known = list(known)
+        if value in known:
+            return True
+        close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+        hint = f" — did you mean `{close[0]}`?" if close else (f"; known: {', '.join(known[:12])}" if known else "")
+        self.at(model, loc, "E202", f"unknown {what} `{value}`{hint}")
+        return False
+
+    def check_plan(self, org: OrgData, data: PlanData) -> None:
+        periods = list(org.periods)
+        areas = [a.id for a in data.plan.goal_areas]
+        units = [u.id for u in org.organisation.units]
+        indicators: dict[str, Goal] = {}
+        for goal in data.goals.values():
+            if goal.parent is not None:
+                self.ref(goal, ("parent",), goal.parent, data.goals, "goal")
+            if goal.area is not None:
+                self.ref(goal, ("area",), goal.area, areas, "goal area")
+            for i, ind in enumerate(goal.indicators):
+                if ind.id in indicators:
+                    self.at(goal, ("indicators", i, "id"), "E201",
+                            f"indicator id `{ind.id}` is already used by goal `{indicators[ind.id].id}`")
+                indicators[ind.id] = goal
+                for p in ind.history:
+                    self.ref(goal, ("indicators", i, "history", p), p, periods, "period")
+                for p in ind.targets:
+                    self.ref(goal, ("indicators", i, "targets", p), p, periods, "period")
+                if ind.baseline:
+                    self.ref(goal, ("indicators", i, "baseline", "period"), ind.baseline.period, periods, "period")
+        for act in data.activities.values():
+            for i, goal_id in enumerate(act.goals):
+                self.ref(act, ("goals", i), goal_id, data.goals, "goal")
+            self.ref(act, ("unit",), act.unit, units, "unit")
+        seen: dict[tuple[str, str, str], FollowUp] = {}
+        for fu in data.followups:
+            self.check_followup(org, data, fu, periods, seen)
+        for report in data.reports.values():
+            if report.period is not None:
+                self.ref(report, ("period",), report.period, periods, "period")
+
+    def check_followup(
+        self,
+        org: OrgData,
+        data: PlanData,
+        fu: FollowUp,
+        periods: list[str],
+        seen: dict[tuple[str, str, str], FollowUp],
+    ) -> None:
+        self.ref(fu, ("period",), fu.period, periods, "period")
+        if fu.activity is not None:
+            self.ref(fu, ("activity",), fu.activity, data.activities, "activity")
+            key = ("activity", fu.activity, fu.period)
+        else:
+            assert fu.goal is not None
+            goal_known = self.ref(fu, ("goal",), fu.goal, data.goals, "goal")
+            key = ("goal", fu.goal, fu.period)
+            if goal_known:
+                goal = data.goals[fu.goal]
+                own = {ind.id: ind for ind in goal.indicators}
+                for ind_id, value in fu.outcomes.items():
+                    if self.ref(fu, ("outcomes", ind_id), ind_id, own, f"indicator of goal {goal.id}"):
+                        self.check_share(fu, ("outcomes", ind_id), own[ind_id], value)
+        if key in seen:
+            first = self.docs[id(seen[key])].path
+            self.at(fu, (key[0],), "E203",
+                    f"{key[0]} `{key[1]}` is already followed up for period {fu.period} in {first}")
+        else:
+            seen[key] = fu
+        if fu.status is not None and org.organisation.status_of(fu.status) is None:
+            labels = [s.label for s in org.organisation.statuses]
+            if labels:
+                close = difflib.get_close_matches(fu.status, labels, n=1, cutoff=0.5)
+                hint = f" — did you mean `{close[0]}`?" if close else f"; use one of: {', '.join(labels)}"
+            else:
+                hint = f"; the organisation has no status words (add `statuses:` to its organisation.yaml)"
+            self.at(fu, ("status",), "E204", f"status `{fu.status}` is not in {org.id}'s vocabulary{hint}")
+        if fu.verdict is not None and not (fu.verdict.justification or "").strip():
+            self.at(fu, ("verdict",), "E205", "a manual verdict needs `justification`: say why")
+
+    def check_share(self, model: BaseModel, loc: tuple[Any, ...], ind: Indicator, value: Any) -> None:
+        if ind.unit != "percent":
+            return
+        if value.numerator is not None and value.numerator > value.denominator:
+            self.at(model, loc, "E103", f"numerator {value.numerator} is larger than denominator {value.denominator}")
+        if value.value is not None and not (0 <= value.value <= 100):
+            self.at(model, loc, "E103", f"percentage {value.value} is outside 0–100")
+
+    def report_strays(self, plans_root: Path, seen: set[Path]) -> None:
+        if not plans_root.is_dir():
+            return
+        for path in sorted([*plans_root.rglob("*.yaml"), *plans_root.rglob("*.yml")]):
+            if path not in seen:
+                self.diags.add(self.display(path), 0, 0, "W103",
+                               "avr does not read this file (not in a known folder or organisation)")

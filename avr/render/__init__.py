@@ -1,0 +1,1 @@
+"""Render: computed results → Markdown, HTML and JSON through Jinja templates."""

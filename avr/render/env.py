@@ -1,0 +1,84 @@
+"""The Jinja environment: avr's templates, overridable file by file by the repository's own.
+
+Templates always run in Jinja's sandbox: a repository's templates come from
+pull requests like everything else. Text from YAML is data, never template
+source, so `{{ 7*7 }}` in a title prints as written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from avr.model.common import Status, Verdict
+from avr.model.goal import Goal
+from avr.model.organisation import Organisation
+from avr.render import format as fmt
+from avr.render.labels import Labels, builtin_templates
+from avr.render.markdown import to_html
+
+
+def make_env(labels: Labels, override_dir: Path | None) -> SandboxedEnvironment:
+    loaders = [FileSystemLoader(str(builtin_templates()))]
+    if override_dir is not None and override_dir.is_dir():
+        loaders.insert(0, FileSystemLoader(str(override_dir)))
+    env = SandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        autoescape=lambda name: bool(name and name.endswith(".html.j2")),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    locale = labels.locale
+    env.globals.update(L=labels, kind_label=lambda g: goal_label(g, labels))
+    env.filters.update(
+        num=lambda v, d=None: fmt.number(v, locale, d),
+        long_date=lambda d: fmt.long_date(d, locale),
+        value_text=lambda v, ind: fmt.value_text(ind, v, labels),
+        target_text=lambda t, ind: fmt.target_text(ind, t, labels),
+        change_text=lambda c, ind: fmt.change_text(c, ind, labels),
+        md=lambda text: Markup(to_html(text)),
+        verdict=lambda v: labels("verdict", _value(v)),
+        verdict_sentence=lambda v: labels("verdict_sentence", _value(v)),
+        verdict_symbol=lambda v: labels("verdict_symbol", _value(v)),
+        result=lambda v: labels("result", _value(v)),
+        status=lambda s: labels("status", _value(s) if s else "unreported"),
+        completion=lambda c: labels("ongoing") if c == "ongoing" else ("" if c is None else str(c)),
+        md_cell=md_cell,
+    )
+    return env
+
+
+def _value(item: Verdict | Status | str) -> str:
+    return item.value if isinstance(item, (Verdict, Status)) else str(item)
+
+
+def goal_label(goal: Goal, labels: Labels) -> str:
+    """"Mål 2/ Fokusområde 2 – Barnfamiljer", "Precisering 2:1", "Särskilt uppdrag S1 – …"."""
+    text = f"{labels('goal_kind', goal.kind)} {goal.id}"
+    if goal.focus_area:
+        text += f"/ {goal.focus_area}"
+    if goal.title:
+        text += f" – {goal.title}"
+    return text
+
+
+def status_label(organisation: Organisation, status: Status | str | None, labels: Labels) -> str:
+    """The organisation's own word for a canonical status, else the catalogue's."""
+    if isinstance(status, str):
+        status = Status(status) if status in Status._value2member_map_ else None
+    if status is not None:
+        for entry in organisation.statuses:
+            if entry.means is status:
+                return entry.label
+    return str(labels("status", status.value if status else "unreported"))
+
+
+def md_cell(text: Any) -> str:
+    """Text safe inside a Markdown table cell: one line, pipes escaped."""
+    return " ".join(str(text or "").split()).replace("|", "\\|")

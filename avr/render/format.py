@@ -1,0 +1,95 @@
+"""Numbers, dates and values in the report's language (Babel: `33,9 %`, `1 040`, `−28,6`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from avr.compute.indicators import amount
+from avr.model.goal import Indicator, Target, Value
+from avr.render.labels import Labels
+
+
+def number(value: Decimal | int | None, locale: str, decimals: int | None = None) -> str:
+    """Format with the locale's separators; `decimals` fixes the number of decimals."""
+    if value is None:
+        return ""
+    if decimals is not None:
+        value = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return format_decimal(value, format=pattern, locale=locale)
+    return format_decimal(value, locale=locale, decimal_quantization=False)
+
+
+def long_date(day: dt.date | None, locale: str) -> str:
+    """"28 januari 2021" for prose."""
+    return format_date(day, format="d MMMM y", locale=locale) if day else ""
+
+
+def decimals_for(indicator: Indicator) -> int | None:
+    # Shares computed from numerator/denominator print with one decimal as in the seeds (33,9 %).
+    return 1 if indicator.unit == "percent" else None
+
+
+def with_unit(text: str, indicator: Indicator, labels: Labels) -> str:
+    unit = indicator.unit_label if indicator.unit_label is not None else labels("unit", indicator.unit)
+    if not text or not unit:
+        return text
+    return f"{text}\u00a0{unit}"  # no-break space keeps "33,9 %" together
+
+
+def value_text(indicator: Indicator, value: Value | None, labels: Labels) -> str:
+    """An outcome as printed: `33,9 %`, `33,9 % (353 av 1 040)`, or its words."""
+    if value is None:
+        return ""
+    locale = labels.locale
+    parts = []
+    num = amount(indicator, value)
+    if num is not None:
+        decimals = decimals_for(indicator) if value.numerator is not None else None
+        parts.append(with_unit(number(num, locale, decimals), indicator, labels))
+        if value.numerator is not None:
+            of = labels("field", "of")
+            parts.append(f"({number(value.numerator, locale)} {of} {number(value.denominator, locale)})")
+    if value.women is not None or value.men is not None:
+        sexes = []
+        if value.women is not None:
+            sexes.append(f"K {number(value.women, locale)}")
+        if value.men is not None:
+            sexes.append(f"M {number(value.men, locale)}")
+        parts.append(" / ".join(sexes) if not parts else f"[{' / '.join(sexes)}]")
+    if value.text:
+        parts.append(value.text)
+    if value.comment:
+        parts.append(value.comment if value.comment.startswith("*") and not parts else f"({value.comment})")
+        if value.comment == "*" and parts:
+            parts[-2:] = [parts[-2] + "*"]
+    return " ".join(parts)
+
+
+def target_text(indicator: Indicator, target: Target | None, labels: Labels) -> str:
+    """A target as printed: `≥ 90 %`, `Ska öka`, or its words."""
+    if target is None:
+        return ""
+    if target.text:
+        return target.text
+    if target.direction:
+        return str(labels("field", f"target_{target.direction}"))
+    assert target.value is not None
+    op = {">=": "≥ ", "<=": "≤ ", "=": "= "}.get(target.op or "", "")
+    return op + with_unit(number(target.value, labels.locale), indicator, labels)
+
+
+def change_text(change: Decimal | None, indicator: Indicator, labels: Labels) -> str:
+    """A change with sign; percentage points for shares (`+0,3 procentenheter`)."""
+    if change is None:
+        return ""
+    sign = "+" if change > 0 else ("−" if change < 0 else "±")
+    decimals = 1 if indicator.unit == "percent" else decimals_for(indicator)
+    text = sign + number(abs(change), labels.locale, decimals if decimals is not None else None)
+    if indicator.unit == "percent":
+        return f"{text}\u00a0{labels('field', 'percentage_points')}"
+    return with_unit(text, indicator, labels)

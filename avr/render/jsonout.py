@@ -1,0 +1,97 @@
+"""Computed results as plain data: the JSON files next to each report and `avr status --json`.
+
+The shape of `avr status --json` is a public interface (README, "JSON output").
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from avr.compute.indicators import IndicatorResult
+from avr.compute.results import GoalResult, PlanResult, StatusCounts
+
+
+def number(value: Decimal | None) -> float | int | None:
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(round(value, 6))
+
+
+def indicator_json(ir: IndicatorResult) -> dict[str, Any]:
+    target: dict[str, Any] | None = None
+    if ir.target is not None:
+        target = {
+            "op": ir.target.op,
+            "value": number(ir.target.value),
+            "direction": ir.target.direction,
+            "relative_to": ir.target.relative_to,
+            "text": ir.target.text,
+        }
+        target = {k: v for k, v in target.items() if v is not None}
+    outcome = ir.outcome
+    return {
+        "id": ir.indicator.id,
+        "title": ir.indicator.title,
+        "unit": ir.indicator.unit,
+        "value": number(ir.value),
+        "numerator": number(outcome.numerator) if outcome else None,
+        "denominator": number(outcome.denominator) if outcome else None,
+        "target": target,
+        "result": ir.result.value,
+        "reference_period": ir.reference_period,
+        "reference_value": number(ir.reference_value),
+        "change_previous_period": number(ir.change_previous),
+        "change_same_period_last_year": number(ir.change_last_year),
+    }
+
+
+def counts_json(counts: StatusCounts) -> dict[str, int]:
+    return dict(counts.counts)
+
+
+def goal_json(g: GoalResult) -> dict[str, Any]:
+    manual = g.manual
+    return {
+        "id": g.goal.id,
+        "kind": g.goal.kind,
+        "title": g.goal.title or g.goal.text,
+        "verdict": g.verdict.value,
+        "computed_verdict": g.computed.value,
+        "manual_verdict": manual.verdict.value if manual else None,
+        "justification": manual.justification if manual else None,
+        "indicators": [indicator_json(ir) for ir in g.indicators],
+        "activity_counts": counts_json(g.counts),
+    }
+
+
+def plan_json(r: PlanResult) -> dict[str, Any]:
+    return {
+        "id": r.plan.id,
+        "organisation": r.org.id,
+        "board": r.organisation.board,
+        "title": r.plan.plan.title,
+        "kind": r.plan.plan.kind,
+        "period": r.period.id if r.period else None,
+        "goals": [goal_json(g) for g in r.all_goals()],
+        "activity_counts": counts_json(r.counts),
+        "activity_counts_by_unit": {unit: counts_json(c) for unit, c in sorted(r.counts_by_unit.items())},
+        "activities": [
+            {
+                "id": a.activity.id,
+                "point": a.activity.point or a.activity.id,
+                "unit": a.activity.unit,
+                "goals": a.activity.goals,
+                "status": a.status.value if a.status else None,
+                "status_label": a.status_label,
+                "completion": a.followup.completion if a.followup else None,
+                "expected_completion": a.expected_completion,
+                "reported": a.followup is not None,
+            }
+            for a in r.activities
+        ],
+        "missing_followup": [a.activity.id for a in r.missing],
+        "completion_mean": number(r.completion),
+    }
