@@ -6,6 +6,7 @@ This is the one place that knows the folder layout (see docs/file-formats.md).
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from avr.model.plan import Plan, ReportSpec
 from avr.model.validate import validate
 
 CONFIG_NAME = "avr.yaml"
+_ID_LINE = re.compile(r"""(?m)^id:[ \t]*["']?([^"'\s#]+)""")
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -107,6 +109,8 @@ class _Loader:
         self.diags = Diagnostics()
         self.docs: dict[int, Document] = {}
         self.limits = Limits()
+        # ids written in files that failed validation: references to them are not reported again
+        self.unresolved: set[str] = set()
 
     def display(self, path: Path) -> str:
         try:
@@ -117,11 +121,24 @@ class _Loader:
     def read(self, path: Path, schema: type[M]) -> M | None:
         doc = load_document(path, self.display(path), self.diags, self.limits)
         if doc is None:
+            self.remember_id(path)
             return None
         model = validate(doc, schema, self.diags)
         if model is not None:
             self.docs[id(model)] = doc
+        elif isinstance(doc.data.get("id"), str):
+            self.unresolved.add(doc.data["id"])
         return model
+
+    def remember_id(self, path: Path) -> None:
+        """Best effort: the id of a file that could not be read, so references to it stay quiet."""
+        try:
+            text = path.read_bytes()[:65536].decode("utf-8", errors="replace")
+        except OSError:
+            return
+        match = _ID_LINE.search(text)
+        if match:
+            self.unresolved.add(match.group(1))
 
     def at(self, model: BaseModel, loc: tuple[Any, ...], code: str, message: str, *, key: bool = False) -> None:
         doc = self.docs[id(model)]
@@ -219,6 +236,8 @@ class _Loader:
         known = list(known)
         if value in known:
             return True
+        if value in self.unresolved:
+            return False  # its own file's errors are reported already
         close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
         hint = f" — did you mean `{close[0]}`?" if close else (f"; known: {', '.join(known[:12])}" if known else "")
         self.at(model, loc, "E202", f"unknown {what} `{value}`{hint}")

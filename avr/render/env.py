@@ -7,6 +7,7 @@ source, so `{{ 7*7 }}` in a title prints as written.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -81,4 +82,5 @@ def status_label(organisation: Organisation, status: Status | str | None, labels
 
 def md_cell(text: Any) -> str:
     """Text safe inside a Markdown table cell: one line, pipes escaped."""
-    return " ".join(str(text or "").split()).replace("|", "\\|")
+    # collapse line breaks but keep no-break spaces (1 040, 33,9 %)
+    return re.sub(r"[ \t\r\n]+", " ", str(text or "")).strip().replace("|", "\\|")

@@ -87,7 +87,7 @@ def change_text(change: Decimal | None, indicator: Indicator, labels: Labels) ->
     """A change with sign; percentage points for shares (`+0,3 procentenheter`)."""
     if change is None:
         return ""
-    sign = "+" if change > 0 else ("−" if change < 0 else "±")
+    sign = "+" if change > 0 else ("-" if change < 0 else "±")
     decimals = 1 if indicator.unit == "percent" else decimals_for(indicator)
     text = sign + number(abs(change), labels.locale, decimals if decimals is not None else None)
     if indicator.unit == "percent":

@@ -24,7 +24,8 @@ def indicator_json(ir: IndicatorResult) -> dict[str, Any]:
     target: dict[str, Any] | None = None
     if ir.target is not None:
         target = {
-            "op": ir.target.op,
+            # a bare number means at least / at most by the indicator's direction of improvement
+            "op": ir.target.op or (None if ir.target.value is None else (">=" if ir.indicator.better == "higher" else "<=")),
             "value": number(ir.target.value),
             "direction": ir.target.direction,
             "relative_to": ir.target.relative_to,

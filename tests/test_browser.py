@@ -1,0 +1,154 @@
+"""Open every HTML report that `avr build` writes in a real, headless Chromium.
+
+Why: the README promises one self-contained HTML file per report (inline CSS, no scripts, no
+external requests) in Swedish, readable with a screen reader. Only a browser shows what a reader
+actually gets: the requests really made, console and page errors, the DOM after parsing and the
+visible text. The reports are built by the real CLI into a temporary folder (build/ is untouched),
+each page is screenshotted, and the README's Uppsala status sentence is checked as displayed.
+
+Debian's chromium is driven through Playwright (no browser download); `make test` installs it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+UPPSALA = "uppsala-amn/26-punktsplan/december-2020.html"
+SENTENCE = ("Av de 26 aktiviteterna bedöms 13 som färdiga, 11 pågår enligt plan, "
+            "en avviker från plan och en är stoppad.")
+
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is missing (`make test` installs Debian's chromium)", allow_module_level=True)
+
+
+@dataclass
+class Page:
+    url: str
+    requests: list[str]
+    errors: list[str]  # console messages of type error and uncaught page errors
+    scripts: int
+    lang: str | None
+    headings: list[int]  # 1..6 in document order
+    uncaptioned: list[str]  # first row text of every table without a (non-empty) caption
+    hrefs: list[str]
+    text: str
+    screenshot: Path
+
+
+@pytest.fixture(scope="module")
+def out_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    cmd = [sys.executable, "-m", "avr", "build", "--repo", str(ROOT), "--out", str(out)]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, f"avr build failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+    return out
+
+
+@pytest.fixture(scope="module")
+def pages(out_dir: Path) -> dict[str, Page]:
+    """Every *.html under the output folder, opened in a fresh page of one browser."""
+    files = sorted(out_dir.rglob("*.html"))
+    shots = out_dir / "screenshots"
+    shots.mkdir()
+    result: dict[str, Page] = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        for file in files:
+            rel = file.relative_to(out_dir).as_posix()
+            page = browser.new_page()
+            requests: list[str] = []
+            errors: list[str] = []
+            page.on("request", lambda r, seen=requests: seen.append(r.url))
+            page.on("console", lambda m, seen=errors: seen.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e, seen=errors: seen.append(str(e)))
+            page.goto(file.as_uri(), wait_until="load")
+            shot = shots / (rel.removesuffix(".html").replace("/", "__") + ".png")
+            page.screenshot(path=str(shot), full_page=True)
+            result[rel] = Page(
+                url=file.as_uri(), requests=requests, errors=errors,
+                scripts=page.evaluate("document.scripts.length"),
+                lang=page.get_attribute("html", "lang"),
+                headings=page.evaluate("[...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => +h.tagName[1])"),
+                uncaptioned=page.evaluate("""[...document.querySelectorAll('table')]
+                    .filter(t => !(t.caption && t.caption.textContent.trim()))
+                    .map(t => (t.rows[0] ? t.rows[0].innerText : '').replace(/\\s+/g, ' ').trim())"""),
+                hrefs=page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))"),
+                text=page.inner_text("body"), screenshot=shot)
+            page.close()
+        browser.close()
+    return result
+
+
+def test_index_and_reports_were_built(pages: dict[str, Page]) -> None:
+    assert "index.html" in pages
+    assert len(pages) >= 4, sorted(pages)
+
+
+def test_self_contained_no_requests_no_scripts(pages: dict[str, Page]) -> None:
+    bad = {rel: p.requests for rel, p in pages.items() if p.requests != [p.url]}
+    assert not bad, f"requests other than the page itself: {bad}"
+    assert not {rel: p.scripts for rel, p in pages.items() if p.scripts}
+
+
+def test_no_console_or_page_errors(pages: dict[str, Page]) -> None:
+    assert not {rel: p.errors for rel, p in pages.items() if p.errors}
+
+
+def test_lang_is_sv(pages: dict[str, Page]) -> None:
+    assert {rel: p.lang for rel, p in pages.items()} == {rel: "sv" for rel in pages}
+
+
+def test_exactly_one_h1(pages: dict[str, Page]) -> None:
+    assert not {rel: p.headings.count(1) for rel, p in pages.items() if p.headings.count(1) != 1}
+
+
+def test_heading_levels_never_skip_going_down(pages: dict[str, Page]) -> None:
+    jumps = {rel: [(a, b) for a, b in zip([0, *p.headings], p.headings, strict=False) if b > a + 1]
+             for rel, p in pages.items()}
+    assert not {rel: j for rel, j in jumps.items() if j}, "(from, to) heading levels"
+
+
+# Markdown in a follow-up ("återrapportering") may hold a GFM table; avr/render/markdown.py renders
+# it as <table> without <caption>, and Markdown has no syntax to give it one.
+KNOWN_UNCAPTIONED = {("norrkoping-avn/uppdragsplan-2013/halvar-2013.html", "Män Kvinnor totalt")}
+
+
+@pytest.mark.xfail(strict=True, reason="tables from follow-up Markdown have no <caption>: md filter "
+                   "(avr/render/markdown.py) used in templates/macros.html.j2 activity_card")
+def test_every_table_has_caption(pages: dict[str, Page]) -> None:
+    assert not {rel: p.uncaptioned for rel, p in pages.items() if p.uncaptioned}
+
+
+def test_no_other_table_lacks_a_caption(pages: dict[str, Page]) -> None:
+    found = {(rel, row) for rel, p in pages.items() for row in p.uncaptioned}
+    assert found <= KNOWN_UNCAPTIONED, f"new tables without <caption>: {found - KNOWN_UNCAPTIONED}"
+
+
+def test_index_links_are_relative_and_exist(pages: dict[str, Page], out_dir: Path) -> None:
+    hrefs = pages["index.html"].hrefs
+    assert not [h for h in hrefs if urlsplit(h).scheme or urlsplit(h).netloc or h.startswith("/")]
+    targets = {unquote(urlsplit(h).path) for h in hrefs if urlsplit(h).path}
+    assert not [t for t in targets if not (out_dir / t).is_file()], "links to missing files"
+    # every report built is reachable from the index, and every .html linked was checked above
+    assert {t for t in targets if t.endswith(".html")} == set(pages) - {"index.html"}
+
+
+def test_uppsala_status_sentence(pages: dict[str, Page]) -> None:
+    assert SENTENCE in pages[UPPSALA].text.splitlines(), "the sentence, exactly, as a line of visible text"
+
+
+def test_screenshots_are_non_empty_pngs(pages: dict[str, Page]) -> None:
+    for p in pages.values():
+        assert p.screenshot.is_file() and p.screenshot.stat().st_size > 0, p.screenshot
+        assert p.screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", p.screenshot
