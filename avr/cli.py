@@ -26,7 +26,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-RepoOption = typer.Option(None, "--repo", "-C", help="Repository folder (default: the folder holding avr.yaml above the current one)")
+RepoOption = typer.Option(
+    None, "--repo", "-C", help="Repository folder (default: the folder holding avr.yaml here or above)"
+)
 
 
 def _print_diagnostics(diags: Diagnostics) -> None:
@@ -54,7 +56,8 @@ def _run(action: Callable[[], int | None]) -> None:
         typer.echo("avr: interrupted", err=True)
         raise typer.Exit(130) from None
     except TemplateError as exc:
-        where = f"{exc.filename}:{exc.lineno}: " if getattr(exc, "filename", None) else ""
+        name, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+        where = f"{name}:{line}: " if name else ""
         typer.echo(f"avr: template error: {where}{exc.message or exc}", err=True)
         raise typer.Exit(1) from None
     except OSError as exc:
@@ -130,13 +133,15 @@ def status(
     """
 
     def action() -> int:
-        from avr.commands.status import status_data, print_status
+        from avr.commands.status import print_status, status_data
+        from avr.render.labels import load_labels
 
-        data = status_data(_repo(repo), period)
+        repository = _repo(repo)
+        data = status_data(repository, period)
         if as_json:
             sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         else:
-            print_status(data)
+            print_status(data, load_labels(repository.config.language))
         return 0
 
     _run(action)

@@ -11,6 +11,7 @@ from avr.compute.results import COUNT_KEYS, compute_plan
 from avr.errors import UsageError
 from avr.model.repository import Repository
 from avr.render.jsonout import counts_json, indicator_json
+from avr.render.labels import Labels
 
 
 def status_data(repo: Repository, period: str | None) -> dict[str, Any]:
@@ -47,15 +48,17 @@ def status_data(repo: Repository, period: str | None) -> dict[str, Any]:
     return {"plans": plans}
 
 
-def print_status(data: dict[str, Any]) -> None:
+def print_status(data: dict[str, Any], labels: Labels) -> None:
+    """Rich tables in the report language: each goal's verdict, then the status counts."""
     console = Console()
     for plan in data["plans"]:
         table = Table(title=f"{plan['title']} ({plan['organisation']}, {plan['period'] or '–'})", title_justify="left")
-        table.add_column("Mål")
-        table.add_column("Bedömning")
+        table.add_column(str(labels("column", "goal")))
+        table.add_column(str(labels("column", "verdict")))
         for goal in plan["goals"]:
-            table.add_row(goal["id"], goal["verdict"])
+            verdict = goal["verdict"]
+            table.add_row(goal["id"], f"{labels('verdict_symbol', verdict)} {labels('verdict', verdict)}")
         console.print(table)
         counts = plan["activity_counts"]
         if any(counts.values()):
-            console.print("  " + ", ".join(f"{k}: {counts[k]}" for k in COUNT_KEYS if counts[k]))
+            console.print("  " + ", ".join(f"{labels('status', k)}: {counts[k]}" for k in COUNT_KEYS if counts[k]))

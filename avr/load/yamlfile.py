@@ -37,6 +37,7 @@ _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 
 Loc = tuple[str | int, ...]
+_MAX_REPORTS_PER_FILE = 20
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,8 @@ def load_bytes(raw: bytes, display: str, diags: Diagnostics, limits: Limits = Li
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        col = len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1  # characters, like libyaml
         diags.add(
             display, line, col, "E001",
             f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
@@ -117,6 +119,8 @@ def load_text(text: str, display: str, diags: Diagnostics, limits: Limits = Limi
         diags.add(display, line, 1, "E001", "file contains NUL bytes; it is not a text file")
         return None
     if _report_tabs(text, display, diags):
+        return None
+    if ("&" in text or "!" in text) and _report_anchors_and_tags(text, display, diags):
         return None
     try:
         nodes = yaml.compose_all(text, Loader=_Loader)
@@ -157,6 +161,47 @@ def load_text(text: str, display: str, diags: Diagnostics, limits: Limits = Limi
         return None
     doc.data = data
     return doc
+
+
+def _report_anchors_and_tags(text: str, display: str, diags: Diagnostics) -> bool:
+    """Anchors and explicit tags change what a value means, even unused: `title: &Co` would lose `&Co`.
+
+    Only files containing `&` or `!` pay for this event scan.
+    """
+    found = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            anchor = getattr(event, "anchor", None)
+            tag = getattr(event, "tag", None)
+            mark = event.start_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+            reportable = isinstance(event, yaml.AliasEvent) or anchor is not None or (
+                tag is not None and not _implicit(event)
+            )
+            if reportable and found >= _MAX_REPORTS_PER_FILE:
+                diags.add(display, line, col, "E004", "more anchors, aliases or tags follow; only the first are listed")
+                break
+            if isinstance(event, yaml.AliasEvent):
+                diags.add(display, line, col, "E004",
+                          f"YAML alias `*{anchor}` reuses an anchor; write the value out instead")
+                found += 1
+                continue
+            if anchor is not None:
+                diags.add(display, line, col, "E004",
+                          f"YAML anchor `&{anchor}`; anchors are not allowed — quote the value if `&` is text")
+                found += 1
+            if tag is not None and not _implicit(event):
+                diags.add(display, line, col, "E008",
+                          f"tag `{tag}` is not allowed; write the plain value (quote it if `!` is text)")
+                found += 1
+    except yaml.YAMLError:
+        return False  # syntax errors are reported by the composer with their own message
+    return found > 0
+
+
+def _implicit(event: yaml.Event) -> bool:
+    implicit = getattr(event, "implicit", True)
+    return bool(any(implicit) if isinstance(implicit, tuple) else implicit)
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:

@@ -74,6 +74,8 @@ Number = Annotated[Decimal, BeforeValidator(parse_number)]
 def _parse_year(value: Any) -> Any:
     if isinstance(value, str) and not re.fullmatch(r"\d{4}", value.strip()):
         raise ValueError(f"`{value}` is not a year; write four digits, e.g. 2021")
+    if isinstance(value, (str, int)) and not 1900 <= int(value) <= 2200:
+        raise ValueError(f"`{value}` is not a plausible year; write e.g. 2021")
     return value
 
 

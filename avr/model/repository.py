@@ -85,6 +85,12 @@ class Repository:
                 yield org, plan
 
 
+def _kind_of(path: Path) -> str:
+    """The reference word for a file's folder: goals/ holds goals, activities/ activities."""
+    folders = {"goals": "goal", "activities": "activity"}
+    return next((folders[p] for p in reversed(path.parts) if p in folders), "")
+
+
 def find_root(start: Path) -> Path:
     """The folder holding avr.yaml: ``start`` or one of its parents."""
     start = start.resolve()
@@ -109,8 +115,8 @@ class _Loader:
         self.diags = Diagnostics()
         self.docs: dict[int, Document] = {}
         self.limits = Limits()
-        # ids written in files that failed validation: references to them are not reported again
-        self.unresolved: set[str] = set()
+        # (kind, id) of files in the current plan that failed: references to them are not reported again
+        self.unresolved: set[tuple[str, str]] = set()
 
     def display(self, path: Path) -> str:
         try:
@@ -127,18 +133,21 @@ class _Loader:
         if model is not None:
             self.docs[id(model)] = doc
         elif isinstance(doc.data.get("id"), str):
-            self.unresolved.add(doc.data["id"])
+            self.unresolved.add((_kind_of(path), doc.data["id"]))
         return model
 
     def remember_id(self, path: Path) -> None:
         """Best effort: the id of a file that could not be read, so references to it stay quiet."""
         try:
-            text = path.read_bytes()[:65536].decode("utf-8", errors="replace")
+            if not path.is_file():  # a FIFO or device would block or never end
+                return
+            with path.open("rb") as handle:
+                text = handle.read(65536).decode("utf-8", errors="replace")
         except OSError:
             return
         match = _ID_LINE.search(text)
         if match:
-            self.unresolved.add(match.group(1))
+            self.unresolved.add((_kind_of(path), match.group(1)))
 
     def at(self, model: BaseModel, loc: tuple[Any, ...], code: str, message: str, *, key: bool = False) -> None:
         doc = self.docs[id(model)]
@@ -147,6 +156,9 @@ class _Loader:
 
     def run(self) -> Repository:
         config_path = self.root / CONFIG_NAME
+        if not config_path.exists():
+            self.diags.add(CONFIG_NAME, 0, 0, "E207", f"{CONFIG_NAME} is missing; it names the organisations")
+            raise InvalidInput(self.diags)
         config = self.read(config_path, RepoConfig)
         if config is None:
             if not self.diags.errors:
@@ -183,6 +195,7 @@ class _Loader:
         if plan is None:
             return None
         folder = plan_file.parent
+        self.unresolved = set()
         if plan.id != folder.name:
             self.at(plan, ("id",), "E206", f"plan id `{plan.id}` differs from its folder `{folder.name}`; make them equal")
         data = PlanData(org.id, plan, self.display(folder))
@@ -194,7 +207,7 @@ class _Loader:
         ):
             for path in sorted((folder / sub).glob(pattern)):
                 seen.add(path)
-                model = self.read(path, schema)  # type: ignore[type-var]
+                model: Goal | Activity | FollowUp | ReportSpec | None = self.read(path, schema)  # type: ignore[assignment]
                 if model is None:
                     continue
                 data.docs[id(model)] = self.docs[id(model)]
@@ -220,12 +233,12 @@ class _Loader:
 
     def check_organisation(self, org: OrgData) -> None:
         o = org.organisation
-        for what, items in (("unit", o.units), ("period", o.periods)):
+        for what, item_ids in (("unit", [u.id for u in o.units]), ("period", [p.id for p in o.periods])):
             ids: set[str] = set()
-            for index, item in enumerate(items):
-                if item.id in ids:
-                    self.at(o, (f"{what}s", index, "id"), "E201", f"{what} id `{item.id}` is used twice")
-                ids.add(item.id)
+            for index, item_id in enumerate(item_ids):
+                if item_id in ids:
+                    self.at(o, (f"{what}s", index, "id"), "E201", f"{what} id `{item_id}` is used twice")
+                ids.add(item_id)
         labels: set[str] = set()
         for index, entry in enumerate(o.statuses):
             if entry.label.casefold() in labels:
@@ -236,7 +249,7 @@ class _Loader:
         known = list(known)
         if value in known:
             return True
-        if value in self.unresolved:
+        if (what, value) in self.unresolved:
             return False  # its own file's errors are reported already
         close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
         hint = f" — did you mean `{close[0]}`?" if close else (f"; known: {', '.join(known[:12])}" if known else "")
@@ -309,7 +322,7 @@ class _Loader:
                 close = difflib.get_close_matches(fu.status, labels, n=1, cutoff=0.5)
                 hint = f" — did you mean `{close[0]}`?" if close else f"; use one of: {', '.join(labels)}"
             else:
-                hint = f"; the organisation has no status words (add `statuses:` to its organisation.yaml)"
+                hint = "; the organisation has no status words (add `statuses:` to its organisation.yaml)"
             self.at(fu, ("status",), "E204", f"status `{fu.status}` is not in {org.id}'s vocabulary{hint}")
         if fu.verdict is not None and not (fu.verdict.justification or "").strip():
             self.at(fu, ("verdict",), "E205", "a manual verdict needs `justification`: say why")

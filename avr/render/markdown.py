@@ -26,4 +26,4 @@ def _parser() -> MarkdownIt:
 def to_html(text: str | None) -> str:
     if not text:
         return ""
-    return _parser().render(text)
+    return str(_parser().render(text))
