@@ -141,7 +141,7 @@ def status(
         if as_json:
             sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         else:
-            print_status(data, load_labels(repository.config.language))
+            print_status(repository, data, load_labels(repository.config.language))
         return 0
 
     _run(action)
