@@ -194,7 +194,9 @@ def diff(
         result = run_diff(repo or Path.cwd(), base, head)
         if result.diff is None:
             for side in result.invalid or [result.base, result.head]:
-                where = f"{side.revision.name}, {side.revision.short}" if side.revision.commit else "working tree"
+                rev = side.revision
+                where = (rev.short if rev.commit and rev.commit.startswith(rev.name) else f"{rev.name}, {rev.short}") \
+                    if rev.commit else "working tree"
                 typer.echo(f"avr diff: invalid files in {side.role} ({where}):", err=True)
                 errors = Diagnostics()
                 errors.items = side.diagnostics.errors

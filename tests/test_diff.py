@@ -80,6 +80,13 @@ def test_status_change(repo: Path) -> None:
                                  "old_text": "Pågår", "new_text": "Klart"}]
     assert data["summary"] == {"added": 0, "removed": 0, "changed": 1, "moved": 0, "verdicts": 0}
     assert data["base"]["rev"] == "main" and data["head"]["rev"] == "HEAD"
+    # the status sentence of the period changes with it
+    [counts] = data["plans"][0]["counts"]
+    assert counts["period"] == "2021"
+    assert (counts["old"]["on_track"], counts["new"]["on_track"], counts["new"]["done"]) == (1, 0, 1)
+    assert "- 2021: Av de 3 åtagandena bedöms ett pågår enligt plan" in section(md, "Statusräkning")
+    assert counts["old_text"].startswith("Av de 3 åtagandena bedöms ett pågår enligt plan")
+    assert "Statusräkning" in term
     assert data["base"]["commit"] == git(repo, "rev-parse", "main").strip()
 
 

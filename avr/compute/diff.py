@@ -17,10 +17,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from avr.compute.results import PlanResult, compute_plan, natural_key
+from avr.compute.results import PlanResult, StatusCounts, compute_plan, natural_key
 from avr.model.common import Verdict
 from avr.model.followup import FollowUp
 from avr.model.goal import Indicator
+from avr.model.organisation import Organisation
 from avr.model.repository import OrgData, PlanData, Repository
 
 ADDED, REMOVED, CHANGED, MOVED = "added", "removed", "changed", "moved"
@@ -110,6 +111,20 @@ class VerdictChange:
 
 
 @dataclass
+class CountsChange:
+    """The status counts of a period differ: the status sentence changes."""
+
+    period: str
+    old: StatusCounts
+    new: StatusCounts
+    old_org: Organisation
+    new_org: Organisation
+    old_noun: str
+    new_noun: str
+    words_up_to: int
+
+
+@dataclass
 class PlanDiff:
     org: str
     id: str
@@ -118,6 +133,7 @@ class PlanDiff:
     path: str
     changes: list[Change] = field(default_factory=list)
     verdicts: list[VerdictChange] = field(default_factory=list)
+    counts: list[CountsChange] = field(default_factory=list)
     period_labels: dict[str, str] = field(default_factory=dict)
 
 
@@ -128,7 +144,8 @@ class RepoDiff:
 
     @property
     def empty(self) -> bool:
-        return not self.repository and not any(p.changes or p.verdicts or p.action != CHANGED for p in self.plans)
+        return not self.repository and not any(p.changes or p.verdicts or p.counts or p.action != CHANGED
+                                               for p in self.plans)
 
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys((ADDED, REMOVED, CHANGED, MOVED), 0)
@@ -295,7 +312,13 @@ def diff_plans(old_org: OrgData, old: PlanData, new_org: OrgData, new: PlanData,
     result.changes += _simple_changes("activity", old.activities, new.activities, old, new)
     result.changes += _followup_changes(old, new)
     result.changes += _simple_changes("report", old.reports, new.reports, old, new)
-    result.verdicts = _verdict_changes(_results(old_org, old, old_repo), _results(new_org, new, new_repo))
+    before, after = _results(old_org, old, old_repo), _results(new_org, new, new_repo)
+    result.verdicts = _verdict_changes(before, after)
+    for period in sorted(before.keys() & after.keys(), key=natural_key):
+        a, b = before[period].counts, after[period].counts
+        if a.counts != b.counts:
+            result.counts.append(CountsChange(period, a, b, old_org.organisation, new_org.organisation, old.plan.item_noun,
+                                              new.plan.item_noun, new_repo.config.rules.number_words_up_to))
     return result
 
 
@@ -322,7 +345,7 @@ def diff_repositories(old: Repository, new: Repository) -> RepoDiff:
     for key in [*new_plans, *(k for k in old_plans if k not in new_plans)]:
         if key in old_plans and key in new_plans:
             diff = diff_plans(*old_plans[key], *new_plans[key], old, new)
-            if diff.changes or diff.verdicts:
+            if diff.changes or diff.verdicts or diff.counts:
                 plans.append(diff)
         else:
             org, plan = new_plans.get(key) or old_plans[key]

@@ -18,12 +18,24 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from avr.compute.diff import ADDED, CHANGED, MOVED, REMOVED, Change, FieldChange, PlanDiff, RepoDiff, VerdictChange
+from avr.compute.diff import (
+    ADDED,
+    CHANGED,
+    MOVED,
+    REMOVED,
+    Change,
+    CountsChange,
+    FieldChange,
+    PlanDiff,
+    RepoDiff,
+    VerdictChange,
+)
 from avr.model.common import Verdict
 from avr.model.followup import ManualVerdict
 from avr.model.goal import Baseline, Target, Value
 from avr.render.format import number, target_text, value_text
 from avr.render.labels import Labels
+from avr.render.sentence import status_sentence
 
 ACTIONS = (CHANGED, MOVED, ADDED, REMOVED)
 
@@ -100,7 +112,21 @@ def heading(change: Change, labels: Labels) -> str:
         head = f"{labels('diff', 'entity', change.entity)} {change.id}"
     if change.parent:
         head += f" ({labels('goal_kind', 'goal')} {change.parent})"
-    return f"{head} – {change.title}" if change.title else head
+    return f"{head} – {short(change.title)}" if change.title else head
+
+
+def short(text: str, limit: int = 80) -> str:
+    """Some plans title an activity with a whole paragraph: keep headings to a line."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + " …"
+
+
+def sentences(c: CountsChange, labels: Labels) -> tuple[str, str]:
+    """The status sentence of the period on each side."""
+    return (status_sentence(c.old, c.old_org, c.old_noun, labels, c.words_up_to),
+            status_sentence(c.new, c.new_org, c.new_noun, labels, c.words_up_to))
 
 
 def verdict_name(v: VerdictChange, labels: Labels) -> str:
@@ -199,6 +225,12 @@ def markdown(diff: RepoDiff, sides: Sides, labels: Labels) -> str:
             f" — **{labels('diff', 'plan_action', plan.action)}**" if plan.action != CHANGED else ""), ""]
         if plan.verdicts:
             out += [f"#### {labels('diff', 'verdicts')}", "", *_md_verdicts(plan.verdicts, labels), ""]
+        if plan.counts:
+            out += [f"#### {labels('diff', 'counts')}", ""]
+            for c in plan.counts:
+                before, after = sentences(c, labels)
+                out += [f"- {c.period}: {md_escape(before)} → {md_escape(after)}"]
+            out.append("")
         for action, changes in _groups(plan.changes):
             out += [f"#### {labels('diff', 'action', action)}", ""]
             for change in changes:
@@ -256,6 +288,15 @@ def terminal(diff: RepoDiff, sides: Sides, labels: Labels, console: Console | No
             for v in plan.verdicts:
                 table.add_row(verdict_name(v, labels), v.period, verdict_text(v.old, labels), verdict_text(v.new, labels))
             console.print(table)
+        if plan is not None and plan.counts:
+            console.print(Text(f"  {labels('diff', 'counts')}", style="bold"))
+            for c in plan.counts:
+                before, after = sentences(c, labels)
+                line = Text(f"    {c.period}: ")
+                line.append(before, style="red")
+                line.append(" → ")
+                line.append(after, style="green")
+                console.print(line)
         for action, group in _groups(changes):
             console.print(Text(f"  {labels('diff', 'action', action)}", style=f"bold {_STYLE[action]}"))
             for change in group:
@@ -317,6 +358,9 @@ def to_json(diff: RepoDiff, sides: Sides, labels: Labels) -> dict[str, Any]:
             {
                 "organisation": p.org, "id": p.id, "title": p.title, "action": p.action, "path": p.path,
                 "changes": [_json_change(c, labels) for c in p.changes],
+                "counts": [{"period": c.period, "old": dict(c.old.counts), "new": dict(c.new.counts),
+                            "old_text": sentences(c, labels)[0], "new_text": sentences(c, labels)[1]}
+                           for c in p.counts],
                 "verdicts": [{"what": v.what, "id": v.id, "title": v.title, "kind": v.kind, "period": v.period,
                               "old": v.old.value if v.old else None, "new": v.new.value if v.new else None}
                              for v in p.verdicts],
