@@ -77,8 +77,12 @@ def export(root: Path, revision: Revision, dest: Path) -> Path:
         message = proc.stderr.decode("utf-8", errors="replace").strip()
         raise UsageError(f"cannot read revision `{revision.name}`: {message}")
     with tarfile.open(fileobj=io.BytesIO(proc.stdout)) as archive:
-        # the "data" filter refuses links and paths that point outside dest
-        archive.extractall(dest, filter="data")
+        for member in archive:
+            try:
+                # the "data" filter refuses links and paths that point outside dest: such a file is left out
+                archive.extract(member, dest, filter="data")
+            except tarfile.FilterError:
+                continue
     inside = dest / root.resolve().relative_to(top)
     inside.mkdir(parents=True, exist_ok=True)
     return inside

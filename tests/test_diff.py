@@ -239,3 +239,21 @@ def test_repository_in_a_subfolder(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     [change] = changes(json.loads(proc.stdout))
     assert change["fields"][0]["new"] == "Klart" and change["path"] == f"{PLAN}/followups/2021/1.yaml"
+
+
+def test_first_pull_request_adds_the_plans(tmp_path: Path) -> None:
+    repo = tmp_path / "new"
+    repo.mkdir()
+    (repo / "README.md").write_text("plans to come\n", encoding="utf-8")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.name", "Test")
+    git(repo, "config", "user.email", "test@example.org")
+    commit(repo, "empty")
+    shutil.copytree(FIXTURES / "mini", repo, dirs_exist_ok=True)
+    commit(repo, "add avr")
+    term, md, data = three(repo, "HEAD~1", "HEAD")
+    assert [(p["id"], p["action"]) for p in data["plans"]] == [("handlingsplan", "added")]
+    assert [(c["entity"], c["action"], c["id"]) for c in data["repository"]] == [("organisation", "added", "kommun-amn")]
+    assert "— **Ny plan**" in md and "Ny plan" in term
+    back = run_avr("diff", "HEAD", "HEAD~1", "--format", "json", cwd=repo)
+    assert back.returncode == 0 and json.loads(back.stdout)["plans"][0]["action"] == "removed"

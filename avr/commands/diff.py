@@ -9,7 +9,7 @@ from pathlib import Path
 from avr.compute.diff import RepoDiff, diff_repositories
 from avr.errors import Diagnostics, InvalidInput, UsageError
 from avr.gitread import Revision, default_base, export, resolve, toplevel
-from avr.model.repository import Repository, find_root, load_repository
+from avr.model.repository import CONFIG_NAME, Repository, find_root, load_repository
 from avr.render.diff import Sides
 
 
@@ -19,6 +19,7 @@ class Side:
     revision: Revision
     repository: Repository | None
     diagnostics: Diagnostics
+    absent: bool = False  # the revision has no avr.yaml
 
 
 @dataclass
@@ -34,6 +35,8 @@ class DiffRun:
 
 
 def _load(root: Path, role: str, revision: Revision) -> Side:
+    if not (root / CONFIG_NAME).exists():  # e.g. the pull request that adds avr: nothing to compare on this side
+        return Side(role, revision, None, Diagnostics(), absent=True)
     try:
         repo = load_repository(root, strict=False)
     except InvalidInput as exc:  # avr.yaml missing or unreadable on that side
@@ -52,6 +55,12 @@ def run_diff(start: Path, base: str | None, head: str | None) -> DiffRun:
         head_root = export(work_root, head_rev, Path(tmp) / "head") if head_rev.commit else work_root
         old, new = _load(base_root, "BASE", base_rev), _load(head_root, "HEAD", head_rev)
         sides = Sides(base_rev.name, base_rev.commit, head_rev.name, head_rev.commit)
+        if old.absent and new.absent:
+            raise UsageError(f"neither revision has {CONFIG_NAME} in {work_root}")
+        for side, other in ((old, new), (new, old)):
+            if side.absent and other.repository is not None:
+                side.repository = Repository(other.repository.root, other.repository.config, {},
+                                             Diagnostics())
         if old.diagnostics.errors or new.diagnostics.errors or old.repository is None or new.repository is None:
             return DiffRun(sides, old, new, None)
         # computing is done while the files exist; the result holds no paths into tmp
