@@ -257,3 +257,19 @@ def test_first_pull_request_adds_the_plans(tmp_path: Path) -> None:
     assert "— **Ny plan**" in md and "Ny plan" in term
     back = run_avr("diff", "HEAD", "HEAD~1", "--format", "json", cwd=repo)
     assert back.returncode == 0 and json.loads(back.stdout)["plans"][0]["action"] == "removed"
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_every_schema_field_has_a_diff_label(language: str) -> None:
+    from avr.model.activity import Activity
+    from avr.model.config import RepoConfig
+    from avr.model.followup import FollowUp
+    from avr.model.goal import Goal, Indicator
+    from avr.model.organisation import Organisation
+    from avr.model.plan import Plan, ReportSpec
+    from avr.render.labels import load_labels
+
+    names = {name for model in (RepoConfig, Organisation, Plan, ReportSpec, Goal, Indicator, Activity, FollowUp)
+             for name in model.model_fields}
+    # ids and a follow-up's activity identify things: they never show as a changed field
+    assert names - set(load_labels(language)("diff", "field")) == {"id", "indicators", "activity"}
