@@ -273,3 +273,28 @@ def test_every_schema_field_has_a_diff_label(language: str) -> None:
              for name in model.model_fields}
     # ids and a follow-up's activity identify things: they never show as a changed field
     assert names - set(load_labels(language)("diff", "field")) == {"id", "indicators", "activity"}
+
+
+def test_markdown_fits_a_comment(repo: Path) -> None:
+    from avr.commands.diff import run_diff
+    from avr.render.diff import markdown
+    from avr.render.labels import load_labels
+
+    (repo / PLAN / "followups/2022/1.yaml").write_text(
+        'period: "2022"\nactivity: "1"\nstatus: Klart\ntext: |\n' + "".join(f"  Rad {i} av en lång text.\n" for i in range(200)),
+        encoding="utf-8")
+    edit(repo / PLAN / "followups/2021/1.yaml", "status: Pågår", "status: Klart")
+    commit(repo, "long text")
+    run = run_diff(repo, "main", "HEAD")
+    assert run.diff is not None
+    labels = load_labels("sv")
+    full = markdown(run.diff, run.sides, labels)
+    assert "<details>" in full and "+Rad 199 av en lång text." in full
+    # too long for the limit: the line diffs go, the short summaries stay
+    shorter = markdown(run.diff, run.sides, labels, limit=len(full) - 1)
+    assert "<details>" not in shorter and "Text: 200 rader tillagda, 1 borttagna" in shorter
+    assert "Status: Pågår → Klart" in shorter
+    # still too long: cut at a line, with a note saying so
+    cut = markdown(run.diff, run.sides, labels, limit=300)
+    assert len(cut) <= 300 and cut.startswith("## Ändringar i planerna: main (")
+    assert cut.endswith("\n_Jämförelsen är för lång för en kommentar och slutar här; kör avr diff för resten._\n")

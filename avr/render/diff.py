@@ -172,7 +172,7 @@ def _fence(lines: list[str]) -> str:
     return "`" * max(3, longest + 1)
 
 
-def _md_field(fc: FieldChange, labels: Labels) -> list[str]:
+def _md_field(fc: FieldChange, labels: Labels, details: bool = True) -> list[str]:
     name = md_escape(field_label(fc, labels))
     if not fc.is_text:
         return [f"  - {name}: {md_escape(show(fc.old, fc, labels))} → {md_escape(show(fc.new, fc, labels))}"]
@@ -182,13 +182,15 @@ def _md_field(fc: FieldChange, labels: Labels) -> list[str]:
         for kind, t in fc.word_context()
     )
     fence = _fence(lines)
+    if not details:
+        return [f"  - {name}: {labels('diff', 'lines').format(added=added, removed=removed)}" + (f": {words}" if words else "")]
     out = [f"  - {name}: {labels('diff', 'lines').format(added=added, removed=removed)}" + (f": {words}" if words else ""),
            f"    <details><summary>{md_escape(str(labels('diff', 'show_text')))}</summary>", "",
            f"    {fence}diff", *(f"    {line}" for line in lines), f"    {fence}", "", "    </details>"]
     return out
 
 
-def _md_change(change: Change, labels: Labels) -> list[str]:
+def _md_change(change: Change, labels: Labels, details: bool = True) -> list[str]:
     head = f"- **{md_escape(heading(change, labels))}**"
     if change.old_path:
         head += f" ({labels('diff', 'moved_from')} `{change.old_path}` → `{change.path}`)"
@@ -196,7 +198,7 @@ def _md_change(change: Change, labels: Labels) -> list[str]:
         head += f" `{change.path}`"
     out = [head]
     for fc in change.fields:
-        out += _md_field(fc, labels)
+        out += _md_field(fc, labels, details)
     return out
 
 
@@ -209,7 +211,23 @@ def _md_verdicts(verdicts: list[VerdictChange], labels: Labels) -> list[str]:
     return out
 
 
-def markdown(diff: RepoDiff, sides: Sides, labels: Labels) -> str:
+# GitHub refuses comments over 65 536 characters; stay well below.
+COMMENT_LIMIT = 60_000
+
+
+def markdown(diff: RepoDiff, sides: Sides, labels: Labels, limit: int = COMMENT_LIMIT) -> str:
+    """The comparison as a comment: without the line diffs if too long, then cut at a line."""
+    text = _markdown(diff, sides, labels, details=True)
+    if len(text) <= limit:
+        return text
+    text = _markdown(diff, sides, labels, details=False)
+    if len(text) <= limit:
+        return text
+    note = f"\n_{md_escape(str(labels('diff', 'truncated')))}_\n"
+    return text[:limit - len(note)].rsplit("\n", 1)[0] + "\n" + note
+
+
+def _markdown(diff: RepoDiff, sides: Sides, labels: Labels, details: bool) -> str:
     out = [f"## {labels('diff', 'title')}: {md_escape(side_name(sides.base, sides.base_commit, labels))} → "
            f"{md_escape(side_name(sides.head, sides.head_commit, labels))}", ""]
     if diff.empty:
@@ -218,7 +236,7 @@ def markdown(diff: RepoDiff, sides: Sides, labels: Labels) -> str:
     if diff.repository:
         out += [f"### {labels('diff', 'repository')}", ""]
         for change in diff.repository:
-            out += _md_change(change, labels)
+            out += _md_change(change, labels, details)
         out.append("")
     for plan in diff.plans:
         out += [f"### {md_escape(plan.title)}", "", f"`{plan.path}`" + (
@@ -234,7 +252,7 @@ def markdown(diff: RepoDiff, sides: Sides, labels: Labels) -> str:
         for action, changes in _groups(plan.changes):
             out += [f"#### {labels('diff', 'action', action)}", ""]
             for change in changes:
-                out += _md_change(change, labels)
+                out += _md_change(change, labels, details)
             out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 
