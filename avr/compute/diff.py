@@ -134,7 +134,6 @@ class PlanDiff:
     changes: list[Change] = field(default_factory=list)
     verdicts: list[VerdictChange] = field(default_factory=list)
     counts: list[CountsChange] = field(default_factory=list)
-    period_labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -301,8 +300,7 @@ def _verdict_changes(old: dict[str, PlanResult], new: dict[str, PlanResult]) -> 
 
 def diff_plans(old_org: OrgData, old: PlanData, new_org: OrgData, new: PlanData,
                old_repo: Repository, new_repo: Repository) -> PlanDiff:
-    result = PlanDiff(new_org.id, new.id, new.plan.title, CHANGED, new.path,
-                      period_labels={p.id: p.label for p in [*old_org.organisation.periods, *new_org.organisation.periods]})
+    result = PlanDiff(new_org.id, new.id, new.plan.title, CHANGED, new.path)
     plan_fields = compare_models(old.plan, new.plan)
     old_path, new_path = _path(old, old.plan), _path(new, new.plan)
     if plan_fields or old_path != new_path:
