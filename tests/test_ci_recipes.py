@@ -57,7 +57,8 @@ def git_repo(tmp_path: Path) -> Path:
     repo = tmp_path / "plans-repo"
     shutil.copytree(FIXTURES / "mini", repo)
     for args in (["init", "-q", "-b", "main"], ["config", "user.name", "Test"],
-                 ["config", "user.email", "test@example.org"], ["add", "-A"], ["commit", "-q", "-m", "one"]):
+                 ["config", "user.email", "test@example.org"], ["config", "commit.gpgsign", "false"],
+                 ["add", "-A"], ["commit", "-q", "-m", "one"]):
         subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
     followup = repo / "plans/kommun-amn/handlingsplan/followups/2021/1.yaml"
     followup.write_text(followup.read_text(encoding="utf-8").replace("Pågår", "Klart"), encoding="utf-8")

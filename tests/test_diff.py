@@ -25,15 +25,20 @@ def commit(repo: Path, message: str) -> None:
     git(repo, "commit", "-q", "-m", message)
 
 
+def init(repo: Path) -> None:
+    """A repository of its own: branch main, a local identity, no signing whatever the global config says."""
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.name", "Test")
+    git(repo, "config", "user.email", "test@example.org")
+    git(repo, "config", "commit.gpgsign", "false")
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """The mini fixture committed on `main`, with a `feature` branch checked out."""
     target = tmp_path / "repo"
     shutil.copytree(FIXTURES / "mini", target)
-    git(target, "init", "-q", "-b", "main")
-    git(target, "config", "user.name", "Test")
-    git(target, "config", "user.email", "test@example.org")
-    git(target, "config", "commit.gpgsign", "false")
+    init(target)
     commit(target, "initial plans")
     git(target, "checkout", "-q", "-b", "feature")
     return target
@@ -229,9 +234,7 @@ def test_repository_in_a_subfolder(tmp_path: Path) -> None:
     top = tmp_path / "top"
     shutil.copytree(FIXTURES / "mini", top / "uppfoljning")
     (top / "README.md").write_text("other content\n", encoding="utf-8")
-    git(top, "init", "-q", "-b", "main")
-    git(top, "config", "user.name", "Test")
-    git(top, "config", "user.email", "test@example.org")
+    init(top)
     commit(top, "initial")
     edit(top / "uppfoljning" / PLAN / "followups/2021/1.yaml", "status: Pågår", "status: Klart")
     commit(top, "done")
@@ -245,9 +248,7 @@ def test_first_pull_request_adds_the_plans(tmp_path: Path) -> None:
     repo = tmp_path / "new"
     repo.mkdir()
     (repo / "README.md").write_text("plans to come\n", encoding="utf-8")
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.name", "Test")
-    git(repo, "config", "user.email", "test@example.org")
+    init(repo)
     commit(repo, "empty")
     shutil.copytree(FIXTURES / "mini", repo, dirs_exist_ok=True)
     commit(repo, "add avr")
