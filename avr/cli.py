@@ -148,6 +148,28 @@ def status(
 
 
 @app.command()
+def schema(
+    repo: Path | None = RepoOption,
+    out: Path | None = typer.Option(None, "--out", "-o", help="Folder for the schemas (default: schemas/ next to avr.yaml)"),
+) -> None:
+    """Write a JSON Schema per file kind, for editors (VS Code's YAML extension).
+
+    Example: avr schema
+    """
+
+    def action() -> int:
+        from avr.commands.schema import write_schemas
+        from avr.model.repository import find_root
+
+        target = out or find_root(repo or Path.cwd()) / "schemas"
+        written = write_schemas(target)
+        typer.echo(f"wrote {len(written)} schemas to {target}", err=True)
+        return 0
+
+    _run(action)
+
+
+@app.command()
 def version() -> None:
     """Print avr's version."""
     typer.echo(__version__)
