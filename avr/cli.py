@@ -169,6 +169,118 @@ def schema(
     _run(action)
 
 
+new_app = typer.Typer(no_args_is_help=True, help="Create a pre-filled file: plan, goal, activity or follow-up.")
+app.add_typer(new_app, name="new")
+PlanOption = typer.Option(None, "--plan", help="ORG/PLAN or PLAN (default: the plan folder you are in, or the only plan)")
+
+
+def _created(path: str) -> int:
+    typer.echo(f"created {path}", err=True)
+    return 0
+
+
+@new_app.command("plan")
+def new_plan(
+    plan_id: str = typer.Argument(..., metavar="ID", help="Plan id, also its folder name"),
+    org: str | None = typer.Option(None, "--org", help="Organisation id (default: the only one)"),
+    kind: str = typer.Option("operational_plan", "--kind", help="assignment_plan|operational_plan|internal_budget|action_plan"),
+    title: str | None = typer.Option(None, "--title"),
+    repo: Path | None = RepoOption,
+) -> None:
+    """Create <org>/<id>/plan.yaml.
+
+    Example: avr new plan handlingsplan-2025 --org uppsala-amn --kind action_plan
+    """
+    from avr.commands.new import new_plan as create
+
+    _run(lambda: _created(create(_repo_lenient(repo), plan_id, org, kind, title)))
+
+
+@new_app.command("goal")
+def new_goal(
+    plan: str | None = PlanOption,
+    goal_id: str | None = typer.Option(None, "--id", help="Goal id (default: the next free number)"),
+    kind: str = typer.Option("goal", "--kind", help="goal | refinement | development_area | … | commitment"),
+    parent: str | None = typer.Option(None, "--parent", help="Goal it belongs under (refinement, commitment)"),
+    title: str | None = typer.Option(None, "--title"),
+    repo: Path | None = RepoOption,
+) -> None:
+    """Create goals/<id>.yaml with the next free id.
+
+    Example: avr new goal --plan uppsala-amn/26-punktsplan --title Barnfamiljer
+    """
+    from avr.commands.new import new_goal as create
+
+    _run(lambda: _created(create(_repo_lenient(repo), Path.cwd(), plan, goal_id, kind, parent, title)))
+
+
+@new_app.command("activity")
+def new_activity(
+    plan: str | None = PlanOption,
+    activity_id: str | None = typer.Option(None, "--id", help="Activity id (default: the next free number)"),
+    goal: list[str] = typer.Option([], "--goal", help="Goal it serves; repeat for several (default: the only goal)"),
+    unit: str | None = typer.Option(None, "--unit", help="Unit that reports it (default: the only unit)"),
+    title: str | None = typer.Option(None, "--title"),
+    repo: Path | None = RepoOption,
+) -> None:
+    """Create activities/<id>.yaml with the next free id.
+
+    Example: avr new activity --plan 26-punktsplan --goal 1 --unit amv --title "Sommarjobb för unga"
+    """
+    from avr.commands.new import new_activity as create
+
+    _run(lambda: _created(create(_repo_lenient(repo), Path.cwd(), plan, activity_id, goal, unit, title)))
+
+
+@new_app.command("followup")
+def new_followup(
+    period: str = typer.Argument(..., help="Period id, e.g. 2021 or 2013-H1"),
+    activity: str | None = typer.Option(None, "--activity", help="Activity to follow up"),
+    goal: str | None = typer.Option(None, "--goal", help="Goal to follow up (outcomes)"),
+    plan: str | None = PlanOption,
+    repo: Path | None = RepoOption,
+) -> None:
+    """Create followups/<period>/<id>.yaml, pre-filled from the last follow-up, dated today.
+
+    Example: avr new followup 2020 --activity 6 --plan 26-punktsplan
+    """
+    from avr.commands.new import new_followup as create
+
+    _run(lambda: _created(create(_repo_lenient(repo), Path.cwd(), plan, period, activity, goal)))
+
+
+followup_app = typer.Typer(no_args_is_help=True, help="Follow-up rounds: create the skeletons operations fill in.")
+app.add_typer(followup_app, name="followup")
+
+
+@followup_app.command("start")
+def followup_start(
+    period: str = typer.Argument(..., help="Period id, e.g. 2021 or 2013-H1"),
+    plan: str | None = typer.Option(None, "--plan", help="ORG/PLAN or PLAN (default: every plan with the period)"),
+    repo: Path | None = RepoOption,
+) -> None:
+    """Create a follow-up skeleton for every open activity; never overwrites, a second run creates nothing.
+
+    Example: avr followup start 2021 --plan 26-punktsplan
+    """
+
+    def action() -> int:
+        from avr.commands.followup_start import run_start
+
+        for line in run_start(_repo_lenient(repo), period, plan, Path.cwd()):
+            typer.echo(line, err=True)
+        return 0
+
+    _run(action)
+
+
+def _repo_lenient(repo: Path | None) -> Any:
+    """The repository even when some files have errors: creating files must not wait for a clean check."""
+    from avr.model.repository import find_root, load_repository
+
+    return load_repository(find_root(repo or Path.cwd()), strict=False)
+
+
 @app.command()
 def version() -> None:
     """Print avr's version."""
