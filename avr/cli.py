@@ -282,6 +282,38 @@ def _repo_lenient(repo: Path | None) -> Any:
 
 
 @app.command()
+def todo(
+    period: str | None = typer.Argument(None, help="Period id (default: each organisation's latest started period)"),
+    plan: str | None = typer.Option(None, "--plan", help="ORG/PLAN or PLAN (default: every plan)"),
+    fmt: str = typer.Option("text", "--format", "-f", help="text | markdown | json"),
+    repo: Path | None = RepoOption,
+) -> None:
+    """Who still owes what: missing, unwritten and stale follow-ups and outcomes, per unit and role.
+
+    Example: avr todo 2020 --format markdown
+    """
+
+    def action() -> int:
+        from avr.commands.todo import print_todo, to_json, to_markdown, todo_data
+        from avr.render.labels import load_labels
+
+        if fmt not in ("text", "markdown", "json"):
+            raise UsageError(f"unknown format `{fmt}`; use text, markdown or json")
+        repository = _repo(repo)
+        todos = todo_data(repository, period, plan)
+        labels = load_labels(repository.config.language)
+        if fmt == "json":
+            sys.stdout.write(to_json(todos))
+        elif fmt == "markdown":
+            sys.stdout.write(to_markdown(todos, labels))
+        else:
+            print_todo(todos, labels)
+        return 0
+
+    _run(action)
+
+
+@app.command()
 def version() -> None:
     """Print avr's version."""
     typer.echo(__version__)

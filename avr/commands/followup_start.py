@@ -86,7 +86,7 @@ def start_plan(repo: Repository, org: OrgData, plan: PlanData, period_id: str) -
     period = period_of(org, period_id)
     result = StartResult()
     folder = plan_folder(repo, plan) / "followups" / period.id
-    for activity in sorted(plan.activities.values(), key=lambda a: _natural(a.id)):
+    for activity in sorted(plan.activities.values(), key=lambda a: natural_key(a.id)):
         last = latest_before(org, plan, activity.id, period)
         if is_closed(org, last):
             result.closed.append(activity.id)
@@ -125,6 +125,6 @@ def run_start(repo: Repository, period_id: str, plan_name: str | None, cwd: Path
     return lines
 
 
-def _natural(text: str) -> tuple[tuple[int, str], ...]:
+def natural_key(text: str) -> tuple[tuple[int, str], ...]:
     """Sort 2 before 10 and 1a before 1b."""
     return tuple((int(part), "") if part.isdigit() else (0, part) for part in re.findall(r"\d+|\D+", text))
