@@ -314,6 +314,26 @@ def todo(
 
 
 @app.command()
+def serve(
+    repo: Path | None = RepoOption,
+    port: int = typer.Option(8000, "--port", "-p", help="Port on 127.0.0.1 (0: any free port)"),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default: output_dir of avr.yaml, build/)"),
+) -> None:
+    """Build, serve the reports on 127.0.0.1, rebuild on every save and reload the browser.
+
+    Example: avr serve --port 8000
+    """
+
+    def action() -> int:
+        from avr.commands.serve import serve as run_server
+        from avr.model.repository import find_root
+
+        return run_server(find_root(repo or Path.cwd()), out, port, lambda line: typer.echo(line, err=True))
+
+    _run(action)
+
+
+@app.command()
 def version() -> None:
     """Print avr's version."""
     typer.echo(__version__)
