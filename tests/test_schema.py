@@ -161,3 +161,17 @@ def test_cli_writes_the_schemas(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (tmp_path / "s").iterdir()) == sorted(f"{k}.schema.json" for k in KINDS)
     assert json.loads((tmp_path / "s" / "goal.schema.json").read_text(encoding="utf-8")) == generate("goal")
+
+
+def test_vscode_settings_map_every_file_to_its_schema() -> None:
+    """The globs in .vscode/settings.json (documented in the README) give each file of plans/ the right schema."""
+    settings = json.loads((ROOT / ".vscode/settings.json").read_text(encoding="utf-8"))
+    mapped: dict[Path, str] = {}
+    for schema, glob in settings["yaml.schemas"].items():
+        kind = Path(schema).name.removesuffix(".schema.json")
+        assert kind in KINDS and (ROOT / schema).is_file()
+        for path in ROOT.glob(glob):
+            assert path not in mapped, f"{path} matches two globs"
+            mapped[path] = kind
+    files = [ROOT / "avr.yaml", *sorted((ROOT / "plans").rglob("*.yaml"))]
+    assert {p: kind_of(p) for p in files} == mapped
