@@ -6,9 +6,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import yaml
 from conftest import ROOT, run_avr
 from jsonschema import Draft7Validator
+from test_schema import editor_view
 
 from avr.commands.schema import generate
 
@@ -32,8 +32,7 @@ def _schema_ok(path: Path, kind: str) -> None:
     assert schema_path.parent.name == "schemas" and (schema_path.parent.parent / "avr.yaml").is_file()
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     assert schema == generate(kind)
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-    data = {k: v for k, v in data.items() if v != ""}
+    data = editor_view(path.read_text(encoding="utf-8"))
     assert list(Draft7Validator(schema).iter_errors(data)) == []
 
 

@@ -133,6 +133,21 @@ def _describe(node: dict[str, Any], texts: dict[str, Any]) -> None:
         _set_text(prop, text)
 
 
+def _allow_empty(node: dict[str, Any]) -> None:
+    """`key:` with nothing after it is null to an editor and "not filled in" to avr: fine unless required."""
+    required = set(node.get("required", []))
+    for name, prop in node.get("properties", {}).items():
+        if name in required:
+            continue
+        branches = prop.get("anyOf")
+        if branches is not None:
+            if {"type": "null"} not in branches:
+                branches.append({"type": "null"})
+            continue
+        meta = {k: prop.pop(k) for k in ("title", "description", "default") if k in prop}
+        node["properties"][name] = {"anyOf": [prop, {"type": "null"}], **meta}
+
+
 def _set_text(node: dict[str, Any], text: dict[str, str]) -> None:
     sv, en = text.get("sv", ""), text.get("en", "")
     node["description"] = f"{sv}\n\n{en}" if en else sv
@@ -145,7 +160,9 @@ def generate(kind: str) -> dict[str, Any]:
     schema = model.model_json_schema(schema_generator=AsWritten, mode="validation")
     texts = descriptions()
     for name, definition in schema.get("$defs", {}).items():
+        _allow_empty(definition)
         _describe(definition, texts.get(name, {}))
+    _allow_empty(schema)
     _describe(schema, texts.get(model.__name__, {}))
     return {"$schema": DRAFT, **schema}
 
