@@ -127,8 +127,8 @@ def _watched(root: Path) -> tuple[list[Path], str]:
     paths, language = [root / CONFIG_NAME, root / "plans"], "sv"
     try:
         repo = load_repository(root, strict=False)
-    except InvalidInput:
-        return paths, language
+    except InvalidInput:  # avr.yaml itself is broken: watch the usual places until it is fixed
+        return [p for p in paths if p.exists()], language
     paths = [root / CONFIG_NAME, repo.plans_root]
     if repo.config.templates_dir:
         paths.append(root / repo.config.templates_dir)
