@@ -217,6 +217,192 @@ def diff(
 
 
 @app.command()
+def schema(
+    repo: Path | None = RepoOption,
+    out: Path | None = typer.Option(None, "--out", "-o", help="Folder for the schemas (default: schemas/ next to avr.yaml)"),
+) -> None:
+    """Write a JSON Schema per file kind, for editors (VS Code's YAML extension).
+
+    Example: avr schema
+    """
+
+    def action() -> int:
+        from avr.commands.schema import write_schemas
+        from avr.model.repository import find_root
+
+        target = out or find_root(repo or Path.cwd()) / "schemas"
+        written = write_schemas(target)
+        typer.echo(f"wrote {len(written)} schemas to {target}", err=True)
+        return 0
+
+    _run(action)
+
+
+new_app = typer.Typer(no_args_is_help=True, help="Create a pre-filled file: plan, goal, activity or follow-up.")
+app.add_typer(new_app, name="new")
+PlanOption = typer.Option(None, "--plan", help="ORG/PLAN or PLAN (default: the plan folder you are in, or the only plan)")
+
+
+def _created(path: str) -> int:
+    typer.echo(f"created {path}", err=True)
+    return 0
+
+
+@new_app.command("plan")
+def new_plan(
+    plan_id: str = typer.Argument(..., metavar="ID", help="Plan id, also its folder name"),
+    org: str | None = typer.Option(None, "--org", help="Organisation id (default: the only one)"),
+    kind: str = typer.Option("operational_plan", "--kind", help="assignment_plan|operational_plan|internal_budget|action_plan"),
+    title: str | None = typer.Option(None, "--title"),
+    repo: Path | None = RepoOption,
+) -> None:
+    """Create <org>/<id>/plan.yaml.
+
+    Example: avr new plan handlingsplan-2025 --org uppsala-amn --kind action_plan
+    """
+    from avr.commands.new import new_plan as create
+
+    _run(lambda: _created(create(_repo_lenient(repo), plan_id, org, kind, title)))
+
+
+@new_app.command("goal")
+def new_goal(
+    plan: str | None = PlanOption,
+    goal_id: str | None = typer.Option(None, "--id", help="Goal id (default: the next free number)"),
+    kind: str = typer.Option("goal", "--kind", help="goal | refinement | development_area | … | commitment"),
+    parent: str | None = typer.Option(None, "--parent", help="Goal it belongs under (refinement, commitment)"),
+    title: str | None = typer.Option(None, "--title"),
+    repo: Path | None = RepoOption,
+) -> None:
+    """Create goals/<id>.yaml with the next free id.
+
+    Example: avr new goal --plan uppsala-amn/26-punktsplan --title Barnfamiljer
+    """
+    from avr.commands.new import new_goal as create
+
+    _run(lambda: _created(create(_repo_lenient(repo), Path.cwd(), plan, goal_id, kind, parent, title)))
+
+
+@new_app.command("activity")
+def new_activity(
+    plan: str | None = PlanOption,
+    activity_id: str | None = typer.Option(None, "--id", help="Activity id (default: the next free number)"),
+    goal: list[str] = typer.Option([], "--goal", help="Goal it serves; repeat for several (default: the only goal)"),
+    unit: str | None = typer.Option(None, "--unit", help="Unit that reports it (default: the only unit)"),
+    title: str | None = typer.Option(None, "--title"),
+    repo: Path | None = RepoOption,
+) -> None:
+    """Create activities/<id>.yaml with the next free id.
+
+    Example: avr new activity --plan 26-punktsplan --goal 1 --unit amv --title "Sommarjobb för unga"
+    """
+    from avr.commands.new import new_activity as create
+
+    _run(lambda: _created(create(_repo_lenient(repo), Path.cwd(), plan, activity_id, goal, unit, title)))
+
+
+@new_app.command("followup")
+def new_followup(
+    period: str = typer.Argument(..., help="Period id, e.g. 2021 or 2013-H1"),
+    activity: str | None = typer.Option(None, "--activity", help="Activity to follow up"),
+    goal: str | None = typer.Option(None, "--goal", help="Goal to follow up (outcomes)"),
+    plan: str | None = PlanOption,
+    repo: Path | None = RepoOption,
+) -> None:
+    """Create followups/<period>/<id>.yaml, pre-filled from the last follow-up, dated today.
+
+    Example: avr new followup 2020 --activity 6 --plan 26-punktsplan
+    """
+    from avr.commands.new import new_followup as create
+
+    _run(lambda: _created(create(_repo_lenient(repo), Path.cwd(), plan, period, activity, goal)))
+
+
+followup_app = typer.Typer(no_args_is_help=True, help="Follow-up rounds: create the skeletons operations fill in.")
+app.add_typer(followup_app, name="followup")
+
+
+@followup_app.command("start")
+def followup_start(
+    period: str = typer.Argument(..., help="Period id, e.g. 2021 or 2013-H1"),
+    plan: str | None = typer.Option(None, "--plan", help="ORG/PLAN or PLAN (default: every plan with the period)"),
+    repo: Path | None = RepoOption,
+) -> None:
+    """Create a follow-up skeleton for every open activity; never overwrites, a second run creates nothing.
+
+    Example: avr followup start 2021 --plan 26-punktsplan
+    """
+
+    def action() -> int:
+        from avr.commands.followup_start import run_start
+
+        for line in run_start(_repo_lenient(repo), period, plan, Path.cwd()):
+            typer.echo(line, err=True)
+        return 0
+
+    _run(action)
+
+
+def _repo_lenient(repo: Path | None) -> Any:
+    """The repository even when some files have errors: creating files must not wait for a clean check."""
+    from avr.model.repository import find_root, load_repository
+
+    return load_repository(find_root(repo or Path.cwd()), strict=False)
+
+
+@app.command()
+def todo(
+    period: str | None = typer.Argument(None, help="Period id (default: each organisation's latest started period)"),
+    plan: str | None = typer.Option(None, "--plan", help="ORG/PLAN or PLAN (default: every plan)"),
+    fmt: str = typer.Option("text", "--format", "-f", help="text | markdown | json"),
+    repo: Path | None = RepoOption,
+) -> None:
+    """Who still owes what: missing, unwritten and stale follow-ups and outcomes, per unit and role.
+
+    Example: avr todo 2020 --format markdown
+    """
+
+    def action() -> int:
+        from avr.commands.todo import print_todo, to_json, to_markdown, todo_data
+        from avr.render.labels import load_labels
+
+        if fmt not in ("text", "markdown", "json"):
+            raise UsageError(f"unknown format `{fmt}`; use text, markdown or json")
+        repository = _repo(repo)
+        todos = todo_data(repository, period, plan)
+        labels = load_labels(repository.config.language)
+        if fmt == "json":
+            sys.stdout.write(to_json(todos))
+        elif fmt == "markdown":
+            sys.stdout.write(to_markdown(todos, labels))
+        else:
+            print_todo(todos, labels)
+        return 0
+
+    _run(action)
+
+
+@app.command()
+def serve(
+    repo: Path | None = RepoOption,
+    port: int = typer.Option(8000, "--port", "-p", help="Port on 127.0.0.1 (0: any free port)"),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default: output_dir of avr.yaml, build/)"),
+) -> None:
+    """Build, serve the reports on 127.0.0.1, rebuild on every save and reload the browser.
+
+    Example: avr serve --port 8000
+    """
+
+    def action() -> int:
+        from avr.commands.serve import serve as run_server
+        from avr.model.repository import find_root
+
+        return run_server(find_root(repo or Path.cwd()), out, port, lambda line: typer.echo(line, err=True))
+
+    _run(action)
+
+
+@app.command()
 def version() -> None:
     """Print avr's version."""
     typer.echo(__version__)
