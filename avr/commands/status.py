@@ -10,6 +10,7 @@ from rich.table import Table
 from avr.compute.results import COUNT_KEYS, compute_plan
 from avr.errors import UsageError
 from avr.model.repository import Repository
+from avr.render.interim import interim_json
 from avr.render.jsonout import counts_json, indicator_json
 from avr.render.labels import Labels
 
@@ -42,6 +43,7 @@ def status_data(repo: Repository, period: str | None) -> dict[str, Any]:
                 for g in result.all_goals()
             ],
             "activity_counts": counts_json(result.counts),
+            **interim_json(plan, result, "status", repo.config),
         })
     if period is not None and period not in known_periods:
         raise UsageError(f"unknown period `{period}`; known: {', '.join(sorted(known_periods))}")
