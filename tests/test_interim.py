@@ -194,3 +194,15 @@ def test_status_json_gains_commitments_and_economy() -> None:
     drift = next(t for t in linkoping["economy"] if t["id"] == "driftsammandrag")
     assert [drift["total"][c]["computed"] for c in ("budget-2019", "plan-2020", "plan-2021", "plan-2022")] == \
         [381886, 382031, 372031, 372031]
+
+
+def test_processes_without_area_are_still_reported(example_copy: Path, tmp_path: Path) -> None:
+    goals = example_copy / "plans/eskilstuna-avn/verksamhetsplan-2022/goals"
+    path = goals / "03.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("area: hallbar-utveckling\n", ""), encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_avr("build", "--repo", example_copy, "--out", out).returncode == 0
+    md = (out / f"{REPORT}.md").read_text(encoding="utf-8")
+    overview = md.split("## Sammanställning av de viktigaste huvudprocesserna", 1)[1].split("\n## ", 1)[0]
+    assert "### Mål\n" in overview and "| Tillhandahålla försörjningsstöd |" in overview
+    assert "\n## Mål\n" in md and "### Tillhandahålla försörjningsstöd" in md

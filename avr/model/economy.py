@@ -77,6 +77,8 @@ class Line(Schema):
     def _group(self) -> Line:
         if self.lines and self.values:
             raise ValueError("a line with `lines` is a group: its value is their sum; put a stated sum under `total`")
+        if self.lines and self.parts:
+            raise ValueError("a group's varav-lines belong under its `total`")
         if self.total is not None and not self.lines:
             raise ValueError("`total` belongs to a group with `lines`")
         return self

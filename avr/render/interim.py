@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -43,6 +44,25 @@ def tables_for(plan: PlanData, period_id: str | None, kind: str) -> list[TableRe
                                          KIND_ORDER.index(t.table.kind), t.table.id))
 
 
+@dataclass(frozen=True)
+class Area:
+    """A goal area of the report, or the catch-all for processes without a known one."""
+
+    id: str
+    title: str
+    description: str | None
+    members: tuple[str | None, ...]  # the `area` values of the goals shown under it
+
+
+def process_areas(plan: PlanData, result: PlanResult, labels: Labels) -> list[Area]:
+    areas = [Area(a.id, a.title, a.description, (a.id,)) for a in plan.plan.goal_areas]
+    known = {a.id for a in areas}
+    others = tuple(sorted({g.goal.area for g in result.goals if g.goal.area not in known}, key=str))
+    if others:
+        areas.append(Area("other", str(labels("heading", "goals")), None, others))
+    return areas
+
+
 def interim_context(plan: PlanData, result: PlanResult, kind: str, config: RepoConfig, labels: Labels) -> dict[str, Any]:
     """Everything the interim and audit templates need; harmless (empty) for the other kinds."""
     org = result.organisation
@@ -58,6 +78,7 @@ def interim_context(plan: PlanData, result: PlanResult, kind: str, config: RepoC
         "column_groups": column_groups,
         "reference_value": reference_value,
         "processes": processes,
+        "process_areas": process_areas(plan, result, labels),
         "indicator_trend": {ir.indicator.id: trend for row in processes for ir, trend in row.indicator_trends},
         "commitments": commitments(result),
         "commitment_counts": counts,
