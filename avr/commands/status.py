@@ -64,3 +64,7 @@ def print_status(data: dict[str, Any], labels: Labels) -> None:
         counts = plan["activity_counts"]
         if any(counts.values()):
             console.print("  " + ", ".join(f"{labels('status', k)}: {counts[k]}" for k in COUNT_KEYS if counts[k]))
+        commitments = plan.get("commitment_counts", {})
+        if any(commitments.values()):
+            console.print(f"  {labels('interim', 'status_commitments')}: "
+                          + ", ".join(f"{labels('status', k)}: {commitments[k]}" for k in COUNT_KEYS if commitments[k]))
