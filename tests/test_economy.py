@@ -220,3 +220,12 @@ def test_readme_examples_are_valid_and_consistent(tmp_path: Path) -> None:
     audit = Audit.model_validate(readme_yaml("# audits/", tmp_path))
     assert audit.objectives[0].grade == "satisfactory"
     AuditFollowUp.model_validate(readme_yaml("# audit-followups/", tmp_path))
+
+
+def test_broken_table_is_not_reported_again_as_unknown(example_copy: Path) -> None:
+    path = example_copy / LINKOPING / "driftsammandrag-2018-10-25.yaml"
+    edit(path, "kind: operating_budget", "kind: operating_budget\nkolumner: []")
+    proc = run_avr("check", "--repo", example_copy)
+    assert proc.returncode == 1
+    assert "E101 unknown field `kolumner`" in proc.stderr
+    assert "E202" not in proc.stderr, proc.stderr

@@ -89,7 +89,8 @@ class Repository:
 
 def _kind_of(path: Path) -> str:
     """The reference word for a file's folder: goals/ holds goals, activities/ activities."""
-    folders = {"goals": "goal", "activities": "activity"}
+    folders = {"goals": "goal", "activities": "activity",
+               "economy": "economy table", "controls": "control point", "audits": "audit"}
     return next((folders[p] for p in reversed(path.parts) if p in folders), "")
 
 
