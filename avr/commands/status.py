@@ -12,6 +12,7 @@ from avr.compute.results import COUNT_KEYS, compute_plan
 from avr.errors import UsageError
 from avr.model.repository import Repository
 from avr.render.env import status_label
+from avr.render.interim import interim_json
 from avr.render.jsonout import counts_json, indicator_json
 from avr.render.labels import Labels
 
@@ -44,6 +45,7 @@ def status_data(repo: Repository, period: str | None) -> dict[str, Any]:
                 for g in result.all_goals()
             ],
             "activity_counts": counts_json(result.counts),
+            **interim_json(plan, result, "status", repo.config),
         })
     if period is not None and period not in known_periods:
         raise UsageError(f"unknown period `{period}`; known: {', '.join(sorted(known_periods))}")
@@ -78,4 +80,8 @@ def print_status(repo: Repository, data: dict[str, Any], labels: Labels) -> None
         if any(counts[k] for k in COUNT_KEYS if k != "unreported"):
             parts = (f"{status_label(organisation, k, labels)}: {counts[k]}" for k in COUNT_KEYS if counts[k])
             console.print("  " + ", ".join(parts))
+        commitments = plan.get("commitment_counts", {})
+        if any(commitments[k] for k in COUNT_KEYS if k != "unreported"):
+            parts = (f"{status_label(organisation, k, labels)}: {commitments[k]}" for k in COUNT_KEYS if commitments[k])
+            console.print(f"  {labels('interim', 'status_commitments')}: " + ", ".join(parts))
         console.print()

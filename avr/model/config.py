@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
 
-from avr.model.common import Id, Schema
+from avr.model.common import Id, Number, Schema
 
 
 class Rules(Schema):
@@ -34,6 +35,15 @@ class LimitsConfig(Schema):
     max_nodes: int = Field(default=200_000, ge=100)
 
 
+class InterimRules(Schema):
+    """How the delårsrapport judges trends (README, "The delårsrapport")."""
+
+    stable_percent: Number = Field(
+        default=Decimal(5), ge=0, le=100,
+        description="A change within this percentage of the comparison value is stable (→)",
+    )
+
+
 class RepoConfig(Schema):
     """The repository: which organisations it holds and where things are."""
 
@@ -47,3 +57,4 @@ class RepoConfig(Schema):
     organisations: list[Id] = Field(min_length=1, description="Organisation folders under plans_dir")
     rules: Rules = Field(default_factory=Rules)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
+    interim: InterimRules = Field(default_factory=InterimRules)
