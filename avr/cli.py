@@ -173,7 +173,8 @@ def fetch_kolada(
         result = run_fetch(repository, plan=plan, years=parse_years(years), update=update, base_url=base_url)
         for note in result.notes + result.decision.notes:
             typer.echo(note, err=True)
-        _report_written(result.decision, "Kolada")
+        if result.asked:
+            _report_written(result.decision, "Kolada", repository.root)
         return 0
 
     _run(action)
@@ -198,15 +199,15 @@ def import_outcomes(
         _print_diagnostics(warnings)
         for note in decision.notes:
             typer.echo(note, err=True)
-        _report_written(decision, str(file))
+        _report_written(decision, str(file), repository.root)
         return 0
 
     _run(action)
 
 
-def _report_written(decision: Any, source: str) -> None:
+def _report_written(decision: Any, source: str, root: Path) -> None:
     for change in decision.changes:
-        typer.echo(f"{'updated' if change.action == 'update' else 'wrote'} {change.path}", err=True)
+        typer.echo(f"{'updated' if change.action == 'update' else 'wrote'} {change.path.relative_to(root)}", err=True)
     if decision.changes:
         typer.echo(f"wrote {len(decision.changes)} outcome file(s); {decision.unchanged} already up to date", err=True)
     else:

@@ -127,6 +127,20 @@ def test_import_reports_every_bad_row_and_header(repo: Path, tmp_path: Path) -> 
     ])
     proc = run_avr("import", "outcomes", source, "--repo", repo)
     assert proc.returncode == 1 and f"{source}:1:1: E810 no `period` column" in proc.stderr
+    source = write_csv(tmp_path / "typo.csv", [
+        ["Indikator", "Period", "Värde", "Kön", "Anteckning"],
+        ["andel-bistnd", "2021", "4", "T", "x"],
+        ["hushall", "2021", "", "T", ""],
+        ["hushall", "2022", "12", "K", ""],
+        ["andel-bistand", "2022", "120", "", ""],
+    ])
+    proc = run_avr("import", "outcomes", source, "--repo", repo)
+    assert proc.returncode == 1
+    assert f"{source}:1:5: W802 column `Anteckning` is not read" in proc.stderr
+    assert f"{source}:2:1: E812 unknown indicator `andel-bistnd` — did you mean `andel-bistand`?" in proc.stderr
+    assert f"{source}:3:3: E811 no value" in proc.stderr
+    assert f"{source}:5:3: E811 percentage 120 is outside 0–100" in proc.stderr
+    assert "3 error(s), 1 warning(s)" in proc.stderr
 
 
 def outcome_rows(path: Path) -> list[tuple[str, ...]]:

@@ -26,6 +26,7 @@ class KoladaServer:
         self.script: list[str] = []
         self.requests: list[str] = []
         self.v3_absent = False
+        self.unknown_is_404 = False  # answer an unknown KPI id with 404 instead of an empty list
         self.lock = threading.Lock()
         server = self
 
@@ -84,6 +85,8 @@ class KoladaServer:
         match = re.fullmatch(r"/v3/kpi/([A-Z0-9,]+)", path)
         if match:
             ids = match[1].split(",")
+            if self.unknown_is_404 and "N31807" not in ids:
+                return self.send(h, 404, '{"detail": "Not Found"}')
             return self.send(h, 200, self.fixture("kpi-N31807.json" if "N31807" in ids else "kpi-empty.json"))
         if path == "/v3/data/kpi/N31807/municipality/0380/year/2020,2021,2022":
             return self.send(h, 200, self.fixture(f"data-N31807-0380-p{page}.json"))
@@ -171,7 +174,7 @@ def test_never_overwrites_a_manual_value_and_updates_only_with_flag(repo: Path) 
     assert "andel-bistand 2021: Kolada N31807/0380/2021 now differs (value 4 → 4.1); run with --update" in proc.stderr
     assert "value: 4.0" in stored.read_text(encoding="utf-8")
     proc = fetch(repo, "--update")
-    assert proc.returncode == 0 and f"updated {stored}" in proc.stderr
+    assert proc.returncode == 0 and f"updated {stored.relative_to(repo)}" in proc.stderr
     assert "value: 4.1" in stored.read_text(encoding="utf-8")
     assert manual.read_text(encoding="utf-8").endswith("value: 4,4\nsource: manual\n")
 
@@ -239,6 +242,18 @@ def test_unknown_kpi(repo: Path) -> None:
     assert snapshot(repo) == before
 
 
+def test_unknown_kpi_answered_with_404_is_not_taken_for_a_missing_version(repo: Path, server: KoladaServer) -> None:
+    config = repo / "avr.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("fallback_url:", f"fallback_url: {server.base}/v2"),
+                      encoding="utf-8")
+    goal = repo / "plans/uppsala-amn/bistandsplan/goals/1.yaml"
+    goal.write_text(goal.read_text(encoding="utf-8").replace("N31807", "N99999"), encoding="utf-8")
+    server.unknown_is_404 = True
+    proc = fetch(repo)
+    assert proc.returncode == 1 and "unknown Kolada KPI id(s), nothing was written: N99999" in proc.stderr
+    assert not any(r.startswith("/v2/") for r in server.requests)  # v3 is there: no fallback
+
+
 def test_years_without_a_period_are_reported_and_skipped(repo: Path) -> None:
     proc = fetch(repo, "--years", "2019-2022")
     assert proc.returncode == 0, proc.stderr
@@ -286,3 +301,14 @@ def test_conflicting_outcome_in_two_places_is_an_error(repo: Path) -> None:
     assert re.search(r"outcomes/2021/hushall.yaml:1:12: E802 outcome of `hushall` for 2021 is also given in "
                      r"\S+goal-1.yaml with another value \(value 2950 there, 3000 here\)", proc.stderr), proc.stderr
 
+
+
+def test_duplicate_and_misfiled_outcome_entries(repo: Path) -> None:
+    for folder in ("2021", "2022"):
+        (repo / OUTCOMES / folder).mkdir(parents=True)
+        (repo / OUTCOMES / folder / "andel.yaml").write_text(
+            'indicator: andel-bistand\nperiod: "2021"\nvalue: 4,1\n', encoding="utf-8")
+    proc = run_avr("check", "--repo", repo)
+    assert proc.returncode == 1
+    assert "outcomes/2022/andel.yaml:1:12: E801 outcome of `andel-bistand` for 2021 is already given in " in proc.stderr
+    assert "outcomes/2022/andel.yaml:2:9: W801 outcome for period 2021 is filed under `2022/`" in proc.stderr

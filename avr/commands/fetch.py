@@ -36,6 +36,7 @@ class Target:
 class FetchResult:
     decision: Decision
     notes: list[str] = field(default_factory=list)
+    asked: bool = False  # some indicator names a KPI
     fetched: int = 0  # Kolada values received that belong to an indicator and period
 
 
@@ -96,7 +97,7 @@ def fetch_kolada(
     """Decide what to write (nothing is written here; see `run_fetch`)."""
     today = today or dt.date.today()
     wanted = targets(repo, plan)
-    result = FetchResult(Decision())
+    result = FetchResult(Decision(), asked=bool(wanted))
     if not wanted:
         result.notes.append("no indicator names a Kolada KPI (`kolada: {kpi: …}`); nothing to fetch")
         return result
@@ -153,6 +154,10 @@ def fetch_kolada(
                                         f"gender {gv.gender}{status}; skipped")
                     continue
                 fields[{"T": "value", "K": "women", "M": "men"}[gv.gender]] = gv.value
+            if t.indicator.unit == "percent" and any(not 0 <= v <= 100 for v in fields.values()):
+                result.notes.append(f"Kolada's {row.kpi} {row.municipality} {row.year} is outside 0–100 but "
+                                    f"`{t.indicator.id}` is a percentage; skipped (is it the right KPI?)")
+                continue
             if not fields:
                 continue
             result.fetched += 1

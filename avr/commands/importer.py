@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import io
 import re
 from dataclasses import dataclass, field
@@ -178,7 +179,10 @@ def parse_file(repo: Repository, path: Path, display: str) -> tuple[list[Proposa
                  and (not plan_name or plan_name in (p.id, f"{o.id}/{p.id}")) and (not org_name or org_name == o.id)]
         if not found:
             where = f" in plan `{plan_name}`" if plan_name else ""
-            err("indicator", "E812", f"unknown indicator `{ind_id}`{where}")
+            ids = sorted({i for _, p in plans for i in p.indicators()})
+            close = difflib.get_close_matches(ind_id, ids, n=1, cutoff=0.6)
+            hint = f" — did you mean `{close[0]}`?" if close else ""
+            err("indicator", "E812", f"unknown indicator `{ind_id}`{where}{hint}")
             continue
         if len(found) > 1:
             err("indicator", "E812", f"indicator `{ind_id}` is in several plans "
