@@ -79,16 +79,23 @@ def _repo(repo: Path | None) -> Any:
 
 
 @app.command()
-def check(repo: Path | None = RepoOption) -> None:
+def check(
+    repo: Path | None = RepoOption,
+    fmt: str = typer.Option("text", "--format", "-f", help="text (default), github (Actions annotations) or json"),
+) -> None:
     """Validate every file and every reference between files; report all problems at once.
 
-    Example: avr check
+    Example: avr check --format github
     """
 
     def action() -> int:
         from avr.commands.check import run_check
 
+        if fmt not in ("text", "github", "json"):
+            raise UsageError(f"unknown format `{fmt}`; use text, github or json")
         diags = run_check(repo or Path.cwd())
+        if fmt != "text":
+            return _print_check_report(diags, repo, fmt)
         _print_diagnostics(diags)
         if diags.errors:
             return 1
@@ -141,7 +148,69 @@ def status(
         if as_json:
             sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         else:
-            print_status(data, load_labels(repository.config.language))
+            print_status(repository, data, load_labels(repository.config.language))
+        return 0
+
+    _run(action)
+
+
+def _print_check_report(diags: Diagnostics, repo: Path | None, fmt: str) -> int:
+    from avr.model.repository import find_root
+    from avr.render.annotations import git_prefix, github_lines, json_report
+
+    if fmt == "json":
+        sys.stdout.write(json.dumps(json_report(diags), ensure_ascii=False, indent=2) + "\n")
+    else:
+        for line in github_lines(diags, git_prefix(find_root(repo or Path.cwd()))):
+            typer.echo(line)
+        _print_summary(diags)
+    return 1 if diags.errors else 0
+
+
+def _print_summary(diags: Diagnostics) -> None:
+    errors, warnings = len(diags.errors), len(diags.warnings)
+    typer.echo(f"{errors} error(s), {warnings} warning(s)" if errors or warnings else "OK: no errors", err=True)
+
+
+@app.command()
+def diff(
+    base: str | None = typer.Argument(None, help="Revision to compare from (default: merge base with the default branch)"),
+    head: str | None = typer.Argument(None, help="Revision to compare to (default: the working tree)"),
+    repo: Path | None = RepoOption,
+    fmt: str = typer.Option("terminal", "--format", "-f", help="terminal (default), markdown (a pull-request comment) or json"),
+) -> None:
+    """Show what changed between two git revisions in plan terms: items, statuses, targets, verdicts.
+
+    Example: avr diff origin/main --format markdown
+    """
+
+    def action() -> int:
+        from avr.commands.diff import run_diff
+        from avr.render import diff as render
+        from avr.render.labels import load_labels
+
+        if fmt not in ("terminal", "markdown", "json"):
+            raise UsageError(f"unknown format `{fmt}`; use terminal, markdown or json")
+        result = run_diff(repo or Path.cwd(), base, head)
+        if result.diff is None:
+            for side in result.invalid or [result.base, result.head]:
+                rev = side.revision
+                where = (rev.short if rev.commit and rev.commit.startswith(rev.name) else f"{rev.name}, {rev.short}") \
+                    if rev.commit else "working tree"
+                typer.echo(f"avr diff: invalid files in {side.role} ({where}):", err=True)
+                errors = Diagnostics()
+                errors.items = side.diagnostics.errors
+                _print_diagnostics(errors)
+            return 1
+        assert result.head.repository is not None
+        labels = load_labels(result.head.repository.config.language)
+        if fmt == "json":
+            data = render.to_json(result.diff, result.sides, labels)
+            sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        elif fmt == "markdown":
+            sys.stdout.write(render.markdown(result.diff, result.sides, labels))
+        else:
+            render.terminal(result.diff, result.sides, labels)
         return 0
 
     _run(action)
