@@ -73,6 +73,7 @@ class KoladaClient:
     sleep: Callable[[float], None] = time.sleep
     notes: list[str] = field(default_factory=list)
     _base: str | None = None  # the version that answered
+    _last: float = 0.0  # monotonic time of the last request
 
     def __post_init__(self) -> None:
         self._http = httpx.Client(
@@ -176,6 +177,10 @@ class KoladaClient:
         last = ""
         for attempt in range(1, attempts + 1):
             wait = self.config.backoff_seconds * 2 ** (attempt - 1)
+            gap = self.config.min_interval_seconds - (time.monotonic() - self._last)
+            if gap > 0:
+                self.sleep(gap)
+            self._last = time.monotonic()
             try:
                 response = self._http.get(url, params=params or None)
             except httpx.TimeoutException:

@@ -214,3 +214,16 @@ def test_export_json_period_and_no_clobber(repo: Path, tmp_path: Path) -> None:
     assert (out / "avr-export-2021.json").read_text(encoding="utf-8") == "mine"
     proc = run_avr("export", "--repo", repo, "--out", out, "--format", "json", "--period", "2021", "--force")
     assert proc.returncode == 0 and (out / "avr-export-2021.json").read_bytes() == before
+
+
+def test_xlsx_export_never_turns_text_into_a_formula(repo: Path, tmp_path: Path) -> None:
+    goal = repo / "plans/uppsala-amn/bistandsplan/goals/1.yaml"
+    goal.write_text(goal.read_text(encoding="utf-8").replace(
+        "title: Max fyra procent med ekonomiskt bistånd", 'title: "=HYPERLINK(\\"http://example.org\\")"'),
+        encoding="utf-8")
+    assert run_avr("check", "--repo", repo).returncode == 0
+    out = tmp_path / "x"
+    assert run_avr("export", "--repo", repo, "--out", out, "--format", "xlsx").returncode == 0
+    book = load_workbook(out / "avr-export.xlsx")
+    cell = book["Mål"]["G2"]
+    assert cell.value == '=HYPERLINK("http://example.org")' and cell.data_type == "s"

@@ -8,6 +8,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -312,3 +313,17 @@ def test_duplicate_and_misfiled_outcome_entries(repo: Path) -> None:
     assert proc.returncode == 1
     assert "outcomes/2022/andel.yaml:1:12: E801 outcome of `andel-bistand` for 2021 is already given in " in proc.stderr
     assert "outcomes/2022/andel.yaml:2:9: W801 outcome for period 2021 is filed under `2022/`" in proc.stderr
+
+
+def test_retry_after_in_seconds_or_as_a_date_and_capped() -> None:
+    from datetime import datetime, timedelta
+    from email.utils import format_datetime
+
+    from avr.kolada import MAX_RETRY_AFTER, _retry_after
+
+    assert _retry_after("3") == 3.0
+    assert _retry_after("100000") == MAX_RETRY_AFTER
+    assert _retry_after(None) == 0.0 and _retry_after("soon") == 0.0
+    assert _retry_after(format_datetime(datetime(2015, 10, 21, tzinfo=UTC), usegmt=True)) == 0.0
+    later = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    assert 25 <= _retry_after(later) <= 30

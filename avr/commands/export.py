@@ -196,6 +196,9 @@ def render(data: dict[str, list[Row]], fmt: str, language: str, suffix: str) -> 
         sheet.append([header(k) for k in TABLES[name]])
         for row in rows:
             sheet.append([_json_cell(row.get(k)) for k in TABLES[name]])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # text from YAML is data: never a formula Excel would run
     binary = io.BytesIO()
     book.save(binary)
     return {f"avr-export{suffix}.xlsx": binary.getvalue()}

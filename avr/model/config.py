@@ -49,6 +49,9 @@ class KoladaConfig(Schema):
     attempts: int = Field(default=4, ge=1, le=10, description="Tries per request on timeouts, 429 and 5xx")
     backoff_seconds: float = Field(default=1, ge=0, le=60, description="First wait; doubles after each try")
     per_page: int = Field(default=5000, ge=1, le=5000)
+    min_interval_seconds: float = Field(
+        default=0.2, ge=0, le=10, description="Least time between requests; Kolada asks for about 5 per second at most"
+    )
 
 
 class RepoConfig(Schema):
