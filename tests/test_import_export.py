@@ -227,3 +227,28 @@ def test_xlsx_export_never_turns_text_into_a_formula(repo: Path, tmp_path: Path)
     book = load_workbook(out / "avr-export.xlsx")
     cell = book["Mål"]["G2"]
     assert cell.value == '=HYPERLINK("http://example.org")' and cell.data_type == "s"
+
+
+def test_avr_diff_shows_imported_outcomes(repo: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True)
+
+    git("init", "-q", "-b", "main")
+    git("config", "user.name", "Test")
+    git("config", "user.email", "test@example.org")
+    git("config", "commit.gpgsign", "false")
+    git("add", "-A")
+    git("commit", "-q", "-m", "plans")
+    source = write_csv(tmp_path / "u.csv", [["indicator", "period", "value"], ["andel-bistand", "2021", "4,1"]], ",")
+    assert run_avr("import", "outcomes", source, "--repo", repo).returncode == 0
+    proc = run_avr("diff", "HEAD", "--repo", repo)
+    assert proc.returncode == 0, proc.stderr
+    assert "Utfall andel-bistand 2021" in proc.stdout
+    git("add", "-A")
+    git("commit", "-q", "-m", "import")
+    source = write_csv(tmp_path / "u.csv", [["indicator", "period", "value"], ["andel-bistand", "2021", "4,3"]], ",")
+    assert run_avr("import", "outcomes", source, "--repo", repo, "--update").returncode == 0
+    proc = run_avr("diff", "HEAD", "--repo", repo)
+    assert "Värde: 4,1 → 4,3" in proc.stdout, proc.stdout
