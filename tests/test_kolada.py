@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import shutil
 import threading
@@ -148,6 +149,9 @@ def test_fetch_creates_entries_with_gender_and_source(repo: Path, server: Kolada
     assert "4,1\u00a0% [K 3,9 / M 4,3]" in md and "*Källa: Kolada*" in md
     html = (out / "uppsala-amn/bistandsplan/uppfoljning-2021.html").read_text(encoding="utf-8")
     assert "Källa: Kolada" in html
+    report = json.loads((out / "uppsala-amn/bistandsplan/uppfoljning-2021.json").read_text(encoding="utf-8"))
+    marks = {i["id"]: i["kolada"] for g in report["goals"] for i in g["indicators"]}
+    assert marks == {"andel-bistand": True, "hushall": False}
 
 
 def test_second_fetch_changes_nothing(repo: Path) -> None:
