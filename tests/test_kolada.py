@@ -331,3 +331,16 @@ def test_retry_after_in_seconds_or_as_a_date_and_capped() -> None:
     assert _retry_after(format_datetime(datetime(2015, 10, 21, tzinfo=UTC), usegmt=True)) == 0.0
     later = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
     assert 25 <= _retry_after(later) <= 30
+
+
+def test_network_error_leaves_repo_untouched(repo: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    before = snapshot(repo)
+    proc = fetch(repo, "--base-url", f"http://127.0.0.1:{port}/v3")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "network error" in proc.stderr and "3 attempt(s); nothing was written" in proc.stderr
+    assert snapshot(repo) == before

@@ -169,6 +169,10 @@ def fetch_kolada(
 
 
 def run_fetch(repo: Repository, **kwargs: object) -> FetchResult:
-    result = fetch_kolada(repo, **kwargs)  # type: ignore[arg-type]
+    try:
+        result = fetch_kolada(repo, **kwargs)  # type: ignore[arg-type]
+    except KoladaError as exc:
+        text = str(exc)
+        raise KoladaError(text if "nothing was written" in text else f"{text}; nothing was written") from None
     write(result.decision)
     return result
