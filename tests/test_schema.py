@@ -77,8 +77,8 @@ def kind_of(path: Path) -> str:
 
 
 def repo_files() -> list[Path]:
-    files = [ROOT / "avr.yaml", FIXTURES / "mini" / "avr.yaml"]
-    for plans in (ROOT / "plans", FIXTURES / "mini" / "plans"):
+    files = [ROOT / "avr.yaml", FIXTURES / "mini" / "avr.yaml", FIXTURES / "interim" / "avr.yaml"]
+    for plans in (ROOT / "plans", FIXTURES / "mini" / "plans", FIXTURES / "interim" / "plans"):
         files += sorted(plans.rglob("*.yaml"))
     return files
 
