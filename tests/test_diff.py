@@ -382,7 +382,9 @@ def test_audit_followup_status_change(interim_repo: Path) -> None:
     term, md, data = three(interim_repo, "main", "HEAD")
     head = "Uppföljning av rekommendation 2019, R1 (Revisionsrapport bistand) – Ta fram riktlinjer för samverkan."
     assert head in term and "Status: Pågår → Genomförd" in term
-    assert f"- **{head}**\n  - Status: Pågår → Genomförd" in section(md, "Ändrat")
+    # the recommendation closes with it, as the audit report computes it
+    assert f"- **{head}**\n  - Status: Pågår → Genomförd\n  - Rekommendationen: Öppen → Stängd" in section(md, "Ändrat")
+    assert "Rekommendationen: Öppen → Stängd" in term
     assert "Kontrollmål 1, gradering: Delvis tillfredsställande → Tillfredsställande" in term
     assert "Kontrollmål 1, gradering: Delvis tillfredsställande → Tillfredsställande" in md
     added = section(md, "Tillagt")
@@ -396,7 +398,10 @@ def test_audit_followup_status_change(interim_repo: Path) -> None:
     r1 = found[("audit_followup", "R1")]
     assert (r1["action"], r1["period"], r1["parent"]) == ("changed", "2019", "bistand")
     assert r1["fields"] == [{"field": "status", "key": None, "old": "Pågår", "new": "Genomförd",
-                             "old_text": "Pågår", "new_text": "Genomförd"}]
+                             "old_text": "Pågår", "new_text": "Genomförd"},
+                            {"field": "open", "key": None, "old": True, "new": False,
+                             "old_text": "Öppen", "new_text": "Stängd"}]
+    assert [f["field"] for f in found[("audit_followup", "R2")]["fields"]] == ["status"]  # R2 stays open
     assert found[("audit_followup", "R2")]["action"] == "added"
     assert found[("control_result", "eb-1")]["action"] == "moved"
     [grade] = found[("audit", "bistand")]["fields"]

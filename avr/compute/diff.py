@@ -317,7 +317,7 @@ def diff_plans(old_org: OrgData, old: PlanData, new_org: OrgData, new: PlanData,
     result.changes += _simple_changes("report", old.reports, new.reports, old, new)
     from avr.compute.diff_interim import interim_changes  # builds on this module's classes
 
-    result.changes += interim_changes(old, new)
+    result.changes += interim_changes(old_org, old, new_org, new)
     before, after = _results(old_org, old, old_repo), _results(new_org, new, new_repo)
     result.verdicts = _verdict_changes(before, after)
     for period in sorted(before.keys() & after.keys(), key=natural_key):

@@ -17,10 +17,11 @@ from pydantic import BaseModel
 
 from avr.compute.diff import Change, FieldChange, _item_change, compare_models
 from avr.compute.economy import TableResult
+from avr.compute.interim import audit_results
 from avr.compute.results import natural_key
 from avr.model.audit import Audit, AuditFollowUp
 from avr.model.control import ControlResult
-from avr.model.repository import PlanData
+from avr.model.repository import OrgData, PlanData
 
 TOTAL = "\u0000total"  # key of a table's computed total when no total is stated (labelled by the renderer)
 
@@ -147,7 +148,16 @@ def _audit_fields(a: Audit, b: Audit) -> list[FieldChange]:
     return fields
 
 
-def _audit_followups(old: PlanData, new: PlanData) -> list[Change]:
+def _open(org: OrgData, plan: PlanData, period: str) -> dict[tuple[str, str], bool]:
+    """(audit, recommendation) → open after the period's follow-ups, as the audit report computes it."""
+    if period not in org.periods:
+        return {}
+    results = audit_results(plan.interim.audits, plan.interim.audit_followups, org.organisation, org.periods,
+                            org.periods[period])
+    return {(r.audit.id, row.recommendation.id): row.open for r in results for row in r.recommendations}
+
+
+def _audit_followups(old_org: OrgData, old: PlanData, new_org: OrgData, new: PlanData) -> list[Change]:
     def key(f: AuditFollowUp) -> tuple[str, ...]:
         return (f.period, f.audit, f.recommendation)
 
@@ -157,20 +167,24 @@ def _audit_followups(old: PlanData, new: PlanData) -> list[Change]:
         fa, fb = a.get(k), b.get(k)
         audit = new.interim.audits.get(k[1]) or old.interim.audits.get(k[1])
         rec = next((r for r in audit.recommendations if r.id == k[2]), None) if audit else None
-        change = _item_change("audit_followup", k[2], old, new, fa, fb, _fields(fa, fb, "audit_followup"),
+        fields = _fields(fa, fb, "audit_followup")
+        was, now = _open(old_org, old, k[0]).get((k[1], k[2])), _open(new_org, new, k[0]).get((k[1], k[2]))
+        if was is not None and now is not None and was != now:  # the recommendation opens or closes with it
+            fields.append(FieldChange("open", was, now, of="audit_followup"))
+        change = _item_change("audit_followup", k[2], old, new, fa, fb, fields,
                               title=rec.text if rec else None, period=k[0], parent=k[1])
         if change:
             changes.append(change)
     return changes
 
 
-def interim_changes(old: PlanData, new: PlanData) -> list[Change]:
+def interim_changes(old_org: OrgData, old: PlanData, new_org: OrgData, new: PlanData) -> list[Change]:
     """Economy tables, control points and results, audits and recommendation follow-ups that differ."""
     changes = _tables(old, new)
     changes += _simple(old, new)
     changes += _results(old, new)
     changes += _audits(old, new)
-    changes += _audit_followups(old, new)
+    changes += _audit_followups(old_org, old, new_org, new)
     return changes
 
 

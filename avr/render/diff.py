@@ -71,6 +71,8 @@ def show(value: Any, fc: FieldChange, labels: Labels) -> str:
     if isinstance(value, Baseline):
         inner = FieldChange(fc.field, None, None, indicator=fc.indicator)
         return f"{value.period}: {show(value.value, inner, labels)}"
+    if fc.field == "open" and isinstance(value, bool):  # a recommendation still open after the follow-up
+        return str(labels("interim", "open" if value else "closed"))
     if fc.field == "grade" and isinstance(value, str):  # an audit's grading of a control objective
         return str(labels.get("interim", "grade", value, default=value))
     if isinstance(value, ManualVerdict):
