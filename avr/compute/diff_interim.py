@@ -181,14 +181,14 @@ def _audit_followups(old_org: OrgData, old: PlanData, new_org: OrgData, new: Pla
 def interim_changes(old_org: OrgData, old: PlanData, new_org: OrgData, new: PlanData) -> list[Change]:
     """Economy tables, control points and results, audits and recommendation follow-ups that differ."""
     changes = _tables(old, new)
-    changes += _simple(old, new)
+    changes += _controls(old, new)
     changes += _results(old, new)
     changes += _audits(old, new)
     changes += _audit_followups(old_org, old, new_org, new)
     return changes
 
 
-def _simple(old: PlanData, new: PlanData) -> list[Change]:
+def _controls(old: PlanData, new: PlanData) -> list[Change]:
     a, b = old.interim.controls, new.interim.controls
     changes = []
     for key in sorted(a.keys() | b.keys(), key=natural_key):
