@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jinja2.sandbox import SandboxedEnvironment
+
 from avr.compute.results import PlanResult, compute_plan
 from avr.model.plan import ReportSpec
 from avr.model.repository import OrgData, PlanData, Repository
@@ -56,10 +58,9 @@ def report_jobs(repo: Repository) -> list[ReportJob]:
     return jobs
 
 
-def render_job(repo: Repository, job: ReportJob) -> dict[str, str]:
-    """The report's text in each format."""
-    labels = load_labels(repo.config.language, _templates_dir(repo))
-    env = make_env(labels, _templates_dir(repo))
+def render_job(repo: Repository, job: ReportJob, env: SandboxedEnvironment | None = None) -> dict[str, str]:
+    """The report's text in each format (pass ``env`` to share compiled templates between reports)."""
+    env = env or report_env(repo)
     result = compute_plan(job.org, job.plan, job.spec.period, repo.config.rules)
     context = _context(repo, job, result)
     out = {}
@@ -70,6 +71,10 @@ def render_job(repo: Repository, job: ReportJob) -> dict[str, str]:
             "sentence": context["sentence"], **plan_json(result)}
     out["json"] = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
     return out
+
+
+def report_env(repo: Repository) -> SandboxedEnvironment:
+    return make_env(load_labels(repo.config.language, _templates_dir(repo)), _templates_dir(repo))
 
 
 def _templates_dir(repo: Repository) -> Path | None:
@@ -123,8 +128,9 @@ def build(repo: Repository, out_dir: Path, formats: tuple[str, ...] = FORMATS) -
         write_atomic(marker, "This folder is written by avr build; avr build --clean may delete it.\n")
     written: list[Path] = []
     jobs = report_jobs(repo)
+    env = report_env(repo)
     for job in jobs:
-        texts = render_job(repo, job)
+        texts = render_job(repo, job, env)
         for ext in formats:
             target = out_dir / f"{job.out_base}.{ext}"
             write_atomic(target, texts[ext])
