@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test lint check clean browser
+.PHONY: build test lint check clean browser bench hugo
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,15 @@ lint: $(STAMP)
 
 clean:
 	rm -rf build
+
+# Debian's hugo: the benchmark compares avr with it on the same data.
+hugo:
+	@command -v hugo >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq hugo >/dev/null; \
+	  else sudo apt-get -o DPkg::Lock::Timeout=600 update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq hugo >/dev/null; fi; }
+
+# Generates 1k/10k/50k-file repositories under benchmarks/repos/ and writes benchmarks/RESULTS.md.
+#   make bench QUICK=1   1k files only (about a minute)
+#   make bench BIG=1     also 200k files
+bench: $(STAMP) hugo
+	$(BIN)/python benchmarks/run.py $(if $(QUICK),--quick) $(if $(BIG),--big)

@@ -104,12 +104,12 @@ def _goal_followup_yaml(goal: int, period: str, rng: random.Random) -> str:
             f"outcomes:\n  ind-{goal}: {rng.randint(250, 450)}/{rng.randint(800, 1200)}\n")
 
 
-def generate(files: int, out: Path, seed: int = 1) -> int:
+def generate(files: int, out: Path, seed: int = 1, plans: int | None = None) -> int:
     """Write a repository of about ``files`` YAML files into ``out`` (replaced); return the count written."""
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
-    plans = max(1, round(files / FILES_PER_PLAN))
+    plans = plans or max(1, round(files / FILES_PER_PLAN))
     per_plan = max(GOALS_PER_PLAN + 1 + 5, files // plans)
     activities = max(1, (per_plan - 1 - GOALS_PER_PLAN) // (1 + FOLLOWUPS_PER_ACTIVITY))
     orgs = max(1, min(len(BOARDS) * 4, (plans + 1) // 2))

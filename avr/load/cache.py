@@ -63,9 +63,7 @@ def _parse(raw: bytes, display: str, limits: Limits) -> tuple[Any, list[tuple[st
     return _pack_doc(doc), [(d.path, d.line, d.col, d.code, d.message) for d in diags.items]
 
 
-def _parse_chunk(args: tuple[list[tuple[str, str]], Limits]) -> bytes:
-    """Worker: read, hash and parse files; marshal is the cheapest way to send plain data back."""
-    items, limits = args
+def _parse_files(items: list[tuple[str, str]], limits: Limits) -> list[tuple[str, str | None, Any, Any]]:
     out: list[tuple[str, str | None, Any, Any]] = []
     for path, display in items:
         try:
@@ -75,7 +73,12 @@ def _parse_chunk(args: tuple[list[tuple[str, str]], Limits]) -> bytes:
             continue
         packed, diags = _parse(raw, display, limits)
         out.append((path, file_hash(raw), packed, diags))
-    return marshal.dumps(out)
+    return out
+
+
+def _parse_chunk(args: tuple[list[tuple[str, str]], Limits]) -> bytes:
+    """Worker: read, hash and parse files; marshal is the cheapest way to send plain data back."""
+    return marshal.dumps(_parse_files(*args))
 
 
 class DocStore:
@@ -87,6 +90,7 @@ class DocStore:
         self.jobs = max(1, jobs)
         self.progress = progress
         self.parsed = 0  # files parsed in this run (not served from the cache)
+        self.hashes: dict[str, str] = {}  # display path -> content hash of every file read in this run
         self.pending: list[tuple[str, Limits, dict[str, Any]]] = []  # shards to write on flush()
 
     def display(self, path: Path) -> str:
@@ -203,9 +207,11 @@ class DocStore:
         if self.jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
             parsed = self._parse_parallel([(str(p), d) for p, d, _, _ in todo], limits)
         else:
-            parsed = (marshal.loads(_parse_chunk(([(str(p), d)], limits)))[0] for p, d, _, _ in todo)
+            parsed = _parse_files([(str(p), d) for p, d, _, _ in todo], limits)
         for count, (key, digest, packed, diags) in enumerate(parsed, start=1):
             path, display, shard, st = info[key]
+            if digest is not None:
+                self.hashes[display] = digest
             if digest is None:
                 loaded = Diagnostics()
                 result[path] = (load_document(path, display, loaded, limits), loaded.items)

@@ -41,6 +41,18 @@ class _Sandbox(SandboxedEnvironment):
             safe = self._safe[key] = super().is_safe_attribute(obj, attr, value)
         return safe
 
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # The common case, a data attribute already known safe, skips the str.format wrapping check:
+        # that only concerns bound methods (callables), never values.
+        if self._safe.get((type(obj), attribute)):
+            try:
+                value = getattr(obj, attribute)
+            except AttributeError:
+                return super().getattr(obj, attribute)
+            if not callable(value):
+                return value
+        return super().getattr(obj, attribute)
+
 
 def make_env(labels: Labels, override_dir: Path | None) -> SandboxedEnvironment:
     loaders = [FileSystemLoader(str(builtin_templates()))]

@@ -207,14 +207,17 @@ def build_incremental(
     return _build_changed(root, out_dir, files, manifest, jobs, formats, step, seconds, lap)
 
 
-def _hashes(root: Path, files: dict[str, Stat], manifest: dict[str, Any], now: float) -> dict[str, str]:
-    """Content hash of every input, reading only files whose stat changed since the last build."""
+def _hashes(root: Path, files: dict[str, Stat], manifest: dict[str, Any], known: dict[str, str]) -> dict[str, str]:
+    """Content hash of every input, reading only files whose stat changed and that the loader did not read."""
     old_files: dict[str, Stat] = manifest.get("files", {})
     old_hashes: dict[str, str] = manifest.get("hashes", {})
     hashes: dict[str, str] = {}
     for rel, st in files.items():
         if old_files.get(rel) == st and rel in old_hashes:
             hashes[rel] = old_hashes[rel]
+            continue
+        if rel in known:
+            hashes[rel] = known[rel]
             continue
         path = Path(rel) if Path(rel).is_absolute() else root / rel
         try:
@@ -259,11 +262,10 @@ def _build_changed(
     from avr.render.build import MARKER, report_env, report_jobs, write_atomic
 
     now = time.time()
-    hashes = _hashes(root, files, manifest, now)
-    lap("scan")
     store = DocStore(root, out_dir / CACHE_DIR, jobs, (lambda n: step("read", n, len(files))) if step else None)
     repo = load_repository(root, strict=False, preload=store.load_all)
     lap("read+parse+validate")
+    hashes = _hashes(root, files, manifest, store.hashes)
     if repo.diagnostics.errors:
         if out_dir.is_dir():
             store.flush()  # an existing output folder may keep the cache; a refused build creates nothing
