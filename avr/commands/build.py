@@ -12,7 +12,7 @@ from avr.load.cache import DocStore
 from avr.render.incremental import CACHE_DIR, BuildResult, build_incremental
 
 PROGRESS_AFTER_SECONDS = 1.0
-_STAGES = {"read": "Läser filer", "render": "Skriver rapporter"}
+_STAGES = {"read": "reading files", "render": "rendering plans"}
 
 
 def find_root(start: Path) -> Path:

@@ -32,7 +32,7 @@ PARALLEL_MIN_FILES = 400
 _RACY_SECONDS = 2.0
 
 Loaded = tuple[Document | None, list[Diagnostic]]
-Progress = Callable[[int], None]
+Progress = Callable[[int, int], None]  # files done, files in all
 
 
 def file_hash(raw: bytes) -> str:
@@ -46,8 +46,20 @@ def _diagnostics(items: list[tuple[str, int, int, str, str]]) -> list[Diagnostic
     return diags.items
 
 
+# Positions repeat across files: (2, 1), ("indicators", 0, "id"). One shared tuple for each, before marshal
+# (which then writes references) roughly halves the memory of a large repository's documents.
+_SHARED: dict[Any, Any] = {}
+
+
+def _share(table: dict[Any, tuple[int, int]]) -> dict[Any, tuple[int, int]]:
+    shared = _SHARED
+    return {shared.setdefault(k, k): shared.setdefault(v, v) for k, v in table.items()}
+
+
 def _pack_doc(doc: Document | None) -> Any:
-    return None if doc is None else (doc.path, doc.data, doc.positions, doc.key_positions)
+    if doc is None:
+        return None
+    return doc.path, doc.data, _share(doc.positions), _share(doc.key_positions)
 
 
 def _unpack_doc(packed: Any) -> Document | None:
@@ -90,6 +102,7 @@ class DocStore:
         self.jobs = max(1, jobs)
         self.progress = progress
         self.parsed = 0  # files parsed in this run (not served from the cache)
+        self.total = 0
         self.hashes: dict[str, str] = {}  # display path -> content hash of every file read in this run
         self.pending: list[tuple[str, Limits, dict[str, Any]]] = []  # shards to write on flush()
 
@@ -146,6 +159,8 @@ class DocStore:
         """Every file's document and diagnostics, exactly as :func:`load_document` would give them."""
         now = time.time()
         by_shard: dict[str, list[tuple[Path, str]]] = {}
+        paths = list(paths)
+        self.total = len(paths)
         for path in paths:
             display = self.display(path)
             by_shard.setdefault(self.shard_of(display), []).append((path, display))
@@ -181,7 +196,7 @@ class DocStore:
             if not changed:
                 fresh.pop(shard)  # nothing to rewrite
             if self.progress:
-                self.progress(done)
+                self.progress(done, self.total)
         self._parse_all(todo, limits, old_entries=olds,
                         fresh=fresh, result=result, now=now)
         self.pending = [(shard, limits, entries) for shard, entries in fresh.items()]
@@ -224,8 +239,8 @@ class DocStore:
             racy = now - st.st_mtime_ns / 1e9 < _RACY_SECONDS
             fresh[shard][display] = (-1 if racy else st.st_size, st.st_mtime_ns, digest, packed, diags)
             result[path] = (_unpack_doc(packed), _diagnostics(diags))
-            if self.progress and count % 500 == 0:
-                self.progress(len(result))
+            if self.progress and (count % 500 == 0 or count == len(todo)):
+                self.progress(len(result), self.total)
 
     def _parse_parallel(self, items: list[tuple[str, str]], limits: Limits) -> Iterable[tuple[str, str | None, Any, Any]]:
         import multiprocessing

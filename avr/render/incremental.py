@@ -262,7 +262,7 @@ def _build_changed(
     from avr.render.build import MARKER, report_env, report_jobs, write_atomic
 
     now = time.time()
-    store = DocStore(root, out_dir / CACHE_DIR, jobs, (lambda n: step("read", n, len(files))) if step else None)
+    store = DocStore(root, out_dir / CACHE_DIR, jobs, (lambda n, total: step("read", n, total)) if step else None)
     repo = load_repository(root, strict=False, preload=store.load_all)
     lap("read+parse+validate")
     hashes = _hashes(root, files, manifest, store.hashes)
@@ -296,16 +296,8 @@ def _build_changed(
     results: list[tuple[str, str, int, int, bool]] = []
     files_in_todo = sum(len(all_jobs[i].plan.docs) for i in todo)
     try:
-        if jobs > 1 and len(todo) > 1 and files_in_todo >= PARALLEL_MIN_FILES:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-            with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx) as pool:
-                for done, part in enumerate(pool.map(_render_one, todo), start=1):
-                    results.extend(part)
-                    if step:
-                        step("render", done, len(todo))
+        if jobs > 1 and len(todo) > 1 and files_in_todo >= PARALLEL_MIN_FILES and _can_fork():
+            results.extend(_render_parallel(all_jobs, todo, jobs, step))
         else:
             for done, index in enumerate(todo, start=1):
                 results.extend(_render_one(index))
@@ -340,6 +332,46 @@ def _build_changed(
         [out_dir / f"{job.out_base}.{ext}" for job in all_jobs for ext in formats] + [out_dir / "index.html"],
         repo.diagnostics, written, len(todo), store.parsed, False, seconds, out_dir,
     )
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _render_parallel(all_jobs: list[Any], todo: list[int], jobs: int, step: Step | None) -> list[Any]:
+    """Render plan by plan in forked workers that inherit the checked repository.
+
+    Each worker renders one plan and exits (maxtasksperchild=1): it copies only the pages of the objects it
+    touches, and gives them back at once. gc.freeze keeps the collector in a worker from touching every object.
+    """
+    import gc
+    import multiprocessing
+
+    by_plan: dict[str, list[int]] = {}
+    for index in todo:
+        by_plan.setdefault(all_jobs[index].plan.path, []).append(index)
+    tasks = sorted(by_plan.values(), key=len, reverse=True)
+    results: list[Any] = []
+    env = _STATE["env"]
+    for kind in sorted({all_jobs[i].spec.kind for i in todo}):  # compile once, here, not in every worker
+        for ext in ("md", "html"):
+            env.get_template(f"{kind}.{ext}.j2")
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks)), maxtasksperchild=1) as pool:
+            for done, part in enumerate(pool.imap_unordered(_render_many, tasks), start=1):
+                results.extend(part)
+                if step:
+                    step("render", done, len(tasks))
+    finally:
+        gc.unfreeze()
+    return results
+
+
+def _render_many(indices: list[int]) -> list[tuple[str, str, int, int, bool]]:
+    return [entry for index in indices for entry in _render_one(index)]
 
 
 def _stat_of(path: Path) -> tuple[int, int] | None:
