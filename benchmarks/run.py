@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -58,9 +59,13 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run_cmd(cmd: list[str], cwd: Path, check: bool = True) -> tuple[float, int]:
-    """Wall time and peak memory (all processes together) of one command."""
+CPU: dict[str, list[float]] = {}  # command label -> CPU seconds (user + sys, all processes) per run
+
+
+def run_cmd(cmd: list[str], cwd: Path, check: bool = True, label: str = "") -> tuple[float, int]:
+    """Wall time and peak memory (all processes together) of one command; its CPU time goes to CPU[label]."""
     peak = 0
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     done = threading.Event()
@@ -77,6 +82,9 @@ def run_cmd(cmd: list[str], cwd: Path, check: bool = True) -> tuple[float, int]:
     elapsed = time.perf_counter() - start
     done.set()
     sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if label:
+        CPU.setdefault(label, []).append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     if check and proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed in {cwd}:\n{err.decode(errors='replace')}")
     return elapsed, peak
@@ -203,7 +211,8 @@ def targets(repo: Path, runs: int, hugo: bool) -> dict[str, Any]:
     def wipe() -> None:
         shutil.rmtree(out, ignore_errors=True)
 
-    res["full"] = median_of(runs, lambda: run_cmd([*AVR, "build", "--quiet"], repo), before=wipe)
+    CPU.clear()
+    res["full"] = median_of(runs, lambda: run_cmd([*AVR, "build", "--quiet"], repo, label="avr"), before=wipe)
     res["full_j1"] = median_of(1, lambda: run_cmd([*AVR, "build", "--quiet", "--jobs", "1"], repo), before=wipe)
     res["check"] = median_of(runs, lambda: run_cmd([*AVR, "check"], repo), before=wipe)
     run_cmd([*AVR, "build", "--quiet"], repo)
@@ -218,7 +227,10 @@ def targets(repo: Path, runs: int, hugo: bool) -> dict[str, Any]:
     shutil.rmtree(clean, ignore_errors=True)
     if hugo:
         site = hugo_site(repo)
-        res["hugo"] = median_of(runs, lambda: run_cmd(["hugo", "--quiet", "-d", str(site / "public")], site))
+        res["hugo"] = median_of(runs, lambda: run_cmd(["hugo", "--quiet", "-d", str(site / "public")], site, label="hugo"))
+        res["hugo_cpu"] = statistics.median(CPU["hugo"])
+    res["cpu"] = statistics.median(CPU["avr"])
+    res["wall_per_cpu"] = res["full"][0] / res["cpu"] * (os.cpu_count() or 1)
     res["lower"] = statistics.median(lower_bound(sorted((repo / "plans").rglob("*.yaml")), os.cpu_count() or 1)
                                      for _ in range(runs))
     return res
@@ -252,6 +264,10 @@ def report(results: dict[str, dict[str, Any]], stage_times: dict[str, dict[str, 
              row("Hugo, same data, no checks", lambda r: _s(r["hugo"][0]) if "hugo" in r else "–"),
              row("**full build ÷ Hugo** (target ≤ 0.75)",
                  lambda r: f"**{r['full'][0] / r['hugo'][0]:.2f}**" if "hugo" in r else "–"),
+             row("CPU time of the full build (user + sys, all processes)", lambda r: _s(r["cpu"])),
+             row("CPU time of Hugo", lambda r: _s(r["hugo_cpu"]) if "hugo" in r else "–"),
+             row("CPU time ÷ Hugo's (independent of other load)",
+                 lambda r: f"{r['cpu'] / r['hugo_cpu']:.2f}" if "hugo" in r else "–"),
              row("read + CBaseLoader parse, all cores (lower bound)", lambda r: _s(r["lower"])),
              row("**full build ÷ lower bound** (target ≤ 1.2)", lambda r: f"**{r['full'][0] / r['lower']:.2f}**"),
              row("**no-op rebuild** (target ≤ 0.25 s at 50k)", lambda r: f"**{_s(r['noop'][0])}**"),

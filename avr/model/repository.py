@@ -348,7 +348,8 @@ class _Loader:
 
     def yaml_files(self, plans_root: Path) -> list[Path]:
         if self.files is None:
-            self.files = sorted([*plans_root.rglob("*.yaml"), *plans_root.rglob("*.yml")]) if plans_root.is_dir() else []
+            # by string: Path comparisons cost seconds at 50 000 files; the order only needs to be stable
+            self.files = sorted([*plans_root.rglob("*.yaml"), *plans_root.rglob("*.yml")], key=str) if plans_root.is_dir() else []
         return self.files
 
     def report_strays(self, plans_root: Path, seen: set[Path]) -> None:
