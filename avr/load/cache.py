@@ -23,7 +23,7 @@ from avr import __version__
 from avr.errors import Diagnostic, Diagnostics
 from avr.load.yamlfile import Document, Limits, load_bytes, load_document
 
-FORMAT = 1
+FORMAT = 2
 _MAGIC = b"AVRDOC1\n"
 # Parsing a small file takes ~60 µs; below this many files a process pool costs more than it saves.
 PARALLEL_MIN_FILES = 400
@@ -46,27 +46,78 @@ def _diagnostics(items: list[tuple[str, int, int, str, str]]) -> list[Diagnostic
     return diags.items
 
 
-# Positions repeat across files: (2, 1), ("indicators", 0, "id"). One shared tuple for each, before marshal
-# (which then writes references) roughly halves the memory of a large repository's documents.
-_SHARED: dict[Any, Any] = {}
+class LazyPositions(dict[Any, tuple[int, int]]):
+    """A document's positions kept as marshal bytes until first asked for.
 
+    Positions are needed only to place a diagnostic, yet as dicts of tuples they were most of a large
+    repository's memory; as bytes they take a tenth of it and cost nothing to load from the cache.
+    """
 
-def _share(table: dict[Any, tuple[int, int]]) -> dict[Any, tuple[int, int]]:
-    shared = _SHARED
-    return {shared.setdefault(k, k): shared.setdefault(v, v) for k, v in table.items()}
+    __slots__ = ("_blob",)
+
+    def __init__(self, blob: bytes) -> None:
+        super().__init__()
+        self._blob: bytes | None = blob
+
+    def _load(self) -> None:
+        if self._blob is not None:
+            blob, self._blob = self._blob, None
+            self.update(marshal.loads(blob))
+
+    def __contains__(self, key: object) -> bool:
+        self._load()
+        return super().__contains__(key)
+
+    def __getitem__(self, key: Any) -> tuple[int, int]:
+        self._load()
+        return super().__getitem__(key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._load()
+        return super().get(key, default)
+
+    def __iter__(self) -> Any:
+        self._load()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._load()
+        return super().__len__()
+
+    def __eq__(self, other: object) -> bool:
+        self._load()
+        return super().__eq__(other)
+
+    __hash__ = None
+
+    def keys(self) -> Any:
+        self._load()
+        return super().keys()
+
+    def values(self) -> Any:
+        self._load()
+        return super().values()
+
+    def items(self) -> Any:
+        self._load()
+        return super().items()
+
+    def __repr__(self) -> str:
+        self._load()
+        return super().__repr__()
 
 
 def _pack_doc(doc: Document | None) -> Any:
     if doc is None:
         return None
-    return doc.path, doc.data, _share(doc.positions), _share(doc.key_positions)
+    return doc.path, doc.data, marshal.dumps(dict(doc.positions)), marshal.dumps(dict(doc.key_positions))
 
 
 def _unpack_doc(packed: Any) -> Document | None:
     if packed is None:
         return None
     path, data, positions, key_positions = packed
-    return Document(path, data, positions, key_positions)
+    return Document(path, data, LazyPositions(positions), LazyPositions(key_positions))
 
 
 def _parse(raw: bytes, display: str, limits: Limits) -> tuple[Any, list[tuple[str, int, int, str, str]]]:
