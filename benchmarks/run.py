@@ -216,10 +216,10 @@ def targets(repo: Path, runs: int, hugo: bool) -> dict[str, Any]:
     res["full_j1"] = median_of(1, lambda: run_cmd([*AVR, "build", "--quiet", "--jobs", "1"], repo), before=wipe)
     res["check"] = median_of(runs, lambda: run_cmd([*AVR, "check"], repo), before=wipe)
     run_cmd([*AVR, "build", "--quiet"], repo)
-    res["noop"] = median_of(runs + 2, lambda: run_cmd([*AVR, "build", "--quiet"], repo))
+    res["noop"] = median_of(runs + 2, lambda: run_cmd([*AVR, "build", "--quiet"], repo, label="noop"))
     res["check_warm"] = median_of(runs, lambda: run_cmd([*AVR, "check"], repo))
     rounds = iter(range(1000))
-    res["one_change"] = median_of(runs, lambda: run_cmd([*AVR, "build", "--quiet"], repo),
+    res["one_change"] = median_of(runs, lambda: run_cmd([*AVR, "build", "--quiet"], repo, label="one"),
                                   before=lambda: (edit_one_followup(repo, next(rounds)), time.sleep(0.01)))
     shutil.rmtree(clean, ignore_errors=True)
     run_cmd([*AVR, "build", "--quiet", "--jobs", "1", "--out", str(clean)], repo)
@@ -230,6 +230,8 @@ def targets(repo: Path, runs: int, hugo: bool) -> dict[str, Any]:
         res["hugo"] = median_of(runs, lambda: run_cmd(["hugo", "--quiet", "-d", str(site / "public")], site, label="hugo"))
         res["hugo_cpu"] = statistics.median(CPU["hugo"])
     res["cpu"] = statistics.median(CPU["avr"])
+    res["noop_cpu"] = statistics.median(CPU["noop"])
+    res["one_cpu"] = statistics.median(CPU["one"])
     res["wall_per_cpu"] = res["full"][0] / res["cpu"] * (os.cpu_count() or 1)
     res["lower"] = statistics.median(lower_bound(sorted((repo / "plans").rglob("*.yaml")), os.cpu_count() or 1)
                                      for _ in range(runs))
@@ -272,6 +274,8 @@ def report(results: dict[str, dict[str, Any]], stage_times: dict[str, dict[str, 
              row("**full build ÷ lower bound** (target ≤ 1.2)", lambda r: f"**{r['full'][0] / r['lower']:.2f}**"),
              row("**no-op rebuild** (target ≤ 0.25 s at 50k)", lambda r: f"**{_s(r['noop'][0])}**"),
              row("**one follow-up changed** (target ≤ 0.5 s at 50k)", lambda r: f"**{_s(r['one_change'][0])}**"),
+             row("no-op rebuild, CPU time", lambda r: _s(r["noop_cpu"])),
+             row("one follow-up changed, CPU time", lambda r: _s(r["one_cpu"])),
              row("`avr check`, no cache", lambda r: _s(r["check"][0])),
              row("`avr check`, cache warm", lambda r: _s(r["check_warm"][0])),
              row("**check ÷ full build** (target ≤ 1)", lambda r: f"**{r['check'][0] / r['full'][0]:.2f}**"),

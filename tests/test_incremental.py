@@ -215,3 +215,16 @@ def test_errors_identical_with_and_without_cache(repo: Path) -> None:
     codes = {line.split(": ")[1].split()[0] for line in without_cache if ": E" in line}
     assert {"E001", "E003", "E101", "E202"} <= codes
     assert not (repo / "build").exists()  # check never creates the output folder
+
+
+def test_quiet_and_progress_bar_off_without_terminal(repo: Path, tmp_path: Path) -> None:
+    from avr.commands.build import ProgressBar
+
+    code, output = _cli("build", "--repo", repo, "--out", tmp_path / "out", "--quiet")
+    assert code == 0 and output == ""
+    code, output = _cli("build", "--repo", repo, "--out", tmp_path / "out")
+    assert code == 0 and output.startswith("nothing changed")
+    bar = ProgressBar(True)  # stderr is not a terminal under pytest
+    bar.start -= 10
+    bar("read", 1, 2)
+    assert not bar.enabled and bar.progress is None
