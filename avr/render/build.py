@@ -73,6 +73,13 @@ def render_job(repo: Repository, job: ReportJob, env: SandboxedEnvironment | Non
     return out
 
 
+def render_index(repo: Repository, jobs: list[ReportJob], formats: tuple[str, ...], env: SandboxedEnvironment) -> str:
+    return env.get_template("index.html.j2").render(
+        site_title=repo.config.title, jobs=jobs, formats=formats, language=repo.config.language,
+        periods={org.id: org.periods for org in repo.orgs.values()},
+    )
+
+
 def report_env(repo: Repository) -> SandboxedEnvironment:
     return make_env(load_labels(repo.config.language, _templates_dir(repo)), _templates_dir(repo))
 
@@ -135,12 +142,6 @@ def build(repo: Repository, out_dir: Path, formats: tuple[str, ...] = FORMATS) -
             target = out_dir / f"{job.out_base}.{ext}"
             write_atomic(target, texts[ext])
             written.append(target)
-    labels = load_labels(repo.config.language, _templates_dir(repo))
-    env = make_env(labels, _templates_dir(repo))
-    index = env.get_template("index.html.j2").render(
-        site_title=repo.config.title, jobs=jobs, formats=formats, language=repo.config.language,
-        periods={org.id: org.periods for org in repo.orgs.values()},
-    )
-    write_atomic(out_dir / "index.html", index)
+    write_atomic(out_dir / "index.html", render_index(repo, jobs, formats, env))
     written.append(out_dir / "index.html")
     return written

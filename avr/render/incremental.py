@@ -259,7 +259,7 @@ def _build_changed(
     lap: Callable[[str], None],
 ) -> BuildResult:
     from avr.model.repository import load_repository
-    from avr.render.build import MARKER, report_env, report_jobs, write_atomic
+    from avr.render.build import MARKER, render_index, report_env, report_jobs, write_atomic
 
     now = time.time()
     store = DocStore(root, out_dir / CACHE_DIR, jobs, (lambda n, total: step("read", n, total)) if step else None)
@@ -312,10 +312,7 @@ def _build_changed(
         outputs[rel] = (digest, size, mtime)
         if wrote:
             written.append(out_dir / rel)
-    index_text = env.get_template("index.html.j2").render(
-        site_title=repo.config.title, jobs=all_jobs, formats=formats, language=repo.config.language,
-        periods={org.id: org.periods for org in repo.orgs.values()},
-    )
+    index_text = render_index(repo, all_jobs, formats, env)
     entry = _write_if_changed(out_dir, "index.html", index_text, old_outputs)
     outputs["index.html"] = entry[1:4]
     if entry[4]:
