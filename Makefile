@@ -44,7 +44,7 @@ hugo:
 	  else sudo apt-get -o DPkg::Lock::Timeout=600 update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq hugo >/dev/null; fi; }
 
 # Generates 1k/10k/50k-file repositories under benchmarks/repos/ and writes benchmarks/RESULTS.md.
-#   make bench QUICK=1   1k files only (about a minute)
+#   make bench QUICK=1   1k files only (about a minute), into benchmarks/RESULTS-quick.md
 #   make bench BIG=1     also 200k files
 bench: $(STAMP) hugo
 	$(BIN)/python benchmarks/run.py $(if $(QUICK),--quick) $(if $(BIG),--big)

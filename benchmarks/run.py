@@ -1,7 +1,7 @@
 """Benchmark avr against its targets and against Hugo on the same data; write benchmarks/RESULTS.md.
 
     python benchmarks/run.py            # 1k, 10k and 50k files (what `make bench` runs)
-    python benchmarks/run.py --quick    # 1k only, a minute
+    python benchmarks/run.py --quick    # 1k only, a minute, into RESULTS-quick.md
     python benchmarks/run.py --big      # also 200k
 
 Every figure is the median of several runs; ratios compare figures measured in the same run, because the
@@ -299,8 +299,10 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="1k files only")
     parser.add_argument("--big", action="store_true", help="also 200k files")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="where to write the table (default RESULTS.md; RESULTS-quick.md with --quick)")
     args = parser.parse_args()
+    args.out = args.out or HERE / ("RESULTS-quick.md" if args.quick else "RESULTS.md")
     sizes = ["1k"] if args.quick else ["1k", "10k", "50k"] + (["200k"] if args.big else [])
     hugo = shutil.which("hugo") is not None
     if not hugo:
