@@ -228,3 +228,19 @@ def test_quiet_and_progress_bar_off_without_terminal(repo: Path, tmp_path: Path)
     bar.start -= 10
     bar("read", 1, 2)
     assert not bar.enabled and bar.progress is None
+
+
+def test_plans_at_the_repository_root(repo: Path, tmp_path: Path) -> None:
+    """plans_dir: . — plan folders directly under the root are still tracked one by one."""
+    flat = tmp_path / "flat"
+    shutil.copytree(repo / "plans", flat)
+    config = (repo / "avr.yaml").read_text(encoding="utf-8").replace("plans_dir: plans", "plans_dir: .")
+    (flat / "avr.yaml").write_text(config, encoding="utf-8")
+    _age(flat)
+    out = tmp_path / "out"
+    build_incremental(flat, out, jobs=1)
+    target = next(flat.glob("*/*/followups/2022/a1.yaml"))
+    target.write_text(target.read_text(encoding="utf-8").replace("status: ", "status: Stoppad\n#", 1), encoding="utf-8")
+    result = build_incremental(flat, out, jobs=1)
+    assert result.rendered_reports == 5
+    assert _tree(out) == _reference(flat, tmp_path / "clean")

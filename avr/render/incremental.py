@@ -270,7 +270,8 @@ def _build_changed(
         if out_dir.is_dir():
             store.flush()  # an existing output folder may keep the cache; a refused build creates nothing
         raise InvalidInput(repo.diagnostics)
-    prefix = _rel(root / repo.config.plans_dir, root).rstrip("/") + "/"
+    plans_rel = _rel(root / repo.config.plans_dir, root).rstrip("/")
+    prefix = "" if plans_rel in ("", ".") else plans_rel + "/"
     global_items = [repr(_version(formats)), hashes.get("avr.yaml", "")]
     global_items += [f"{rel}\0{h}" for rel, h in sorted(hashes.items()) if not rel.startswith(prefix)]
     global_key = hashlib.blake2b("\n".join(global_items).encode(), digest_size=16).hexdigest()
@@ -286,7 +287,8 @@ def _build_changed(
     todo = []
     for index, job in enumerate(all_jobs):
         rels = [f"{job.out_base}.{ext}" for ext in formats]
-        fresh = old_keys.get(job.plan.path) == keys.get(job.plan.path) and all(
+        key = keys.get(job.plan.path)
+        fresh = key is not None and old_keys.get(job.plan.path) == key and all(
             rel in old_outputs and _stat_of(out_dir / rel) == tuple(old_outputs[rel][1:]) for rel in rels
         )
         if not fresh:
