@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test lint check clean browser editor-test
+.PHONY: build test lint check clean browser editor-test bench hugo
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,14 @@ clean:
 editor-test: $(STAMP)
 	npm install --silent --no-audit --no-fund --prefix $(VENV)/node yaml-language-server@1
 	$(BIN)/pytest -q tests/test_schema_editor.py
+# Debian's hugo: the benchmark compares avr with it on the same data.
+hugo:
+	@command -v hugo >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq hugo >/dev/null; \
+	  else sudo apt-get -o DPkg::Lock::Timeout=600 update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq hugo >/dev/null; fi; }
+
+# Generates 1k/10k/50k-file repositories under benchmarks/repos/ and writes benchmarks/RESULTS.md.
+#   make bench QUICK=1   1k files only (about a minute), into benchmarks/RESULTS-quick.md
+#   make bench BIG=1     also 200k files
+bench: $(STAMP) hugo
+	$(BIN)/python benchmarks/run.py $(if $(QUICK),--quick) $(if $(BIG),--big)

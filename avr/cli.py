@@ -29,6 +29,8 @@ app = typer.Typer(
 RepoOption = typer.Option(
     None, "--repo", "-C", help="Repository folder (default: the folder holding avr.yaml here or above)"
 )
+JobsOption = typer.Option(0, "--jobs", "-j", min=0, help="Processes for reading and rendering (default: all cores)")
+QuietOption = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary line")
 
 
 def _print_diagnostics(diags: Diagnostics) -> None:
@@ -82,6 +84,7 @@ def _repo(repo: Path | None) -> Any:
 def check(
     repo: Path | None = RepoOption,
     fmt: str = typer.Option("text", "--format", "-f", help="text (default), github (Actions annotations) or json"),
+    jobs: int = JobsOption,
 ) -> None:
     """Validate every file and every reference between files; report all problems at once.
 
@@ -89,11 +92,16 @@ def check(
     """
 
     def action() -> int:
+        from avr.commands.build import check_store, default_jobs
         from avr.commands.check import run_check
+        from avr.model.repository import find_root
 
         if fmt not in ("text", "github", "json"):
             raise UsageError(f"unknown format `{fmt}`; use text, github or json")
-        diags = run_check(repo or Path.cwd())
+        root = find_root(repo or Path.cwd())
+        store = check_store(root, jobs or default_jobs())
+        diags = run_check(root, store.load_all)
+        store.flush()
         if fmt != "text":
             return _print_check_report(diags, repo, fmt)
         _print_diagnostics(diags)
@@ -109,20 +117,21 @@ def check(
 def build(
     repo: Path | None = RepoOption,
     out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default: output_dir of avr.yaml, build/)"),
+    jobs: int = JobsOption,
+    quiet: bool = QuietOption,
 ) -> None:
-    """Compile every report to Markdown, HTML and JSON in build/.
+    """Compile every report to Markdown, HTML and JSON in build/; only what changed since the last build.
 
-    Example: avr build
+    Example: avr build --jobs 2
     """
 
     def action() -> int:
-        from avr.render.build import build as build_reports
+        from avr.commands.build import default_jobs, find_root, run_build, summary
 
-        repository = _repo(repo)
-        target = out or repository.output_dir
-        written = build_reports(repository, target)
-        _print_diagnostics(repository.diagnostics)
-        typer.echo(f"wrote {len(written)} files to {target}", err=True)
+        result = run_build(find_root(repo or Path.cwd()), out, jobs or default_jobs(), quiet)
+        _print_diagnostics(result.diagnostics)
+        if not quiet:
+            typer.echo(summary(result), err=True)
         return 0
 
     _run(action)

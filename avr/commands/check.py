@@ -6,12 +6,12 @@ from pathlib import Path
 
 from avr.compute.results import compute_plan
 from avr.errors import Diagnostics, InvalidInput
-from avr.model.repository import find_root, load_repository
+from avr.model.repository import Preload, find_root, load_repository
 
 
-def run_check(start: Path) -> Diagnostics:
+def run_check(start: Path, preload: Preload | None = None) -> Diagnostics:
     try:
-        repo = load_repository(find_root(start), strict=False)
+        repo = load_repository(find_root(start), strict=False, preload=preload)
     except InvalidInput as exc:
         return exc.diagnostics
     diags = repo.diagnostics

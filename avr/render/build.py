@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jinja2.sandbox import SandboxedEnvironment
+
 from avr.compute.results import PlanResult, compute_plan
 from avr.model.plan import ReportSpec
 from avr.model.repository import OrgData, PlanData, Repository
@@ -57,12 +59,12 @@ def report_jobs(repo: Repository) -> list[ReportJob]:
     return jobs
 
 
-def render_job(repo: Repository, job: ReportJob) -> dict[str, str]:
-    """The report's text in each format."""
-    labels = load_labels(repo.config.language, _templates_dir(repo))
-    env = make_env(labels, _templates_dir(repo))
+def render_job(repo: Repository, job: ReportJob, env: SandboxedEnvironment | None = None) -> dict[str, str]:
+    """The report's text in each format (pass ``env`` to share compiled templates between reports)."""
+    env = env or report_env(repo)
     result = compute_plan(job.org, job.plan, job.spec.period, repo.config.rules)
     context = _context(repo, job, result)
+    labels = load_labels(repo.config.language, _templates_dir(repo))  # cached
     context.update(interim_context(job.plan, result, job.spec.kind, repo.config, labels))
     out = {}
     for ext in ("md", "html"):
@@ -73,6 +75,17 @@ def render_job(repo: Repository, job: ReportJob) -> dict[str, str]:
             **interim_json(job.plan, result, job.spec.kind, repo.config)}
     out["json"] = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
     return out
+
+
+def render_index(repo: Repository, jobs: list[ReportJob], formats: tuple[str, ...], env: SandboxedEnvironment) -> str:
+    return env.get_template("index.html.j2").render(
+        site_title=repo.config.title, jobs=jobs, formats=formats, language=repo.config.language,
+        periods={org.id: org.periods for org in repo.orgs.values()},
+    )
+
+
+def report_env(repo: Repository) -> SandboxedEnvironment:
+    return make_env(load_labels(repo.config.language, _templates_dir(repo)), _templates_dir(repo))
 
 
 def _templates_dir(repo: Repository) -> Path | None:
@@ -126,18 +139,13 @@ def build(repo: Repository, out_dir: Path, formats: tuple[str, ...] = FORMATS) -
         write_atomic(marker, "This folder is written by avr build; avr build --clean may delete it.\n")
     written: list[Path] = []
     jobs = report_jobs(repo)
+    env = report_env(repo)
     for job in jobs:
-        texts = render_job(repo, job)
+        texts = render_job(repo, job, env)
         for ext in formats:
             target = out_dir / f"{job.out_base}.{ext}"
             write_atomic(target, texts[ext])
             written.append(target)
-    labels = load_labels(repo.config.language, _templates_dir(repo))
-    env = make_env(labels, _templates_dir(repo))
-    index = env.get_template("index.html.j2").render(
-        site_title=repo.config.title, jobs=jobs, formats=formats, language=repo.config.language,
-        periods={org.id: org.periods for org in repo.orgs.values()},
-    )
-    write_atomic(out_dir / "index.html", index)
+    write_atomic(out_dir / "index.html", render_index(repo, jobs, formats, env))
     written.append(out_dir / "index.html")
     return written

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlparse
 
 from markdown_it import MarkdownIt
@@ -23,6 +23,7 @@ def _parser() -> MarkdownIt:
     return md
 
 
+@lru_cache(maxsize=8192)  # an activity's text appears in every report of its plan
 def to_html(text: str | None) -> str:
     if not text:
         return ""

@@ -1,0 +1,82 @@
+"""`avr build` and `avr check` over the cache: jobs, a progress bar on long runs, the document store."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from avr.load.cache import DocStore
+from avr.render.incremental import CACHE_DIR, BuildResult, build_incremental
+
+PROGRESS_AFTER_SECONDS = 1.0
+_STAGES = {"read": "reading files", "render": "rendering plans"}
+
+
+def find_root(start: Path) -> Path:
+    """model.repository.find_root without importing the schemas: a no-op build must start in milliseconds."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / "avr.yaml").is_file():
+            return folder
+    from avr.model.repository import find_root as full
+
+    return full(start)  # raises the usage error
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1
+
+
+class ProgressBar:
+    """A rich progress bar on stderr, shown only once a run has taken about a second, and only on a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.start = time.monotonic()
+        self.progress: Any = None
+        self.tasks: dict[str, Any] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled or time.monotonic() - self.start < PROGRESS_AFTER_SECONDS:
+            return
+        if self.progress is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                     TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            self.progress.start()
+        if stage not in self.tasks:
+            self.tasks[stage] = self.progress.add_task(_STAGES.get(stage, stage), total=total)
+        self.progress.update(self.tasks[stage], completed=done, total=total)
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def run_build(root: Path, out: Path | None, jobs: int, quiet: bool) -> BuildResult:
+    bar = ProgressBar(not quiet)
+    try:
+        return build_incremental(root, out, jobs=max(1, jobs), step=bar)
+    finally:
+        bar.stop()
+
+
+def check_store(root: Path, jobs: int) -> DocStore:
+    """The build's document cache for `avr check`; written only where a build already made the output folder."""
+    from avr.render.incremental import _raw_config, _str
+
+    out_dir = root / (_str(_raw_config(root), "output_dir", "build") or "build")
+    return DocStore(root, out_dir / CACHE_DIR if out_dir.is_dir() else None, max(1, jobs))
+
+
+def summary(result: BuildResult) -> str:
+    target = result.out_dir
+    if result.noop:
+        return f"nothing changed; {len(result.outputs)} files in {target} are up to date"
+    unchanged = len(result.outputs) - len(result.written)
+    return f"wrote {len(result.written)} files to {target} ({unchanged} unchanged)"

@@ -1,0 +1,306 @@
+"""Load every YAML file of a repository at once: from a cache when unchanged, in parallel when many changed.
+
+The cache holds plain data only (marshal of dicts, lists, tuples and strings): each file's data, the positions
+of its values and keys, and the diagnostics reading it produced, so errors stay complete and exact when a build
+reuses it. It is keyed by content hash (BLAKE2b) with a stat shortcut (size, mtime_ns), sharded by the folder
+directly under the plans folder's organisations (one shard per plan), and versioned by avr's version, the cache
+format and the configured limits. Each shard carries a checksum: a damaged, foreign or stale shard is ignored and
+rewritten, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import stat
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from avr import __version__
+from avr.errors import Diagnostic, Diagnostics
+from avr.load.yamlfile import Document, Limits, load_bytes, load_document
+
+FORMAT = 2
+_MAGIC = b"AVRDOC1\n"
+# Parsing a small file takes ~60 µs; below this many files a process pool costs more than it saves.
+PARALLEL_MIN_FILES = 400
+# A file changed within this many seconds of the scan may change again within the same mtime tick
+# ("racily clean"): it is cached by content only, and read again next time.
+_RACY_SECONDS = 2.0
+
+Loaded = tuple[Document | None, list[Diagnostic]]
+Progress = Callable[[int, int], None]  # files done, files in all
+
+
+def file_hash(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def _diagnostics(items: list[tuple[str, int, int, str, str]]) -> list[Diagnostic]:
+    diags = Diagnostics()
+    for item in items:
+        diags.add(*item)
+    return diags.items
+
+
+class LazyPositions(dict[Any, tuple[int, int]]):
+    """A document's positions kept as marshal bytes until first asked for.
+
+    Positions are needed only to place a diagnostic, yet as dicts of tuples they were most of a large
+    repository's memory; as bytes they take a tenth of it and cost nothing to load from the cache.
+    """
+
+    __slots__ = ("_blob",)
+
+    def __init__(self, blob: bytes) -> None:
+        super().__init__()
+        self._blob: bytes | None = blob
+
+    def _load(self) -> None:
+        if self._blob is not None:
+            blob, self._blob = self._blob, None
+            self.update(marshal.loads(blob))
+
+    def __contains__(self, key: object) -> bool:
+        self._load()
+        return super().__contains__(key)
+
+    def __getitem__(self, key: Any) -> tuple[int, int]:
+        self._load()
+        return super().__getitem__(key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._load()
+        return super().get(key, default)
+
+    def __iter__(self) -> Any:
+        self._load()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._load()
+        return super().__len__()
+
+    def __eq__(self, other: object) -> bool:
+        self._load()
+        return super().__eq__(other)
+
+    __hash__ = None
+
+    def keys(self) -> Any:
+        self._load()
+        return super().keys()
+
+    def values(self) -> Any:
+        self._load()
+        return super().values()
+
+    def items(self) -> Any:
+        self._load()
+        return super().items()
+
+    def __repr__(self) -> str:
+        self._load()
+        return super().__repr__()
+
+
+def _pack_doc(doc: Document | None) -> Any:
+    if doc is None:
+        return None
+    return doc.path, doc.data, marshal.dumps(dict(doc.positions)), marshal.dumps(dict(doc.key_positions))
+
+
+def _unpack_doc(packed: Any) -> Document | None:
+    if packed is None:
+        return None
+    path, data, positions, key_positions = packed
+    return Document(path, data, LazyPositions(positions), LazyPositions(key_positions))
+
+
+def _parse(raw: bytes, display: str, limits: Limits) -> tuple[Any, list[tuple[str, int, int, str, str]]]:
+    diags = Diagnostics()
+    doc = load_bytes(raw, display, diags, limits)
+    return _pack_doc(doc), [(d.path, d.line, d.col, d.code, d.message) for d in diags.items]
+
+
+def _parse_files(items: list[tuple[str, str]], limits: Limits) -> list[tuple[str, str | None, Any, Any]]:
+    out: list[tuple[str, str | None, Any, Any]] = []
+    for path, display in items:
+        try:
+            raw = Path(path).read_bytes()
+        except OSError:
+            out.append((path, None, None, None))  # the main process reports it through load_document
+            continue
+        packed, diags = _parse(raw, display, limits)
+        out.append((path, file_hash(raw), packed, diags))
+    return out
+
+
+def _parse_chunk(args: tuple[list[tuple[str, str]], Limits]) -> bytes:
+    """Worker: read, hash and parse files; marshal is the cheapest way to send plain data back."""
+    return marshal.dumps(_parse_files(*args))
+
+
+class DocStore:
+    """Positioned documents of many files, cached under ``cache_dir`` (None: no cache)."""
+
+    def __init__(self, root: Path, cache_dir: Path | None, jobs: int = 1, progress: Progress | None = None) -> None:
+        self.root = root
+        self.cache_dir = cache_dir
+        self.jobs = max(1, jobs)
+        self.progress = progress
+        self.parsed = 0  # files parsed in this run (not served from the cache)
+        self.total = 0
+        self._prefix = root.as_posix().rstrip("/") + "/"
+        self.hashes: dict[str, str] = {}  # display path -> content hash of every file read in this run
+        self.pending: list[tuple[str, Limits, dict[str, Any]]] = []  # shards to write on flush()
+
+    def display(self, path: Path) -> str:
+        """As the loader shows it: relative to the root (plain string work; pathlib's is slow at 50 000 files)."""
+        text = path.as_posix()
+        return text[len(self._prefix):] if text.startswith(self._prefix) else text
+
+    def shard_of(self, display: str) -> str:
+        parts = display.split("/")
+        return "/".join(parts[:3]) if len(parts) > 3 else "/".join(parts[:-1]) or "."
+
+    # ---------------------------------------------------------------- shards
+
+    def _shard_path(self, shard: str) -> Path:
+        assert self.cache_dir is not None
+        return self.cache_dir / "docs" / (hashlib.blake2b(shard.encode(), digest_size=10).hexdigest() + ".marshal")
+
+    def _version(self, limits: Limits) -> tuple[Any, ...]:
+        return (__version__, FORMAT, limits.max_file_bytes, limits.max_depth, limits.max_nodes)
+
+    def _read_shard(self, shard: str, limits: Limits) -> dict[str, Any]:
+        """The shard's entries, or {} if missing, damaged or of another version."""
+        if self.cache_dir is None:
+            return {}
+        try:
+            blob = self._shard_path(shard).read_bytes()
+            if not blob.startswith(_MAGIC):
+                return {}
+            digest, payload = blob[len(_MAGIC):len(_MAGIC) + 16], blob[len(_MAGIC) + 16:]
+            if hashlib.blake2b(payload, digest_size=16).digest() != digest:
+                return {}
+            version, name, entries = marshal.loads(payload)
+        except (OSError, ValueError, EOFError, TypeError):
+            return {}
+        if version != self._version(limits) or name != shard or not isinstance(entries, dict):
+            return {}
+        return entries
+
+    def _write_shard(self, shard: str, limits: Limits, entries: dict[str, Any]) -> None:
+        if self.cache_dir is None:
+            return
+        payload = marshal.dumps((self._version(limits), shard, entries))
+        target = self._shard_path(shard)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(_MAGIC + hashlib.blake2b(payload, digest_size=16).digest() + payload)
+        os.replace(tmp, target)
+
+    # ------------------------------------------------------------------ load
+
+    def load_all(self, paths: Iterable[Path], limits: Limits) -> dict[Path, Loaded]:
+        """Every file's document and diagnostics, exactly as :func:`load_document` would give them."""
+        now = time.time()
+        by_shard: dict[str, list[tuple[Path, str]]] = {}
+        paths = list(paths)
+        self.total = len(paths)
+        for path in paths:
+            display = self.display(path)
+            by_shard.setdefault(self.shard_of(display), []).append((path, display))
+        result: dict[Path, Loaded] = {}
+        fresh: dict[str, dict[str, Any]] = {}
+        todo: list[tuple[Path, str, str, os.stat_result]] = []  # (path, display, shard, stat) to parse
+        done = 0
+        olds: dict[str, dict[str, Any]] = {}
+        for shard, files in by_shard.items():
+            old = olds[shard] = self._read_shard(shard, limits)
+            new: dict[str, Any] = {}
+            fresh[shard] = new
+            changed = len(old) != len(files)
+            for path, display in files:
+                try:
+                    st: os.stat_result | None = path.stat()  # follows links, like load_document
+                except OSError:
+                    st = None
+                if st is None or not stat.S_ISREG(st.st_mode) or st.st_size > limits.max_file_bytes:
+                    # unusual files are never cached: load_document reports exactly what is wrong
+                    diags = Diagnostics()
+                    result[path] = (load_document(path, display, diags, limits), diags.items)
+                    changed = True
+                    continue
+                entry = old.get(display)
+                if entry is not None and entry[0] == st.st_size and entry[1] == st.st_mtime_ns:
+                    result[path] = (_unpack_doc(entry[3]), _diagnostics(entry[4]))
+                    new[display] = entry
+                    done += 1
+                    continue
+                changed = True
+                todo.append((path, display, shard, st))
+            if not changed:
+                fresh.pop(shard)  # nothing to rewrite
+            if self.progress:
+                self.progress(done, self.total)
+        self._parse_all(todo, limits, old_entries=olds,
+                        fresh=fresh, result=result, now=now)
+        self.pending = [(shard, limits, entries) for shard, entries in fresh.items()]
+        return result
+
+    def flush(self) -> None:
+        """Write the shards that changed (a build that refuses invalid input may choose not to)."""
+        for shard, limits, entries in self.pending:
+            self._write_shard(shard, limits, entries)
+        self.pending = []
+
+    def _parse_all(
+        self,
+        todo: list[tuple[Path, str, str, os.stat_result]],
+        limits: Limits,
+        old_entries: dict[str, dict[str, Any]],
+        fresh: dict[str, dict[str, Any]],
+        result: dict[Path, Loaded],
+        now: float,
+    ) -> None:
+        info = {str(path): (path, display, shard, st) for path, display, shard, st in todo}
+        parsed: Iterable[tuple[str, str | None, Any, Any]]
+        if self.jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
+            parsed = self._parse_parallel([(str(p), d) for p, d, _, _ in todo], limits)
+        else:
+            parsed = _parse_files([(str(p), d) for p, d, _, _ in todo], limits)
+        for count, (key, digest, packed, diags) in enumerate(parsed, start=1):
+            path, display, shard, st = info[key]
+            if digest is not None:
+                self.hashes[display] = digest
+            if digest is None:
+                loaded = Diagnostics()
+                result[path] = (load_document(path, display, loaded, limits), loaded.items)
+                continue
+            old = old_entries.get(shard, {}).get(display)
+            if old is not None and old[2] == digest:
+                packed, diags = old[3], old[4]  # same content, new mtime: keep the cached parse
+            else:
+                self.parsed += 1
+            racy = now - st.st_mtime_ns / 1e9 < _RACY_SECONDS
+            fresh[shard][display] = (-1 if racy else st.st_size, st.st_mtime_ns, digest, packed, diags)
+            result[path] = (_unpack_doc(packed), _diagnostics(diags))
+            if self.progress and (count % 500 == 0 or count == len(todo)):
+                self.progress(len(result), self.total)
+
+    def _parse_parallel(self, items: list[tuple[str, str]], limits: Limits) -> Iterable[tuple[str, str | None, Any, Any]]:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        size = max(50, len(items) // (self.jobs * 8))
+        chunks = [(items[i:i + size], limits) for i in range(0, len(items), size)]
+        # fork: workers start in milliseconds and need nothing sent but paths
+        ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+        with ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx) as pool:
+            for blob in pool.map(_parse_chunk, chunks):
+                yield from marshal.loads(blob)
