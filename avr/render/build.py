@@ -100,6 +100,7 @@ def _context(repo: Repository, job: ReportJob, result: PlanResult) -> dict[str, 
         "completion_years": years,
         "periods": job.org.periods,
         "site_title": repo.config.title,
+        "site_root": "../" * job.out_base.count("/"),
     }
 
 
