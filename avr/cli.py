@@ -102,18 +102,23 @@ def check(repo: Path | None = RepoOption) -> None:
 def build(
     repo: Path | None = RepoOption,
     out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default: output_dir of avr.yaml, build/)"),
+    formats: list[str] | None = typer.Option(
+        None, "--format", "-f", help="md, html, json, pdf, docx or all; repeat or comma-separate (default: md,html,json)"
+    ),
 ) -> None:
-    """Compile every report to Markdown, HTML and JSON in build/.
+    """Compile every report to Markdown, HTML and JSON (or --format pdf, docx) in build/.
 
-    Example: avr build
+    Example: avr build --format md,html,json,pdf,docx
     """
 
     def action() -> int:
         from avr.render.build import build as build_reports
+        from avr.render.publish import parse_formats
 
+        chosen = parse_formats(formats)
         repository = _repo(repo)
         target = out or repository.output_dir
-        written = build_reports(repository, target)
+        written = build_reports(repository, target, chosen)
         _print_diagnostics(repository.diagnostics)
         typer.echo(f"wrote {len(written)} files to {target}", err=True)
         return 0

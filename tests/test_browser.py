@@ -154,7 +154,7 @@ def test_index_links_are_relative_and_exist(pages: dict[str, Page], out_dir: Pat
     targets = {unquote(urlsplit(h).path) for h in hrefs if urlsplit(h).path}
     assert not [t for t in targets if not (out_dir / t).is_file()], "links to missing files"
     # every report built is reachable from the index, and every .html linked was checked above
-    assert {t for t in targets if t.endswith(".html")} == set(pages) - {"index.html"}
+    assert {t for t in targets if t.endswith(".html")} == set(pages)  # incl. itself and tillganglighet.html
 
 
 def test_uppsala_status_sentence(pages: dict[str, Page]) -> None:
@@ -201,3 +201,53 @@ def test_charts_are_labelled_images_with_their_numbers_in_a_table(pages: dict[st
     assert "✓ Färdig: 13" in uppsala and "! Avviker från plan: 1" in uppsala
     plan = pages["linkoping-amn/internbudget-2019/internbudget-2019.html"].text
     assert "Diagrammets värden" in plan
+
+
+def test_reports_link_back_to_the_site_relatively(pages: dict[str, Page], out_dir: Path) -> None:
+    for rel, page in pages.items():
+        assert "tillganglighet.html" in {Path(h).name for h in page.hrefs}, rel
+        for href in page.hrefs:
+            if href.startswith(("#", "mailto:")):
+                continue
+            assert not urlsplit(href).scheme and not href.startswith("/"), (rel, href)
+            assert (out_dir / rel).parent.joinpath(unquote(href)).resolve().is_file(), (rel, href)
+
+
+def test_accessibility_statement(pages: dict[str, Page]) -> None:
+    text = pages["tillganglighet.html"].text
+    assert "Tillgänglighetsredogörelse" in text
+    assert "delvis förenlig med lagen om tillgänglighet till digital offentlig service" in text
+    assert "tillganglighet@example.se" in text  # the contact from avr.yaml
+    assert "Vi svarar normalt inom 5 arbetsdagar." in text
+    assert "Innehåll som inte är tillgängligt" in text
+
+
+def test_site_works_from_a_sub_path_over_http(out_dir: Path) -> None:
+    """Served under /rapporter/ by a local web server, every relative link resolves."""
+    import functools
+    import http.server
+    import threading
+
+    root = out_dir.parent / "webroot"
+    if not root.exists():
+        root.mkdir()
+        (root / "rapporter").symlink_to(out_dir, target_is_directory=True)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/rapporter/"
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            page = browser.new_page()
+            page.goto(base + "index.html")
+            links = page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.href)")
+            report = next(h for h in links if h.endswith("december-2020.html"))
+            response = page.goto(report)
+            assert response is not None and response.status == 200
+            back = page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.href)")
+            browser.close()
+    finally:
+        server.shutdown()
+    assert all(h.startswith(base) for h in links if h.startswith("http")), links
+    assert base + "index.html" in back and base + "tillganglighet.html" in back

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import Field
@@ -34,6 +35,21 @@ class LimitsConfig(Schema):
     max_nodes: int = Field(default=200_000, ge=100)
 
 
+class AccessibilityConfig(Schema):
+    """The site's accessibility statement (tillgänglighetsredogörelse), as the law on accessible
+    digital public services (lagen om tillgänglighet till digital offentlig service) requires."""
+
+    organisation: str | None = Field(default=None, description="Who publishes the reports, e.g. Uppsala kommun")
+    compliance: Literal["full", "partial", "none"] = Field(
+        default="partial", description="Helt, delvis or inte förenlig med lagen (WCAG 2.1 AA)"
+    )
+    email: str | None = Field(default=None, description="Where to ask for an accessible version and report problems")
+    phone: str | None = None
+    response_days: int | None = Field(default=None, ge=1, le=90, description="Expected answer time in working days")
+    limitations: list[str] = Field(default_factory=list, description="Known limitations beyond those avr lists")
+    assessed: dt.date | None = Field(default=None, description="When the statement was last reviewed")
+
+
 class RepoConfig(Schema):
     """The repository: which organisations it holds and where things are."""
 
@@ -47,3 +63,4 @@ class RepoConfig(Schema):
     organisations: list[Id] = Field(min_length=1, description="Organisation folders under plans_dir")
     rules: Rules = Field(default_factory=Rules)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
+    accessibility: AccessibilityConfig = Field(default_factory=AccessibilityConfig)

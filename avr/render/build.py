@@ -104,12 +104,16 @@ def _context(repo: Repository, job: ReportJob, result: PlanResult) -> dict[str, 
     }
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as raw:
+                raw.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -128,7 +132,12 @@ def build(repo: Repository, out_dir: Path, formats: tuple[str, ...] = FORMATS) -
         texts = render_job(repo, job)
         for ext in formats:
             target = out_dir / f"{job.out_base}.{ext}"
-            write_atomic(target, texts[ext])
+            if ext in texts:
+                write_atomic(target, texts[ext])
+            else:  # pdf, docx: made from the HTML page
+                from avr.render.publish import render_binary
+
+                write_atomic(target, render_binary(repo, job, ext, texts["html"]))
             written.append(target)
     labels = load_labels(repo.config.language, _templates_dir(repo))
     env = make_env(labels, _templates_dir(repo))
@@ -138,4 +147,8 @@ def build(repo: Repository, out_dir: Path, formats: tuple[str, ...] = FORMATS) -
     )
     write_atomic(out_dir / "index.html", index)
     written.append(out_dir / "index.html")
+    statement = env.get_template("accessibility.html.j2").render(
+        site_title=repo.config.title, language=repo.config.language, accessibility=repo.config.accessibility)
+    write_atomic(out_dir / "tillganglighet.html", statement)
+    written.append(out_dir / "tillganglighet.html")
     return written
