@@ -21,6 +21,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disa
 
 
 def main(build: Path) -> int:
+    build = build.resolve()
     shots = build / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

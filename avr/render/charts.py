@@ -99,7 +99,7 @@ def status_bar(counts: Any, status_name: Callable[[str], str], labels: Labels, t
     """Done / on track / off track / stopped / not started / unreported of a plan, goal or operation."""
     # the status sentence's order: done, on track, off track, stopped, not started, unreported
     segments = [Segment(key, status_name(key) if key != "unreported" else labels("status", "unreported"),
-                        counts.counts.get(key, 0), *STATUS_STYLE[key]) for key in STATUS_STYLE]
+                        counts.counts[key], *STATUS_STYLE[key]) for key in STATUS_STYLE if counts.counts.get(key)]
     if not any(s.count for s in segments):
         return Markup("")
     parts = ", ".join(f"{s.label} {s.count}" for s in segments if s.count)
