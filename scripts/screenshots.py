@@ -3,7 +3,7 @@
 Usage: python scripts/screenshots.py [BUILD_DIR]   (default build/; `make screenshots` runs it)
 
 Every HTML page under BUILD_DIR is opened in Debian's headless chromium (through Playwright) and
-captured as a full page; page 1 of every PDF is rasterised with pdftoppm (poppler-utils). The PNGs go
+captured as a full page; pages 1 and 2 of every PDF are rasterised with pdftoppm (poppler-utils). The PNGs go
 to BUILD_DIR/screenshots/, named after the report's path.
 """
 
@@ -42,9 +42,11 @@ def main(build: Path) -> int:
             print("pdftoppm is missing (apt-get install poppler-utils): PDF pages skipped", file=sys.stderr)
             break
         name = pdf.relative_to(build).as_posix().removesuffix(".pdf").replace("/", "__")
-        prefix = shots / f"{name}.pdf"
-        subprocess.run([pdftoppm, "-png", "-r", "80", "-f", "1", "-l", "2", str(pdf), str(prefix)], check=True)
-        written.extend(sorted(shots.glob(f"{name}.pdf-*.png")))
+        for number in (1, 2):
+            prefix = shots / f"{name}.pdf-{number}"
+            subprocess.run([pdftoppm, "-png", "-r", "80", "-f", str(number), "-l", str(number), "-singlefile",
+                            str(pdf), str(prefix)], check=True)
+            written.append(prefix.with_name(prefix.name + ".png"))
     for path in written:
         print(path)
     return 0

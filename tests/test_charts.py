@@ -105,7 +105,7 @@ def test_palette_has_distinct_colours_and_symbols() -> None:
 
 def test_verdict_and_completion_bars() -> None:
     root = parse(verdict_bar([Verdict.MET, Verdict.MET, Verdict.NOT_ASSESSED], LABELS, "Bedömd måluppfyllelse"))
-    assert root.get("aria-label") == "Bedömd måluppfyllelse. uppfyllt 2, kan inte bedömas 1."
+    assert root.get("aria-label") == "Bedömd måluppfyllelse. Uppfyllt 2, Kan inte bedömas 1."
     assert str(verdict_bar([], LABELS, "x")) == ""
     bar = parse(completion_bar(Decimal("62.5"), LABELS))
     assert bar.get("aria-label") == "Färdiggrad: 62,5\u00a0%"
@@ -126,3 +126,9 @@ def test_reports_hold_charts_and_markdown_keeps_the_numbers(tmp_path: Path) -> N
     assert plan.count('<figure class="chart">') >= 5
     md = (tmp_path / "linkoping-amn/internbudget-2019/internbudget-2019.md").read_text(encoding="utf-8")
     assert "<svg" not in md and "3\u00a0130\u00a0hushåll" in md
+
+
+def test_target_legend_only_when_a_target_is_drawn() -> None:
+    ind = indicator(history={"2017": "30", "2018": "31"}, targets={"2018": "ska öka"})
+    shown = texts(parse(indicator_chart(ind, indicator_series(ind, {}, {}), LABELS)))
+    assert "Utfall" in shown and "Mål" not in shown

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -159,3 +160,14 @@ def test_docx_has_the_sentence_and_real_tables(site: Path) -> None:
     cells = {c.text for t in norrkoping.tables for r in t.rows for c in r.cells}
     assert any("33,9 % (353 av 1 040)" in c for c in cells)
     assert "Ålders- och könsfördelningen för de 20 ungdomarna är följande" in [p.text for p in norrkoping.paragraphs]
+
+
+@needs_poppler
+def test_screenshot_script_writes_html_and_pdf_pages(site: Path) -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "screenshots.py"), str(site)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    shots = site / "screenshots"
+    for name in (f"{UPPSALA.replace('/', '__')}.html.png", f"{UPPSALA.replace('/', '__')}.pdf-1.png",
+                 f"{UPPSALA.replace('/', '__')}.pdf-2.png", "index.html.png", "tillganglighet.html.png"):
+        assert (shots / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name

@@ -109,11 +109,16 @@ def status_bar(counts: Any, status_name: Callable[[str], str], labels: Labels, t
 def verdict_bar(verdicts: Sequence[Any], labels: Labels, title: str) -> Markup:
     """How many goals are met, partially met, not met, not assessed."""
     found = [v.value if hasattr(v, "value") else str(v) for v in verdicts]
-    segments = [Segment(key, labels("verdict", key), found.count(key), *VERDICT_STYLE[key]) for key in VERDICT_STYLE]
+    segments = [Segment(key, _capital(labels("verdict", key)), found.count(key), *VERDICT_STYLE[key])
+                for key in VERDICT_STYLE]
     if not found:
         return Markup("")
     parts = ", ".join(f"{s.label} {s.count}" for s in segments if s.count)
     return _stacked(segments, f"{title}. {parts}.")
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def completion_bar(percent: Decimal | int | None, labels: Labels) -> Markup:
@@ -182,10 +187,11 @@ def indicator_chart(indicator: Indicator, rows: Sequence[SeriesRow], labels: Lab
     outcome_word, target_word = labels("column", "outcome"), labels("column", "target")
     body = [f'<rect x="1" y="2" width="14" height="14" fill="{OUTCOME_COLOUR}" stroke="{INK}" stroke-width="1"/>',
             _t(22, 14, outcome_word),
-            f'<path d="M150 9 h26" stroke="{TARGET_COLOUR}" stroke-width="3" stroke-dasharray="6 3"/>',
-            f'<path d="M163 2 l7 7 l-7 7 l-7 -7 z" fill="{TARGET_COLOUR}" stroke="{INK}" stroke-width="1"/>',
-            _t(184, 14, target_word),
             f'<path d="M{left} {y(Decimal(0)):.1f} H{width - right}" stroke="{MUTED}" stroke-width="1"/>']
+    if any(r.target_value is not None for r in rows):  # the legend names only what is drawn
+        body[2:2] = [f'<path d="M150 9 h26" stroke="{TARGET_COLOUR}" stroke-width="3" stroke-dasharray="6 3"/>',
+                     f'<path d="M163 2 l7 7 l-7 7 l-7 -7 z" fill="{TARGET_COLOUR}" stroke="{INK}" stroke-width="1"/>',
+                     _t(184, 14, target_word)]
     said = []
     for i, row in enumerate(rows):
         cx = left + slot * i + slot / 2
