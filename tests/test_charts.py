@@ -119,7 +119,9 @@ def test_reports_hold_charts_and_markdown_keeps_the_numbers(tmp_path: Path) -> N
     done = run_avr("build", "--repo", ROOT, "--out", tmp_path)
     assert done.returncode == 0, done.stderr
     html = (tmp_path / "uppsala-amn/26-punktsplan/december-2020.html").read_text(encoding="utf-8")
-    assert html.count('role="img"') == 1 and "<script" not in html  # the status bar
+    # status bars: the plan, its four operations and goal 1
+    assert html.count('role="img"') == 6 and "<script" not in html
+    assert 'aria-label="Status – Vuxenutbildning. Färdig 2, Påbörjad 4, Avviker från plan 1 (totalt 7)."' in html
     halvar = (tmp_path / "norrkoping-avn/uppdragsplan-2013/halvar-2013.html").read_text(encoding="utf-8")
     assert halvar.count('role="img"') >= 3  # the verdict bar and indicator charts
     plan = (tmp_path / "linkoping-amn/internbudget-2019/internbudget-2019.html").read_text(encoding="utf-8")
