@@ -251,3 +251,20 @@ def test_site_works_from_a_sub_path_over_http(out_dir: Path) -> None:
         server.shutdown()
     assert all(h.startswith(base) for h in links if h.startswith("http")), links
     assert base + "index.html" in back and base + "tillganglighet.html" in back
+
+
+def test_readable_without_css(out_dir: Path) -> None:
+    """With the stylesheet removed the report still reads in order and passes axe."""
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page()
+        page.goto((out_dir / UPPSALA).as_uri())
+        page.evaluate("document.querySelectorAll('style').forEach(s => s.remove())")
+        lines = [line.strip() for line in page.inner_text("body").splitlines() if line.strip()]
+        page.add_script_tag(path=str(AXE))
+        found = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+        browser.close()
+    assert lines[0] == "Hoppa till innehållet"
+    title = lines.index("Uppföljning av 26-punktsplan per december 2020")
+    assert title < lines.index(SENTENCE) < lines.index("Sammanställning")
+    assert not [v["id"] for v in found["violations"]]
