@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test lint check clean browser axe pdftools screenshots
+.PHONY: build test lint check clean browser editor-test axe pdftools screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,3 +56,8 @@ lint: $(STAMP)
 
 clean:
 	rm -rf build
+
+# The JSON Schemas in VS Code's own YAML language server (from npm; needs node and npm)
+editor-test: $(STAMP)
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/node yaml-language-server@1
+	$(BIN)/pytest -q tests/test_schema_editor.py

@@ -79,16 +79,23 @@ def _repo(repo: Path | None) -> Any:
 
 
 @app.command()
-def check(repo: Path | None = RepoOption) -> None:
+def check(
+    repo: Path | None = RepoOption,
+    fmt: str = typer.Option("text", "--format", "-f", help="text (default), github (Actions annotations) or json"),
+) -> None:
     """Validate every file and every reference between files; report all problems at once.
 
-    Example: avr check
+    Example: avr check --format github
     """
 
     def action() -> int:
         from avr.commands.check import run_check
 
+        if fmt not in ("text", "github", "json"):
+            raise UsageError(f"unknown format `{fmt}`; use text, github or json")
         diags = run_check(repo or Path.cwd())
+        if fmt != "text":
+            return _print_check_report(diags, repo, fmt)
         _print_diagnostics(diags)
         if diags.errors:
             return 1
@@ -146,8 +153,256 @@ def status(
         if as_json:
             sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         else:
-            print_status(data, load_labels(repository.config.language))
+            print_status(repository, data, load_labels(repository.config.language))
         return 0
+
+    _run(action)
+
+
+def _print_check_report(diags: Diagnostics, repo: Path | None, fmt: str) -> int:
+    from avr.model.repository import find_root
+    from avr.render.annotations import git_prefix, github_lines, json_report
+
+    if fmt == "json":
+        sys.stdout.write(json.dumps(json_report(diags), ensure_ascii=False, indent=2) + "\n")
+    else:
+        for line in github_lines(diags, git_prefix(find_root(repo or Path.cwd()))):
+            typer.echo(line)
+        _print_summary(diags)
+    return 1 if diags.errors else 0
+
+
+def _print_summary(diags: Diagnostics) -> None:
+    errors, warnings = len(diags.errors), len(diags.warnings)
+    typer.echo(f"{errors} error(s), {warnings} warning(s)" if errors or warnings else "OK: no errors", err=True)
+
+
+@app.command()
+def diff(
+    base: str | None = typer.Argument(None, help="Revision to compare from (default: merge base with the default branch)"),
+    head: str | None = typer.Argument(None, help="Revision to compare to (default: the working tree)"),
+    repo: Path | None = RepoOption,
+    fmt: str = typer.Option("terminal", "--format", "-f", help="terminal (default), markdown (a pull-request comment) or json"),
+) -> None:
+    """Show what changed between two git revisions in plan terms: items, statuses, targets, verdicts.
+
+    Example: avr diff origin/main --format markdown
+    """
+
+    def action() -> int:
+        from avr.commands.diff import run_diff
+        from avr.render import diff as render
+        from avr.render.labels import load_labels
+
+        if fmt not in ("terminal", "markdown", "json"):
+            raise UsageError(f"unknown format `{fmt}`; use terminal, markdown or json")
+        result = run_diff(repo or Path.cwd(), base, head)
+        if result.diff is None:
+            for side in result.invalid or [result.base, result.head]:
+                rev = side.revision
+                where = (rev.short if rev.commit and rev.commit.startswith(rev.name) else f"{rev.name}, {rev.short}") \
+                    if rev.commit else "working tree"
+                typer.echo(f"avr diff: invalid files in {side.role} ({where}):", err=True)
+                errors = Diagnostics()
+                errors.items = side.diagnostics.errors
+                _print_diagnostics(errors)
+            return 1
+        assert result.head.repository is not None
+        labels = load_labels(result.head.repository.config.language)
+        if fmt == "json":
+            data = render.to_json(result.diff, result.sides, labels)
+            sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        elif fmt == "markdown":
+            sys.stdout.write(render.markdown(result.diff, result.sides, labels))
+        else:
+            render.terminal(result.diff, result.sides, labels)
+        return 0
+
+    _run(action)
+
+
+@app.command()
+def schema(
+    repo: Path | None = RepoOption,
+    out: Path | None = typer.Option(None, "--out", "-o", help="Folder for the schemas (default: schemas/ next to avr.yaml)"),
+) -> None:
+    """Write a JSON Schema per file kind, for editors (VS Code's YAML extension).
+
+    Example: avr schema
+    """
+
+    def action() -> int:
+        from avr.commands.schema import write_schemas
+        from avr.model.repository import find_root
+
+        target = out or find_root(repo or Path.cwd()) / "schemas"
+        written = write_schemas(target)
+        typer.echo(f"wrote {len(written)} schemas to {target}", err=True)
+        return 0
+
+    _run(action)
+
+
+new_app = typer.Typer(no_args_is_help=True, help="Create a pre-filled file: plan, goal, activity or follow-up.")
+app.add_typer(new_app, name="new")
+PlanOption = typer.Option(None, "--plan", help="ORG/PLAN or PLAN (default: the plan folder you are in, or the only plan)")
+
+
+def _created(path: str) -> int:
+    typer.echo(f"created {path}", err=True)
+    return 0
+
+
+@new_app.command("plan")
+def new_plan(
+    plan_id: str = typer.Argument(..., metavar="ID", help="Plan id, also its folder name"),
+    org: str | None = typer.Option(None, "--org", help="Organisation id (default: the only one)"),
+    kind: str = typer.Option("operational_plan", "--kind", help="assignment_plan|operational_plan|internal_budget|action_plan"),
+    title: str | None = typer.Option(None, "--title"),
+    repo: Path | None = RepoOption,
+) -> None:
+    """Create <org>/<id>/plan.yaml.
+
+    Example: avr new plan handlingsplan-2025 --org uppsala-amn --kind action_plan
+    """
+    from avr.commands.new import new_plan as create
+
+    _run(lambda: _created(create(_repo_lenient(repo), plan_id, org, kind, title)))
+
+
+@new_app.command("goal")
+def new_goal(
+    plan: str | None = PlanOption,
+    goal_id: str | None = typer.Option(None, "--id", help="Goal id (default: the next free number)"),
+    kind: str = typer.Option("goal", "--kind", help="goal | refinement | development_area | … | commitment"),
+    parent: str | None = typer.Option(None, "--parent", help="Goal it belongs under (refinement, commitment)"),
+    title: str | None = typer.Option(None, "--title"),
+    repo: Path | None = RepoOption,
+) -> None:
+    """Create goals/<id>.yaml with the next free id.
+
+    Example: avr new goal --plan uppsala-amn/26-punktsplan --title Barnfamiljer
+    """
+    from avr.commands.new import new_goal as create
+
+    _run(lambda: _created(create(_repo_lenient(repo), Path.cwd(), plan, goal_id, kind, parent, title)))
+
+
+@new_app.command("activity")
+def new_activity(
+    plan: str | None = PlanOption,
+    activity_id: str | None = typer.Option(None, "--id", help="Activity id (default: the next free number)"),
+    goal: list[str] = typer.Option([], "--goal", help="Goal it serves; repeat for several (default: the only goal)"),
+    unit: str | None = typer.Option(None, "--unit", help="Unit that reports it (default: the only unit)"),
+    title: str | None = typer.Option(None, "--title"),
+    repo: Path | None = RepoOption,
+) -> None:
+    """Create activities/<id>.yaml with the next free id.
+
+    Example: avr new activity --plan 26-punktsplan --goal 1 --unit amv --title "Sommarjobb för unga"
+    """
+    from avr.commands.new import new_activity as create
+
+    _run(lambda: _created(create(_repo_lenient(repo), Path.cwd(), plan, activity_id, goal, unit, title)))
+
+
+@new_app.command("followup")
+def new_followup(
+    period: str = typer.Argument(..., help="Period id, e.g. 2021 or 2013-H1"),
+    activity: str | None = typer.Option(None, "--activity", help="Activity to follow up"),
+    goal: str | None = typer.Option(None, "--goal", help="Goal to follow up (outcomes)"),
+    plan: str | None = PlanOption,
+    repo: Path | None = RepoOption,
+) -> None:
+    """Create followups/<period>/<id>.yaml, pre-filled from the last follow-up, dated today.
+
+    Example: avr new followup 2020 --activity 6 --plan 26-punktsplan
+    """
+    from avr.commands.new import new_followup as create
+
+    _run(lambda: _created(create(_repo_lenient(repo), Path.cwd(), plan, period, activity, goal)))
+
+
+followup_app = typer.Typer(no_args_is_help=True, help="Follow-up rounds: create the skeletons operations fill in.")
+app.add_typer(followup_app, name="followup")
+
+
+@followup_app.command("start")
+def followup_start(
+    period: str = typer.Argument(..., help="Period id, e.g. 2021 or 2013-H1"),
+    plan: str | None = typer.Option(None, "--plan", help="ORG/PLAN or PLAN (default: every plan with the period)"),
+    repo: Path | None = RepoOption,
+) -> None:
+    """Create a follow-up skeleton for every open activity; never overwrites, a second run creates nothing.
+
+    Example: avr followup start 2021 --plan 26-punktsplan
+    """
+
+    def action() -> int:
+        from avr.commands.followup_start import run_start
+
+        for line in run_start(_repo_lenient(repo), period, plan, Path.cwd()):
+            typer.echo(line, err=True)
+        return 0
+
+    _run(action)
+
+
+def _repo_lenient(repo: Path | None) -> Any:
+    """The repository even when some files have errors: creating files must not wait for a clean check."""
+    from avr.model.repository import find_root, load_repository
+
+    return load_repository(find_root(repo or Path.cwd()), strict=False)
+
+
+@app.command()
+def todo(
+    period: str | None = typer.Argument(None, help="Period id (default: each organisation's latest started period)"),
+    plan: str | None = typer.Option(None, "--plan", help="ORG/PLAN or PLAN (default: every plan)"),
+    fmt: str = typer.Option("text", "--format", "-f", help="text | markdown | json"),
+    repo: Path | None = RepoOption,
+) -> None:
+    """Who still owes what: missing, unwritten and stale follow-ups and outcomes, per unit and role.
+
+    Example: avr todo 2020 --format markdown
+    """
+
+    def action() -> int:
+        from avr.commands.todo import print_todo, to_json, to_markdown, todo_data
+        from avr.render.labels import load_labels
+
+        if fmt not in ("text", "markdown", "json"):
+            raise UsageError(f"unknown format `{fmt}`; use text, markdown or json")
+        repository = _repo(repo)
+        todos = todo_data(repository, period, plan)
+        labels = load_labels(repository.config.language)
+        if fmt == "json":
+            sys.stdout.write(to_json(todos))
+        elif fmt == "markdown":
+            sys.stdout.write(to_markdown(todos, labels))
+        else:
+            print_todo(todos, labels)
+        return 0
+
+    _run(action)
+
+
+@app.command()
+def serve(
+    repo: Path | None = RepoOption,
+    port: int = typer.Option(8000, "--port", "-p", help="Port on 127.0.0.1 (0: any free port)"),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default: output_dir of avr.yaml, build/)"),
+) -> None:
+    """Build, serve the reports on 127.0.0.1, rebuild on every save and reload the browser.
+
+    Example: avr serve --port 8000
+    """
+
+    def action() -> int:
+        from avr.commands.serve import serve as run_server
+        from avr.model.repository import find_root
+
+        return run_server(find_root(repo or Path.cwd()), out, port, lambda line: typer.echo(line, err=True))
 
     _run(action)
 

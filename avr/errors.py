@@ -51,10 +51,16 @@ CODES: dict[str, str] = {
     "E205": "manual verdict without justification",
     "E206": "file in an unexpected place",
     "E207": "repository configuration missing",
+    # economy tables (compute.economy)
+    "E301": "stated total differs from the sum of its lines",
+    "E302": "stated deviation differs from the computed one",
+    "E303": "varav-parts do not sum to their line",
+    "E304": "changes table does not explain the difference between two versions",
     # warnings
     "W101": "manual verdict differs from the computed one",
     "W102": "activities of one point have different statuses",
     "W103": "YAML file that avr does not read",
+    "W301": "budget total differs from its frame (budgetram)",
 }
 
 

@@ -75,6 +75,9 @@ def test_status_json_public_shape() -> None:
 def test_status_terminal_and_unknown_period() -> None:
     proc = run_avr("status", "--repo", ROOT)
     assert proc.returncode == 0 and "26-punktsplan" in proc.stdout
+    # counts in Uppsala's own words, goals with their titles
+    assert "Färdig: 13" in proc.stdout and "Påbörjad: 11" in proc.stdout and "Stoppad: 1" in proc.stdout
+    assert "Barnfamiljer" in proc.stdout and "2:1" in proc.stdout
     bad = run_avr("status", "--repo", ROOT, "--period", "1999")
     assert bad.returncode == 2 and "unknown period `1999`" in bad.stderr and "Traceback" not in bad.stderr
 

@@ -45,7 +45,7 @@ def test_sentence_of_seed_001() -> None:
 def test_sentence_words_and_gender() -> None:
     bare = Organisation.model_validate({"municipality": "K", "board": "N", "board_code": "N"})
     text = status_sentence(counts(done=1, not_started=2), bare, "commitment", SV, 10)
-    assert text == "Av de 3 åtagandena bedöms ett som färdig och två har inte påbörjats."
+    assert text == "Av de 3 åtagandena bedöms ett som färdigt och två har inte påbörjats."
     assert status_sentence(counts(on_track=12), bare, "activity", SV, 10) == \
         "Av de 12 aktiviteterna bedöms 12 pågår enligt plan."
     assert status_sentence(counts(done=1), bare, "activity", SV, 10) == "Den enda aktiviteten bedöms en som färdig."
@@ -84,7 +84,7 @@ def test_fixture_build_outputs_and_escaping(tmp_path: Path) -> None:
     html = (tmp_path / "kommun-amn/handlingsplan/uppfoljning-2022.html").read_text(encoding="utf-8")
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     assert "{{ 7*7 }}" in html  # text from YAML is never evaluated as a template
-    assert "Av de 3 åtagandena bedöms ett som färdig, ett avviker från plan och ett saknar uppföljning." in html
+    assert "Av de 3 åtagandena bedöms ett som färdigt, ett avviker från plan och ett saknar uppföljning." in html
     md = (tmp_path / "kommun-amn/handlingsplan/uppfoljning-2022.md").read_text(encoding="utf-8")
     assert "| Försenat |" in md and "Klart" in md  # the organisation's own labels
     data = json.loads((tmp_path / "kommun-amn/handlingsplan/uppfoljning-2022.json").read_text(encoding="utf-8"))

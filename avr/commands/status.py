@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from avr.compute.results import COUNT_KEYS, compute_plan
 from avr.errors import UsageError
 from avr.model.repository import Repository
+from avr.render.env import status_label
+from avr.render.interim import interim_json
 from avr.render.jsonout import counts_json, indicator_json
 from avr.render.labels import Labels
 
@@ -42,23 +45,43 @@ def status_data(repo: Repository, period: str | None) -> dict[str, Any]:
                 for g in result.all_goals()
             ],
             "activity_counts": counts_json(result.counts),
+            **interim_json(plan, result, "status", repo.config),
         })
     if period is not None and period not in known_periods:
         raise UsageError(f"unknown period `{period}`; known: {', '.join(sorted(known_periods))}")
     return {"plans": plans}
 
 
-def print_status(data: dict[str, Any], labels: Labels) -> None:
-    """Rich tables in the report language: each goal's verdict, then the status counts."""
+def print_status(repo: Repository, data: dict[str, Any], labels: Labels) -> None:
+    """Rich tables in the report language: each goal's verdict, then the status counts in the organisation's words."""
     console = Console()
     for plan in data["plans"]:
-        table = Table(title=f"{plan['title']} ({plan['organisation']}, {plan['period'] or '–'})", title_justify="left")
-        table.add_column(str(labels("column", "goal")))
-        table.add_column(str(labels("column", "verdict")))
-        for goal in plan["goals"]:
-            verdict = goal["verdict"]
-            table.add_row(goal["id"], f"{labels('verdict_symbol', verdict)} {labels('verdict', verdict)}")
+        organisation = repo.orgs[plan["organisation"]].organisation
+        # A heading line rather than a table title: a long plan title then wraps at the terminal, not the table.
+        console.print(f"[bold]{escape(plan['title'])}[/bold] ({plan['organisation']}, {plan['period'] or '–'})")
+        rows = [
+            (goal["id"], " ".join((goal["title"] or "").split()),
+             f"{labels('verdict_symbol', goal['verdict'])} {labels('verdict', goal['verdict'])}")
+            for goal in plan["goals"]
+        ]
+        # Ids and verdicts are kept whole; the title gives way on a narrow terminal.
+        id_width = max((len(r[0]) for r in rows), default=1)
+        verdict_width = max((len(r[2]) for r in rows), default=1)
+        room = max(console.width - id_width - verdict_width - 10, 10)
+        table = Table()
+        table.add_column(str(labels("column", "goal")), no_wrap=True)
+        table.add_column(str(labels("column", "name")), no_wrap=True)
+        table.add_column(str(labels("column", "verdict")), no_wrap=True)
+        for goal_id, title, verdict in rows:
+            short = title if len(title) <= room else title[: room - 1] + "…"
+            table.add_row(escape(goal_id), escape(short), verdict)
         console.print(table)
         counts = plan["activity_counts"]
-        if any(counts.values()):
-            console.print("  " + ", ".join(f"{labels('status', k)}: {counts[k]}" for k in COUNT_KEYS if counts[k]))
+        if any(counts[k] for k in COUNT_KEYS if k != "unreported"):
+            parts = (f"{status_label(organisation, k, labels)}: {counts[k]}" for k in COUNT_KEYS if counts[k])
+            console.print("  " + ", ".join(parts))
+        commitments = plan.get("commitment_counts", {})
+        if any(commitments[k] for k in COUNT_KEYS if k != "unreported"):
+            parts = (f"{status_label(organisation, k, labels)}: {commitments[k]}" for k in COUNT_KEYS if commitments[k])
+            console.print(f"  {labels('interim', 'status_commitments')}: " + ", ".join(parts))
+        console.print()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
 
-from avr.model.common import Id, Schema
+from avr.model.common import Id, Number, Schema
 
 
 class Rules(Schema):
@@ -33,6 +34,15 @@ class LimitsConfig(Schema):
     max_file_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     max_depth: int = Field(default=50, ge=5, le=1000)
     max_nodes: int = Field(default=200_000, ge=100)
+
+
+class InterimRules(Schema):
+    """How the delårsrapport judges trends (README, "The delårsrapport")."""
+
+    stable_percent: Number = Field(
+        default=Decimal(5), ge=0, le=100,
+        description="A change within this percentage of the comparison value is stable (→)",
+    )
 
 
 class AccessibilityConfig(Schema):
@@ -63,4 +73,5 @@ class RepoConfig(Schema):
     organisations: list[Id] = Field(min_length=1, description="Organisation folders under plans_dir")
     rules: Rules = Field(default_factory=Rules)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
+    interim: InterimRules = Field(default_factory=InterimRules)
     accessibility: AccessibilityConfig = Field(default_factory=AccessibilityConfig)

@@ -63,14 +63,15 @@ class Plan(Schema):
         return str(self.first_year)
 
 
-ReportKind = Literal["followup", "status", "plan"]
+ReportKind = Literal["followup", "status", "plan", "interim", "audit"]
 
 
 class ReportSpec(Schema):
     """A report to build: which kind, which period, and the cover facts."""
 
     kind: ReportKind = Field(
-        description="followup (uppföljning, as seed 000), status (handlingsplan, seed 001), plan (the plan)"
+        description="followup (uppföljning, as seed 000), status (handlingsplan, seed 001), plan (the plan), "
+        "interim (delårsrapport, seed 003), audit (uppföljning av revisionsrapporter, seed 002)"
     )
     period: Id | None = Field(default=None, description="Period id; required for followup and status")
     title: str
@@ -82,6 +83,6 @@ class ReportSpec(Schema):
 
     @model_validator(mode="after")
     def _period(self) -> ReportSpec:
-        if self.kind in ("followup", "status") and self.period is None:
+        if self.kind in ("followup", "status", "interim") and self.period is None:
             raise ValueError(f"a {self.kind} report needs `period`")
         return self

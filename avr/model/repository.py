@@ -1,6 +1,6 @@
 """The whole repository: discover files, validate each, and check references across files.
 
-This is the one place that knows the folder layout (see docs/file-formats.md).
+This is the one place that knows the folder layout (README, "File formats").
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from avr.model.activity import Activity
 from avr.model.config import RepoConfig
 from avr.model.followup import FollowUp
 from avr.model.goal import Goal, Indicator
+from avr.model.interim import InterimData, load_interim
 from avr.model.organisation import Organisation, Period
 from avr.model.plan import Plan, ReportSpec
 from avr.model.validate import validate
@@ -41,6 +42,7 @@ class PlanData:
     followups: list[FollowUp] = field(default_factory=list)
     reports: dict[str, ReportSpec] = field(default_factory=dict)
     docs: dict[int, Document] = field(default_factory=dict)  # id(model) -> its file, for positions
+    interim: InterimData = field(default_factory=InterimData)  # economy, internal control, audits
 
     @property
     def id(self) -> str:
@@ -87,7 +89,8 @@ class Repository:
 
 def _kind_of(path: Path) -> str:
     """The reference word for a file's folder: goals/ holds goals, activities/ activities."""
-    folders = {"goals": "goal", "activities": "activity"}
+    folders = {"goals": "goal", "activities": "activity",
+               "economy": "economy table", "controls": "control point", "audits": "audit"}
     return next((folders[p] for p in reversed(path.parts) if p in folders), "")
 
 
@@ -219,6 +222,7 @@ class _Loader:
                     data.followups.append(model)
                 elif isinstance(model, ReportSpec):
                     data.reports[path.stem] = model
+        data.interim = load_interim(self, folder, org.organisation, data.docs, seen)
         self.check_plan(org, data)
         return data
 

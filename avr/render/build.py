@@ -19,6 +19,7 @@ from avr.compute.results import PlanResult, compute_plan
 from avr.model.plan import ReportSpec
 from avr.model.repository import OrgData, PlanData, Repository
 from avr.render.env import make_env, status_label
+from avr.render.interim import interim_context, interim_json
 from avr.render.jsonout import plan_json
 from avr.render.labels import load_labels
 from avr.render.sentence import status_sentence
@@ -62,12 +63,14 @@ def render_job(repo: Repository, job: ReportJob) -> dict[str, str]:
     env = make_env(labels, _templates_dir(repo))
     result = compute_plan(job.org, job.plan, job.spec.period, repo.config.rules)
     context = _context(repo, job, result)
+    context.update(interim_context(job.plan, result, job.spec.kind, repo.config, labels))
     out = {}
     for ext in ("md", "html"):
         out[ext] = env.get_template(f"{job.spec.kind}.{ext}.j2").render(context)
     data = {"report": {"id": job.report_id, "kind": job.spec.kind, "title": job.spec.title,
                        "period": job.spec.period, "case_number": job.spec.case_number},
-            "sentence": context["sentence"], **plan_json(result)}
+            "sentence": context["sentence"], **plan_json(result),
+            **interim_json(job.plan, result, job.spec.kind, repo.config)}
     out["json"] = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
     return out
 

@@ -39,7 +39,7 @@ def status_sentence(
         n = counts.counts.get(key, 0)
         if not n:
             continue
-        phrase = _phrase(key, n, organisation, labels)
+        phrase = _phrase(key, n, organisation, labels, nouns["gender"])
         parts.append(phrase.format(n=count_word(n, nouns["gender"], labels, words_up_to)))
     joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {labels('sentence_and')} " + parts[-1]
     template = labels("sentence_one") if total == 1 else labels("sentence_many")
@@ -53,7 +53,7 @@ def status_sentence(
     )
 
 
-def _phrase(key: str, n: int, organisation: Organisation, labels: Labels) -> str:
+def _phrase(key: str, n: int, organisation: Organisation, labels: Labels, gender: str) -> str:
     assert key in COUNT_KEYS
     for entry in organisation.statuses:
         if entry.means.value == key:
@@ -62,7 +62,8 @@ def _phrase(key: str, n: int, organisation: Organisation, labels: Labels) -> str
             if entry.phrase:
                 return entry.phrase
     if n == 1:
-        one = labels.get("status_phrase_one", key)
+        # "ett som färdigt", "ett är stoppat": a neuter noun changes the participle
+        one = labels.get(f"status_phrase_one_{gender}", key) or labels.get("status_phrase_one", key)
         if one:
             return str(one)
     return str(labels("status_phrase", key))

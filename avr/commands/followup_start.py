@@ -1,0 +1,130 @@
+"""`avr followup start PERIOD`: a follow-up skeleton for every open activity of a plan.
+
+Open means: not done or stopped in its latest earlier follow-up. Each skeleton carries the last
+status and expected completion; the text fields are left empty for the operation to write. Files
+are created exclusively, so a second run creates only what is missing and never touches a file
+someone has already written in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from avr.commands.create import create_exclusive, display, file_stem, find_plan, plan_folder, scalar, schema_comment
+from avr.errors import UsageError
+from avr.model.activity import Activity
+from avr.model.common import Status
+from avr.model.followup import FollowUp
+from avr.model.organisation import Period
+from avr.model.repository import OrgData, PlanData, Repository
+
+CLOSED = {Status.DONE, Status.STOPPED}
+
+
+@dataclass
+class StartResult:
+    created: list[str] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)  # open activities already followed up
+    closed: list[str] = field(default_factory=list)  # done or stopped earlier: no skeleton
+
+
+def period_of(org: OrgData, period_id: str) -> Period:
+    period = org.periods.get(period_id)
+    if period is None:
+        known = ", ".join(org.periods) or "none"
+        raise UsageError(f"unknown period `{period_id}` for {org.id}; known: {known} (add it to organisation.yaml)")
+    return period
+
+
+def latest_before(org: OrgData, plan: PlanData, subject: str, period: Period, *, goal: bool = False) -> FollowUp | None:
+    """The subject's follow-up of the latest period that ends before ``period`` ends."""
+    earlier = []
+    for fu in plan.followups:
+        other = org.periods.get(fu.period)
+        matches = fu.goal == subject if goal else fu.activity == subject
+        if matches and other is not None and other.id != period.id and other.end < period.end:
+            earlier.append((other.end, fu))
+    return max(earlier, key=lambda pair: pair[0])[1] if earlier else None
+
+
+def is_closed(org: OrgData, last: FollowUp | None) -> bool:
+    if last is None or last.status is None:
+        return False
+    label = org.organisation.status_of(last.status)
+    return label is not None and label.means in CLOSED
+
+
+def activity_skeleton(
+    repo: Repository, target: Path, period: Period, activity: Activity, last: FollowUp | None, date: dt.date | None
+) -> str:
+    expected = last.expected_completion if last and last.expected_completion is not None else activity.expected_completion
+    lines = [
+        schema_comment(repo.root, target, "followup").rstrip("\n"),
+        f"period: {scalar(period.id)}",
+        f"activity: {scalar(activity.id)}",
+        f"status: {scalar(last.status if last else None)}",
+        "completion:",
+        f"expected_completion: {scalar(expected)}",
+        f"date: {date.isoformat() if date else ''}",
+        "text:",
+        "remaining:",
+    ]
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def followed_up(plan: PlanData, period: str, *, activity: str | None = None, goal: str | None = None) -> bool:
+    return any(
+        f.period == period and ((activity is not None and f.activity == activity) or (goal is not None and f.goal == goal))
+        for f in plan.followups
+    )
+
+
+def start_plan(repo: Repository, org: OrgData, plan: PlanData, period_id: str) -> StartResult:
+    period = period_of(org, period_id)
+    result = StartResult()
+    folder = plan_folder(repo, plan) / "followups" / period.id
+    for activity in sorted(plan.activities.values(), key=lambda a: natural_key(a.id)):
+        last = latest_before(org, plan, activity.id, period)
+        if is_closed(org, last):
+            result.closed.append(activity.id)
+            continue
+        if followed_up(plan, period.id, activity=activity.id):
+            result.existing.append(activity.id)
+            continue
+        target = folder / f"{file_stem(activity.id)}.yaml"
+        if create_exclusive(target, activity_skeleton(repo, target, period, activity, last, None)):
+            result.created.append(display(repo, target))
+        else:  # a file of that name that avr could not read as this activity's follow-up: leave it alone
+            result.existing.append(activity.id)
+    return result
+
+
+def run_start(repo: Repository, period_id: str, plan_name: str | None, cwd: Path) -> list[str]:
+    """Start the period for one plan or every plan that has it; the lines to tell the user."""
+    if plan_name is not None:
+        targets = [find_plan(repo, plan_name, cwd)]
+    else:
+        targets = [(o, p) for o, p in repo.all_plans() if period_id in o.periods]
+        if not targets:
+            raise UsageError(f"no organisation has the period `{period_id}`")
+    lines = []
+    for org, plan in targets:
+        result = start_plan(repo, org, plan, period_id)
+        lines += [f"created {path}" for path in result.created]
+        note = f"{org.id}/{plan.id}: created {len(result.created)} follow-up(s) for {period_id}"
+        if result.existing:
+            note += f"; {len(result.existing)} already existed and were left as they are"
+        if result.closed:
+            note += f"; {len(result.closed)} done or stopped"
+        if not result.created:
+            note += " — nothing to create"
+        lines.append(note)
+    return lines
+
+
+def natural_key(text: str) -> tuple[tuple[int, str], ...]:
+    """Sort 2 before 10 and 1a before 1b."""
+    return tuple((int(part), "") if part.isdigit() else (0, part) for part in re.findall(r"\d+|\D+", text))

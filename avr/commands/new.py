@@ -1,0 +1,167 @@
+"""`avr new plan|goal|activity|followup`: a correctly named, pre-filled file that passes `avr check`.
+
+Each file starts with the line that gives VS Code's YAML extension its schema. Placeholder text
+comes from the label catalogue (`new:`), so it is in the repository's language.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from avr.commands.create import (
+    create_exclusive,
+    display,
+    file_stem,
+    find_plan,
+    next_id,
+    plan_folder,
+    scalar,
+    schema_comment,
+    today,
+)
+from avr.commands.followup_start import activity_skeleton, followed_up, latest_before, period_of
+from avr.errors import AvrError, UsageError
+from avr.model.common import Id
+from avr.model.repository import Repository
+from avr.render.labels import Labels, load_labels
+
+GOAL_KINDS = ("goal", "refinement", "development_area", "special_assignment", "quality_work", "process_goal",
+              "commitment", "development_assignment")
+PLAN_KINDS = ("assignment_plan", "operational_plan", "internal_budget", "action_plan")
+
+
+def _labels(repo: Repository) -> Labels:
+    return load_labels(repo.config.language)
+
+
+def _write(repo: Repository, target: Path, lines: list[str], kind: str) -> str:
+    text = schema_comment(repo.root, target, kind) + "\n".join(line.rstrip() for line in lines) + "\n"
+    if not create_exclusive(target, text):
+        raise AvrError(f"{display(repo, target)} already exists; not overwritten")
+    return display(repo, target)
+
+
+def _check_id(value: str) -> str:
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        TypeAdapter(Id).validate_python(value)
+    except ValidationError:
+        raise UsageError(f"`{value}` is not a valid id: use letters, digits and : . _ -") from None
+    return value
+
+
+def new_plan(repo: Repository, plan_id: str, org_id: str | None, kind: str, title: str | None) -> str:
+    _check_id(plan_id)
+    if kind not in PLAN_KINDS:
+        raise UsageError(f"unknown plan kind `{kind}`; use one of: {', '.join(PLAN_KINDS)}")
+    if org_id is None:
+        if len(repo.orgs) != 1:
+            raise UsageError(f"say which organisation with --org; organisations: {', '.join(repo.orgs) or 'none'}")
+        org_id = next(iter(repo.orgs))
+    if org_id not in repo.orgs:
+        raise UsageError(f"unknown organisation `{org_id}`; organisations: {', '.join(repo.orgs)}")
+    year = today().year
+    target = repo.plans_root / org_id / plan_id / "plan.yaml"
+    return _write(repo, target, [
+        f"id: {scalar(plan_id)}",
+        f"kind: {kind}",
+        f"title: {scalar(title or _labels(repo)('new', 'plan_title'))}",
+        f"first_year: {year}",
+        "last_year:",
+        "description:",
+        "item_noun: activity",
+    ], "plan")
+
+
+def new_goal(repo: Repository, cwd: Path, plan_name: str | None, goal_id: str | None, kind: str,
+             parent: str | None, title: str | None) -> str:
+    org, plan = find_plan(repo, plan_name, cwd)
+    if kind not in GOAL_KINDS:
+        raise UsageError(f"unknown goal kind `{kind}`; use one of: {', '.join(GOAL_KINDS)}")
+    if kind in ("refinement", "commitment") and parent is None:
+        raise UsageError(f"a {kind} needs --parent GOAL, the goal it belongs under")
+    if parent is not None and parent not in plan.goals:
+        raise UsageError(f"unknown goal `{parent}` in {org.id}/{plan.id}; goals: {', '.join(plan.goals) or 'none'}")
+    goal_id = _check_id(goal_id) if goal_id else next_id(list(plan.goals))
+    if goal_id in plan.goals:
+        raise UsageError(f"goal `{goal_id}` already exists in {org.id}/{plan.id}")
+    target = plan_folder(repo, plan) / "goals" / f"{file_stem(goal_id)}.yaml"
+    return _write(repo, target, [
+        f"id: {scalar(goal_id)}",
+        f"kind: {kind}",
+        f"parent: {scalar(parent)}",
+        f"title: {scalar(title)}",
+        f"text: {scalar(_labels(repo)('new', 'goal_text'))}",
+        "area:",
+        "indicators:",
+    ], "goal")
+
+
+def new_activity(repo: Repository, cwd: Path, plan_name: str | None, activity_id: str | None,
+                 goals: list[str], unit: str | None, title: str | None) -> str:
+    org, plan = find_plan(repo, plan_name, cwd)
+    if not goals:
+        if len(plan.goals) != 1:
+            raise UsageError(f"say which goal(s) it serves with --goal; goals: {', '.join(plan.goals) or 'none'}")
+        goals = list(plan.goals)
+    for goal in goals:
+        if goal not in plan.goals:
+            raise UsageError(f"unknown goal `{goal}` in {org.id}/{plan.id}; goals: {', '.join(plan.goals) or 'none'}")
+    units = [u.id for u in org.organisation.units]
+    if unit is None:
+        if len(units) != 1:
+            raise UsageError(f"say which unit reports it with --unit; units: {', '.join(units) or 'none'}")
+        unit = units[0]
+    if unit not in units:
+        raise UsageError(f"unknown unit `{unit}` of {org.id}; units: {', '.join(units) or 'none'}")
+    activity_id = _check_id(activity_id) if activity_id else next_id(list(plan.activities))
+    if activity_id in plan.activities:
+        raise UsageError(f"activity `{activity_id}` already exists in {org.id}/{plan.id}")
+    target = plan_folder(repo, plan) / "activities" / f"{file_stem(activity_id)}.yaml"
+    return _write(repo, target, [
+        f"id: {scalar(activity_id)}",
+        f"goals: [{', '.join(json.dumps(g, ensure_ascii=False) for g in goals)}]",
+        f"unit: {scalar(unit)}",
+        f"title: {scalar(title or _labels(repo)('new', 'activity_title'))}",
+        "summary:",
+        "responsible:",
+        "how:",
+        "when:",
+        "accountable:",
+        "expected_completion:",
+    ], "activity")
+
+
+def new_followup(repo: Repository, cwd: Path, plan_name: str | None, period_id: str,
+                 activity_id: str | None, goal_id: str | None) -> str:
+    org, plan = find_plan(repo, plan_name, cwd)
+    period = period_of(org, period_id)
+    if (activity_id is None) == (goal_id is None):
+        raise UsageError("name exactly one of --activity or --goal")
+    folder = plan_folder(repo, plan) / "followups" / period.id
+    if activity_id is not None:
+        activity = plan.activities.get(activity_id)
+        if activity is None:
+            raise UsageError(f"unknown activity `{activity_id}` in {org.id}/{plan.id}")
+        if followed_up(plan, period.id, activity=activity_id):
+            raise AvrError(f"activity `{activity_id}` already has a follow-up for {period.id}; not overwritten")
+        target = folder / f"{file_stem(activity_id)}.yaml"
+        last = latest_before(org, plan, activity_id, period)
+        text = activity_skeleton(repo, target, period, activity, last, today())
+        if not create_exclusive(target, text):
+            raise AvrError(f"{display(repo, target)} already exists; not overwritten")
+        return display(repo, target)
+    assert goal_id is not None
+    goal = plan.goals.get(goal_id)
+    if goal is None:
+        raise UsageError(f"unknown goal `{goal_id}` in {org.id}/{plan.id}")
+    if followed_up(plan, period.id, goal=goal_id):
+        raise AvrError(f"goal `{goal_id}` already has a follow-up for {period.id}; not overwritten")
+    target = folder / f"goal-{file_stem(goal_id)}.yaml"
+    lines = [f"period: {scalar(period.id)}", f"goal: {scalar(goal_id)}", f"date: {today().isoformat()}", "text:",
+             "outcomes:"]
+    # indicator ids as comments: an empty outcome would be an error, a comment is a form to fill in
+    lines += [f"  # {ind.id}:   # {ind.title}" for ind in goal.indicators]
+    return _write(repo, target, lines, "followup")

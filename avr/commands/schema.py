@@ -1,0 +1,211 @@
+"""`avr schema`: JSON Schemas for editors, generated from the pydantic models.
+
+avr reads every scalar as the string that was written and lets the models decide what it means
+(`2:1`, `33,9`, `1 040`, `ongoing`). An editor's YAML language server instead types plain scalars
+itself (YAML 1.2: `2020` is an integer, `2013-06-30` a string). So the schemas describe each file
+*as written*: an id may be a number or a string, a number may be a Swedish-style string, an outcome
+may be `353/1040`. Unknown fields stay forbidden (``additionalProperties: false``), which is what
+catches a misspelt `titel:` as the user types.
+
+Swedish and English descriptions of every field come from one data file,
+``avr/schema_descriptions.yaml``, merged into the generated schemas.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
+
+from avr.errors import AvrError, Diagnostics
+from avr.load.yamlfile import load_document
+from avr.model import common, goal
+from avr.model.activity import Activity
+from avr.model.config import RepoConfig
+from avr.model.followup import FollowUp
+from avr.model.organisation import Organisation
+from avr.model.plan import Plan, ReportSpec
+
+DESCRIPTIONS = Path(__file__).resolve().parent.parent / "schema_descriptions.yaml"
+DRAFT = "http://json-schema.org/draft-07/schema#"
+
+# File kind → (schema file name, model). `avr new` and the README refer to these names.
+KINDS: dict[str, type[BaseModel]] = {
+    "avr": RepoConfig,
+    "organisation": Organisation,
+    "plan": Plan,
+    "goal": goal.Goal,
+    "activity": Activity,
+    "followup": FollowUp,
+    "report": ReportSpec,
+}
+
+# Scalar forms as an editor sees them (JSON Schema regexes are ECMAScript: no inline flags).
+_SPACE = "[ \u00a0\u202f]"
+NUMBER = rf"^[+\-−]?\d(?:\d|{_SPACE})*(?:[.,]\d+)?$"
+INTEGER = r"^[+\-−]?\d+$"
+DATE = r"^\d{4}-\d{2}-\d{2}$"
+_NUM = rf"\d(?:\d|{_SPACE})*(?:[.,]\d+)?"
+VALUE = rf"^(?:[+\-−]?{_NUM}{_SPACE}*%?|{_NUM}{_SPACE}*/{_SPACE}*{_NUM})$"
+TARGET = (
+    rf"^(?:(?:≥|>=|≤|<=|=|[Mm]inst|[Ll]ägst|[Mm]ax|[Hh]ögst)?{_SPACE}*[+\-−]?\d(?:\d|{_SPACE})*(?:[.,]\d+)?{_SPACE}*%?"
+    r"|(?:[Ss]ka )?(?:[Ii]nte )?(?:[Öö]ka|[Mm]inska)\.?|increase|decrease|not_increase|not_decrease)$"
+)
+YEAR_OR_ONGOING = r"^(?:\d{4}|[Oo]ngoing|[Ss]tändigt pågående|[Pp]ågår ständigt|[Ll]öpande)$"
+BOOLEANS = [True, False, "true", "false", "True", "False", "yes", "no", "on", "off"]
+
+
+def _as_written_value(inner: JsonSchemaValue) -> JsonSchemaValue:
+    return {"anyOf": [{"type": "number"}, {"type": "string", "pattern": VALUE}, inner]}
+
+
+def _as_written_target(inner: JsonSchemaValue) -> JsonSchemaValue:
+    return {"anyOf": [{"type": "number"}, {"type": "string", "pattern": TARGET}, inner]}
+
+
+def _as_written_year_or_ongoing(inner: JsonSchemaValue) -> JsonSchemaValue:
+    return {"type": ["integer", "string"], "minimum": 1900, "maximum": 2200, "pattern": YEAR_OR_ONGOING}
+
+
+# Before-validators that turn a written string into a structure: the string form is valid input too.
+_BEFORE: dict[Callable[..., Any], Callable[[JsonSchemaValue], JsonSchemaValue]] = {
+    goal._parse_value: _as_written_value,
+    goal._parse_target: _as_written_target,
+    common._parse_year_or_ongoing: _as_written_year_or_ongoing,
+}
+
+
+class AsWritten(GenerateJsonSchema):
+    """pydantic's generator, with scalars typed the way a YAML 1.2 editor sees the file."""
+
+    def str_schema(self, schema: core_schema.StringSchema) -> JsonSchemaValue:
+        out = super().str_schema(schema)
+        out["type"] = ["string", "number", "boolean"]  # `title: 2021` or `paragraph: 45` is read as text
+        return out
+
+    def int_schema(self, schema: core_schema.IntSchema) -> JsonSchemaValue:
+        out = super().int_schema(schema)
+        out["type"] = ["integer", "string"]
+        out["pattern"] = INTEGER
+        return out
+
+    def decimal_schema(self, schema: core_schema.DecimalSchema) -> JsonSchemaValue:
+        return {"type": ["number", "string"], "pattern": NUMBER}
+
+    def bool_schema(self, schema: core_schema.BoolSchema) -> JsonSchemaValue:
+        return {"enum": list(BOOLEANS)}
+
+    def date_schema(self, schema: core_schema.DateSchema) -> JsonSchemaValue:
+        return {"type": "string", "format": "date", "pattern": DATE}
+
+    def function_before_schema(self, schema: core_schema.BeforeValidatorFunctionSchema) -> JsonSchemaValue:
+        inner = super().function_before_schema(schema)
+        function = schema["function"]["function"]
+        widen = _BEFORE.get(function)
+        return widen(inner) if widen else inner
+
+
+@cache
+def descriptions() -> dict[str, Any]:
+    diags = Diagnostics()
+    doc = load_document(DESCRIPTIONS, str(DESCRIPTIONS), diags)
+    if doc is None:
+        raise AvrError("; ".join(d.format() for d in diags.items))
+    return doc.data
+
+
+def _describe(node: dict[str, Any], texts: dict[str, Any]) -> None:
+    """Put the Swedish and English text on a model's schema and on each of its properties."""
+    if "_" in texts:
+        _set_text(node, texts["_"])
+    for name, prop in node.get("properties", {}).items():
+        text = texts.get(name)
+        if text is None:
+            continue
+        for branch in prop.get("anyOf", []):
+            branch.pop("description", None)  # the shared `Id` text would hide the field's own on hover
+        _set_text(prop, text)
+
+
+def _allow_empty(node: dict[str, Any]) -> None:
+    """`key:` with nothing after it is null to an editor and "not filled in" to avr: fine unless required."""
+    required = set(node.get("required", []))
+    for name, prop in node.get("properties", {}).items():
+        if name in required:
+            continue
+        branches = prop.get("anyOf")
+        if branches is not None:
+            if {"type": "null"} not in branches:
+                branches.append({"type": "null"})
+            continue
+        meta = {k: prop.pop(k) for k in ("title", "description", "default") if k in prop}
+        node["properties"][name] = {"anyOf": [prop, {"type": "null"}], **meta}
+
+
+def _set_text(node: dict[str, Any], text: dict[str, str]) -> None:
+    sv, en = text.get("sv", ""), text.get("en", "")
+    node["description"] = f"{sv}\n\n{en}" if en else sv
+    node["markdownDescription"] = f"{sv}\n\n*{en}*" if en else sv
+
+
+def generate(kind: str) -> dict[str, Any]:
+    """The JSON Schema of one file kind, with descriptions merged in."""
+    model = KINDS[kind]
+    schema = model.model_json_schema(schema_generator=AsWritten, mode="validation")
+    texts = descriptions()
+    for name, definition in schema.get("$defs", {}).items():
+        _allow_empty(definition)
+        _describe(definition, texts.get(name, {}))
+    _allow_empty(schema)
+    _describe(schema, texts.get(model.__name__, {}))
+    return {"$schema": DRAFT, **schema}
+
+
+def schema_text(kind: str) -> str:
+    return json.dumps(generate(kind), ensure_ascii=False, indent=2) + "\n"
+
+
+def undescribed() -> list[str]:
+    """`Model.field` names without a Swedish and English description (kept empty by a test)."""
+    missing: list[str] = []
+    texts = descriptions()
+    seen: set[type[BaseModel]] = set()
+
+    def visit(model: type[BaseModel]) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        for name, field in model.model_fields.items():
+            entry = texts.get(model.__name__, {}).get(name)
+            if not (isinstance(entry, dict) and entry.get("sv") and entry.get("en")):
+                missing.append(f"{model.__name__}.{name}")
+            for sub in _models_in(field.annotation):
+                visit(sub)
+
+    for model in KINDS.values():
+        visit(model)
+    return missing
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in getattr(annotation, "__args__", ()) or () for m in _models_in(arg)]
+
+
+def write_schemas(out_dir: Path) -> list[Path]:
+    """Write ``<kind>.schema.json`` for every file kind; return the files written."""
+    from avr.render.build import write_atomic
+
+    written = []
+    for kind in KINDS:
+        target = out_dir / f"{kind}.schema.json"
+        write_atomic(target, schema_text(kind))
+        written.append(target)
+    return written

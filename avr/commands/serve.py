@@ -1,0 +1,183 @@
+"""`avr serve`: rebuild on every save, serve the reports on 127.0.0.1, reload the browser.
+
+The built files stay exactly what `avr build` writes (no scripts): the small reload script is
+added only to HTML *responses*. It polls ``/__avr/version``, which changes after each rebuild.
+While the repository has errors, every page shows them (``file:line:col CODE message``) instead
+of the last good reports, so nobody reads stale output by mistake.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import TemplateError
+from watchfiles import DefaultFilter, watch
+
+from avr.errors import AvrError, InvalidInput
+from avr.model.repository import CONFIG_NAME, load_repository
+from avr.render.labels import load_labels
+
+VERSION_PATH = "/__avr/version"
+RELOAD = (
+    "<script>/* avr serve: reload after a rebuild; not part of the built files */"
+    "(function(){{var v={version};setInterval(function(){{fetch('{path}',{{cache:'no-store'}})"
+    ".then(function(r){{return r.json()}}).then(function(d){{if(d.version!==v)location.reload()}})"
+    ".catch(function(){{}})}},400)}})();</script>"
+)
+
+
+@dataclass
+class State:
+    """What the server shows: a version that changes on every rebuild, and the errors if any."""
+
+    version: int = 0
+    errors: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def rebuild(root: Path, out_dir: Path | None, state: State) -> Path:
+    """Check and build; on errors keep the message list instead. Returns the output folder."""
+    from avr.render.build import build
+
+    load_labels.cache_clear()  # a repository's own labels/ may have changed
+    errors: list[str] = []
+    target = out_dir or root / "build"
+    try:
+        repo = load_repository(root)
+        target = out_dir or repo.output_dir
+        build(repo, target)
+    except InvalidInput as exc:
+        errors = [d.format() for d in exc.diagnostics.sorted() if d.severity.value == "error"]
+    except (AvrError, TemplateError, OSError) as exc:
+        errors = [f"avr: {exc}"]
+    with state.lock:
+        state.errors = errors
+        state.version += 1
+    return target
+
+
+def error_page(errors: list[str], language: str) -> str:
+    labels = load_labels(language)
+    title = html.escape(str(labels("serve", "title")))
+    items = "\n".join(f"<li><code>{html.escape(e)}</code></li>" for e in errors)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{language}"><head><meta charset="utf-8"><title>{title}</title>'
+        "<style>body{font-family:sans-serif;margin:2rem;max-width:60rem}li{margin:.4rem 0}"
+        "code{white-space:pre-wrap}</style></head>\n"
+        f"<body><h1>{title}</h1><p>{html.escape(str(labels('serve', 'hint')))}</p><ul>\n{items}\n</ul></body></html>\n"
+    )
+
+
+def inject(page: str, version: int) -> str:
+    snippet = RELOAD.format(version=version, path=VERSION_PATH)
+    at = page.rfind("</body>")
+    return page[:at] + snippet + page[at:] if at >= 0 else page + snippet
+
+
+class Handler(SimpleHTTPRequestHandler):
+    state: State
+    language: str
+
+    def __init__(self, *args: Any, state: State, language: str, **kwargs: Any) -> None:
+        self.state, self.language = state, language
+        super().__init__(*args, **kwargs)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        pass  # the terminal shows rebuilds, not every request
+
+    def do_GET(self) -> None:
+        path = urlsplit(self.path).path
+        with self.state.lock:
+            version, errors = self.state.version, list(self.state.errors)
+        if path == VERSION_PATH:
+            self._send(json.dumps({"version": version, "errors": len(errors)}), "application/json")
+            return
+        file = Path(self.translate_path(self.path))
+        if file.is_dir():
+            file = file / "index.html"
+        if errors and (file.suffix == ".html" or not file.exists()):
+            self._send(inject(error_page(errors, self.language), version), "text/html; charset=utf-8")
+        elif file.suffix == ".html" and file.is_file():
+            self._send(inject(file.read_text(encoding="utf-8"), version), "text/html; charset=utf-8")
+        else:
+            super().do_GET()
+
+    def _send(self, text: str, content_type: str) -> None:
+        body = text.encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def _watched(root: Path) -> tuple[list[Path], str]:
+    """avr.yaml, the plans and the repository's own templates; and the report language."""
+    paths, language = [root / CONFIG_NAME, root / "plans"], "sv"
+    try:
+        repo = load_repository(root, strict=False)
+    except InvalidInput:  # avr.yaml itself is broken: watch the usual places until it is fixed
+        return [p for p in paths if p.exists()], language
+    paths = [root / CONFIG_NAME, repo.plans_root]
+    if repo.config.templates_dir:
+        paths.append(root / repo.config.templates_dir)
+    return [p for p in paths if p.exists()], repo.config.language
+
+
+def serve(root: Path, out_dir: Path | None, port: int, say: Callable[[str], None],
+          stop: threading.Event | None = None) -> int:
+    state = State()
+    target = rebuild(root, out_dir, state)
+    target.mkdir(parents=True, exist_ok=True)
+    paths, language = _watched(root)
+    handler = partial(Handler, state=state, language=language, directory=str(target))
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=server.serve_forever, name="avr-serve", daemon=True)
+    thread.start()
+    say(f"serving {target} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)")
+    say(_summary(state))
+    ignore = DefaultFilter(ignore_paths=[target.resolve()])
+    stop = stop or threading.Event()
+    previous = _stop_on_signals(stop)
+    try:
+        for _changes in watch(*paths, watch_filter=ignore, debounce=300, step=50, stop_event=stop):
+            rebuild(root, out_dir, state)
+            say(_summary(state))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        server.shutdown()
+        server.server_close()
+    say("stopped")
+    return 0
+
+
+def _stop_on_signals(stop: threading.Event) -> dict[int, Any]:
+    """Ctrl-C (and a service manager's SIGTERM) end the watch loop, also when started from a script
+    whose shell ignores SIGINT for background jobs."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    previous: dict[int, Any] = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        previous[signum] = signal.signal(signum, lambda *_: stop.set())
+    return previous
+
+
+def _summary(state: State) -> str:
+    with state.lock:
+        if state.errors:
+            return f"build {state.version}: {len(state.errors)} error(s), shown in the browser:\n" + "\n".join(state.errors)
+        return f"build {state.version}: ok"

@@ -1,0 +1,231 @@
+"""Economy tables: totals, subtotals and deviations computed from the lines, and checks of stated sums.
+
+Rules (also in the README, "Economy tables"):
+
+* Amounts are summed exactly as written (Decimal, never float): with costs
+  negative (seed 003) or net costs positive (seed 004) alike.
+* A deviation column is `actual − budget` when costs are negative and
+  `budget − actual` when costs are positive, so a positive deviation is always
+  favourable (an underspend or a surplus).
+* A group's value is the sum of its lines; the table's total is the sum of its
+  top-level lines and groups. `varav`-parts are shown, never added.
+* A stated sum (total, subtotal) or stated deviation must equal the computed one
+  within the table's `tolerance` (default 0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+from babel.numbers import format_decimal
+
+from avr.model.economy import Amounts, Column, EconomyTable, Line, Part, Subtotal
+
+RowKind = Literal["line", "group", "subtotal", "part", "total", "reference"]
+
+
+def deviation(actual: Decimal, budget: Decimal, sign: str) -> Decimal:
+    """The favourable-positive deviation of `actual` from `budget` under the table's sign convention."""
+    return actual - budget if sign == "costs_negative" else budget - actual
+
+
+def _n(value: Decimal | None) -> str:
+    """An amount in a message, as the user writes it: `381 886`, `−118,4`."""
+    if value is None:
+        return "nothing"
+    return format_decimal(value, locale="sv_SE", decimal_quantization=False).replace("\u00a0", " ")
+
+
+def total(values: Iterable[Decimal | None]) -> Decimal | None:
+    """Exact sum of the given amounts; None when there are none."""
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None
+
+
+@dataclass
+class Cell:
+    stated: Decimal | None = None
+    computed: Decimal | None = None
+
+    @property
+    def value(self) -> Decimal | None:
+        """What is printed: the stated amount when there is one (it may be more precise than its rounded lines)."""
+        return self.stated if self.stated is not None else self.computed
+
+    @property
+    def difference(self) -> Decimal | None:
+        if self.stated is None or self.computed is None:
+            return None
+        return self.stated - self.computed
+
+
+@dataclass
+class Row:
+    label: str
+    kind: RowKind
+    level: int
+    cells: dict[str, Cell]
+    note: str | None = None
+
+
+@dataclass
+class Issue:
+    """A problem found in a table, positioned by location in its file."""
+
+    loc: tuple[Any, ...]
+    code: str
+    message: str
+
+
+@dataclass
+class TableResult:
+    table: EconomyTable
+    rows: list[Row] = field(default_factory=list)
+    total: dict[str, Cell] = field(default_factory=dict)  # computed total of every column
+    issues: list[Issue] = field(default_factory=list)
+
+    def column(self, column_id: str) -> Column:
+        return next(c for c in self.table.columns if c.id == column_id)
+
+
+def compute_table(table: EconomyTable) -> TableResult:
+    """Every row of the table with its stated and computed amounts, and the issues found."""
+    return _Computer(table).run()
+
+
+class _Computer:
+    def __init__(self, table: EconomyTable) -> None:
+        self.table = table
+        self.result = TableResult(table)
+        self.plain = [c for c in table.columns if c.deviation is None]
+        self.derived = [c for c in table.columns if c.deviation is not None]
+        self.known = {c.id for c in table.columns}
+
+    def run(self) -> TableResult:
+        for col in self.derived:
+            assert col.deviation is not None
+            for ref in (col.deviation.actual, col.deviation.budget):
+                if ref not in self.known or ref == col.id:
+                    self.issue(("columns",), "E202", f"column `{col.id}` computes a deviation of unknown column `{ref}`")
+        sums = [self.line(line, ("lines", i), 0) for i, line in enumerate(self.table.lines)]
+        computed = {c.id: total(s[c.id] for s in sums) for c in self.plain}
+        stated = self.table.total
+        if stated is not None:
+            cells = self.check_sum(stated, ("total",), computed, "total", 0)
+        else:
+            cells = self.cells({}, computed, ("total",), None)
+        self.result.total = cells
+        for i, reference in enumerate(self.table.references):
+            self.check_columns(reference.values, ("references", i, "values"))
+            ref_cells = self.cells(reference.values, {}, ("references", i, "values"), reference.label)
+            self.result.rows.append(Row(reference.label, "reference", 0, ref_cells))
+            if reference.kind == "frame":
+                for col in self.plain:
+                    frame, tot = reference.values.get(col.id), cells[col.id].value
+                    if frame is not None and tot is not None and frame != tot:
+                        self.issue(("references", i, "values", col.id), "W301",
+                                   f"table `{self.table.id}`, column `{col.label}`: the total {_n(tot)} differs from "
+                                   f"`{reference.label}` {_n(frame)} by {_n(tot - frame)}")
+        return self.result
+
+    def issue(self, loc: tuple[Any, ...], code: str, message: str) -> None:
+        self.result.issues.append(Issue(loc, code, message))
+
+    def check_columns(self, values: Amounts, loc: tuple[Any, ...]) -> None:
+        for key in values:
+            if key not in self.known:
+                self.issue((*loc, key), "E202", f"unknown column `{key}` in table `{self.table.id}`; "
+                           f"columns: {', '.join(sorted(self.known))}")
+
+    def cells(
+        self, stated: Amounts, computed: dict[str, Decimal | None], loc: tuple[Any, ...], label: str | None
+    ) -> dict[str, Cell]:
+        """Plain columns as given; deviation columns computed and, where stated, checked."""
+        out = {c.id: Cell(stated.get(c.id), computed.get(c.id)) for c in self.plain}
+        for col in self.derived:
+            assert col.deviation is not None
+            actual = out.get(col.deviation.actual, Cell()).value
+            budget = out.get(col.deviation.budget, Cell()).value
+            dev = deviation(actual, budget, self.table.sign) if actual is not None and budget is not None else None
+            cell = Cell(stated.get(col.id), dev)
+            out[col.id] = cell
+            diff = cell.difference
+            if label is not None and diff is not None and abs(diff) > self.table.tolerance:
+                self.issue((*loc, col.id), "E302",
+                           f"table `{self.table.id}`, row `{label}`, column `{col.label}`: stated deviation "
+                           f"{_n(cell.stated)} but {col.deviation.actual} and {col.deviation.budget} give {_n(dev)}")
+        return out
+
+    def line(self, line: Line, loc: tuple[Any, ...], level: int) -> dict[str, Decimal | None]:
+        """Add the line (or group) to the rows; return its value per plain column, for the sum above it."""
+        if line.lines:
+            self.result.rows.append(Row(line.label, "group", level, {}, line.note))
+            sums = [self.line(child, (*loc, "lines", i), level + 1) for i, child in enumerate(line.lines)]
+            computed = {c.id: total(s[c.id] for s in sums) for c in self.plain}
+            if line.total is not None:
+                cells = self.check_sum(line.total, (*loc, "total"), computed, "subtotal", level)
+                return {c.id: cells[c.id].value for c in self.plain}
+            return computed
+        self.check_columns(line.values, (*loc, "values"))
+        cells = self.cells(line.values, {}, (*loc, "values"), line.label)
+        self.result.rows.append(Row(line.label, "line", level, cells, line.note))
+        self.parts(line.parts, line.parts_complete, cells, loc, line.label, level)
+        return {c.id: line.values.get(c.id) for c in self.plain}
+
+    def check_sum(
+        self, stated: Subtotal, loc: tuple[Any, ...], computed: dict[str, Decimal | None], kind: RowKind, level: int
+    ) -> dict[str, Cell]:
+        self.check_columns(stated.values, (*loc, "values"))
+        cells = self.cells(stated.values, computed, (*loc, "values"), stated.label)
+        for col in self.plain:
+            cell = cells[col.id]
+            if cell.stated is None:
+                continue
+            got = cell.computed if cell.computed is not None else Decimal(0)
+            if abs(cell.stated - got) > self.table.tolerance:
+                self.issue((*loc, "values", col.id), "E301",
+                           f"table `{self.table.id}`, row `{stated.label}`, column `{col.label}`: stated {_n(cell.stated)} "
+                           f"but the lines sum to {_n(got)} (difference {_n(cell.stated - got)})")
+        self.result.rows.append(Row(stated.label, kind, level, cells))
+        self.parts(stated.parts, stated.parts_complete, cells, loc, stated.label, level)
+        return cells
+
+    def parts(
+        self, parts: list[Part], complete: bool, whole: dict[str, Cell], loc: tuple[Any, ...], label: str, level: int
+    ) -> None:
+        for i, part in enumerate(parts):
+            self.check_columns(part.values, (*loc, "parts", i, "values"))
+            cells = self.cells(part.values, {}, (*loc, "parts", i, "values"), part.label)
+            self.result.rows.append(Row(part.label, "part", level + 1, cells, part.note))
+        if not (complete and parts):
+            return
+        for col in self.plain:
+            sum_parts = total(p.values.get(col.id) for p in parts)
+            value = whole[col.id].value
+            if sum_parts is not None and value is not None and abs(sum_parts - value) > self.table.tolerance:
+                self.issue((*loc, "parts"), "E303",
+                           f"table `{self.table.id}`, row `{label}`, column `{col.label}`: the varav-parts sum to "
+                           f"{_n(sum_parts)} but the row is {_n(value)}")
+
+
+def check_explains(changes: TableResult, previous: TableResult, current: TableResult) -> Issue | None:
+    """A changes table's total must equal the difference between the two versions it explains."""
+    explains = changes.table.explains
+    assert explains is not None
+    plain = [c for c in changes.table.columns if c.deviation is None]
+    if not plain:
+        return None
+    change = changes.total.get(plain[0].id, Cell()).value
+    before = previous.total.get(explains.column, Cell()).value
+    after = current.total.get(explains.column, Cell()).value
+    if change is None or before is None or after is None:
+        return Issue(("explains", "column"), "E202",
+                     f"column `{explains.column}` has no total in `{explains.previous}` or `{explains.current}`")
+    if after - before != change:
+        return Issue(("explains",), "E304",
+                     f"table `{changes.table.id}` sums to {_n(change)} but `{explains.current}` − `{explains.previous}` "
+                     f"in `{explains.column}` is {_n(after - before)} ({_n(after)} − {_n(before)})")
+    return None

@@ -1,0 +1,160 @@
+"""The plan sub-folders of the delårsrapport: economy tables, internal control, audits.
+
+Layout (README, "Economy, internal control and audits"):
+
+    <plan>/economy/<id>.yaml                         an economy table
+    <plan>/controls/<id>.yaml                        a control point
+    <plan>/control-results/<period>/<id>.yaml        its result in a period
+    <plan>/audits/<id>.yaml                          an audit report
+    <plan>/audit-followups/<period>/<id>.yaml        the follow-up of one recommendation
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from pydantic import BaseModel
+
+from avr.compute.economy import TableResult, check_explains, compute_table
+from avr.errors import Diagnostics
+from avr.model.audit import Audit, AuditFollowUp
+from avr.model.control import ControlPoint, ControlResult
+from avr.model.economy import EconomyTable
+from avr.model.organisation import Organisation
+
+M = TypeVar("M", bound=BaseModel)
+
+SUBFOLDERS: tuple[tuple[str, type[BaseModel], str], ...] = (
+    ("economy", EconomyTable, "*.yaml"),
+    ("controls", ControlPoint, "*.yaml"),
+    ("control-results", ControlResult, "**/*.yaml"),
+    ("audits", Audit, "*.yaml"),
+    ("audit-followups", AuditFollowUp, "**/*.yaml"),
+)
+
+
+@dataclass
+class InterimData:
+    """Everything a plan holds besides goals and activities, for the delårsrapport."""
+
+    economy: dict[str, EconomyTable] = field(default_factory=dict)
+    tables: dict[str, TableResult] = field(default_factory=dict)  # computed, by table id
+    controls: dict[str, ControlPoint] = field(default_factory=dict)
+    control_results: list[ControlResult] = field(default_factory=list)
+    audits: dict[str, Audit] = field(default_factory=dict)
+    audit_followups: list[AuditFollowUp] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.economy or self.controls or self.audits)
+
+
+class Loader(Protocol):
+    """What this module needs of the repository loader."""
+
+    diags: Diagnostics
+    docs: dict[int, Any]
+
+    def read(self, path: Path, schema: type[M]) -> M | None: ...
+
+    def at(self, model: BaseModel, loc: tuple[Any, ...], code: str, message: str, *, key: bool = False) -> None: ...
+
+    def ref(self, model: BaseModel, loc: tuple[Any, ...], value: str, known: Iterable[str], what: str) -> bool: ...
+
+    def add_unique(self, table: dict[str, Any], key: str, model: BaseModel, what: str) -> None: ...
+
+
+def load_interim(
+    loader: Loader, folder: Path, organisation: Organisation, docs: dict[int, Any], seen: set[Path]
+) -> InterimData:
+    """Read the sub-folders of one plan and check them; `docs` gets each model's file for positions."""
+    data = InterimData()
+    for sub, schema, pattern in SUBFOLDERS:
+        for path in sorted((folder / sub).glob(pattern)):
+            seen.add(path)
+            model = loader.read(path, schema)
+            if model is None:
+                continue
+            docs[id(model)] = loader.docs[id(model)]
+            if isinstance(model, EconomyTable):
+                loader.add_unique(data.economy, model.id, model, "economy table")
+            elif isinstance(model, ControlPoint):
+                loader.add_unique(data.controls, model.id, model, "control point")
+            elif isinstance(model, ControlResult):
+                data.control_results.append(model)
+            elif isinstance(model, Audit):
+                loader.add_unique(data.audits, model.id, model, "audit")
+            elif isinstance(model, AuditFollowUp):
+                data.audit_followups.append(model)
+    _check(loader, data, organisation)
+    return data
+
+
+def _check(loader: Loader, data: InterimData, organisation: Organisation) -> None:
+    periods = [p.id for p in organisation.periods]
+    for table in data.economy.values():
+        result = compute_table(table)
+        data.tables[table.id] = result
+        for issue in result.issues:
+            loader.at(table, issue.loc, issue.code, issue.message)
+        _unique(loader, table, [c.id for c in table.columns], "columns", "column")
+        if table.period is not None:
+            loader.ref(table, ("period",), table.period, periods, "period")
+    for table in data.economy.values():
+        if table.explains is None:
+            continue
+        ok = [loader.ref(table, ("explains", key), getattr(table.explains, key), data.economy, "economy table")
+              for key in ("previous", "current")]
+        if all(ok):
+            found = check_explains(data.tables[table.id], data.tables[table.explains.previous],
+                                   data.tables[table.explains.current])
+            if found is not None:
+                loader.at(table, found.loc, found.code, found.message)
+    seen: dict[tuple[str, ...], BaseModel] = {}
+    for control in data.control_results:
+        loader.ref(control, ("period",), control.period, periods, "period")
+        loader.ref(control, ("control",), control.control, data.controls, "control point")
+        _status(loader, control, control.status, organisation)
+        _once(loader, seen, control, ("control", control.control, control.period))
+    for audit in data.audits.values():
+        _unique(loader, audit, [o.id for o in audit.objectives], "objectives", "control objective")
+        _unique(loader, audit, [r.id for r in audit.recommendations], "recommendations", "recommendation")
+        for i, rec in enumerate(audit.recommendations):
+            if rec.objective is not None:
+                loader.ref(audit, ("recommendations", i, "objective"), rec.objective,
+                           [o.id for o in audit.objectives], "control objective")
+    for fu in data.audit_followups:
+        loader.ref(fu, ("period",), fu.period, periods, "period")
+        if loader.ref(fu, ("audit",), fu.audit, data.audits, "audit"):
+            loader.ref(fu, ("recommendation",), fu.recommendation,
+                       [r.id for r in data.audits[fu.audit].recommendations], f"recommendation of audit {fu.audit}")
+        _status(loader, fu, fu.status, organisation)
+        _once(loader, seen, fu, ("recommendation", fu.audit, fu.recommendation, fu.period))
+
+
+def _unique(loader: Loader, model: BaseModel, ids: list[str], key: str, what: str) -> None:
+    found: set[str] = set()
+    for i, item_id in enumerate(ids):
+        if item_id in found:
+            loader.at(model, (key, i, "id"), "E201", f"{what} id `{item_id}` is used twice")
+        found.add(item_id)
+
+
+def _once(loader: Loader, seen: dict[tuple[str, ...], BaseModel], model: BaseModel, key: tuple[str, ...]) -> None:
+    if key in seen:
+        loader.at(model, ("period",), "E203", f"{key[0]} `{' '.join(key[1:-1])}` is already followed up for "
+                  f"period {key[-1]}")
+    else:
+        seen[key] = model
+
+
+def _status(loader: Loader, model: BaseModel, status: str | None, organisation: Organisation) -> None:
+    if status is None or organisation.status_of(status) is not None:
+        return
+    labels = [s.label for s in organisation.statuses]
+    close = difflib.get_close_matches(status, labels, n=1, cutoff=0.5)
+    hint = f" — did you mean `{close[0]}`?" if close else f"; use one of: {', '.join(labels)}"
+    loader.at(model, ("status",), "E204", f"status `{status}` is not in the organisation's vocabulary{hint}")

@@ -1,0 +1,178 @@
+"""Template context and JSON of the delårsrapport: economy tables, processes, commitments, control, audits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from avr.compute.economy import Cell, TableResult
+from avr.compute.indicators import IndicatorResult
+from avr.compute.interim import (
+    audit_results,
+    commitment_counts,
+    commitment_status,
+    commitments,
+    control_rows,
+    process_overview,
+    status_table,
+)
+from avr.compute.results import PlanResult
+from avr.model.config import RepoConfig
+from avr.model.economy import EconomyTable
+from avr.model.goal import Value
+from avr.model.repository import PlanData
+from avr.render.format import number
+from avr.render.jsonout import counts_json
+from avr.render.jsonout import number as json_number
+from avr.render.labels import Labels
+from avr.render.sentence import status_sentence
+
+KIND_ORDER = ("period_followup", "operating_budget", "changes", "income_statement", "investments")
+
+
+def amount(value: Decimal | None, table: EconomyTable, locale: str) -> str:
+    """An amount in the table's unit with the locale's separators: `−118,4`, `381 886`."""
+    return number(value, locale, table.printed_decimals)
+
+
+def tables_for(plan: PlanData, period_id: str | None, kind: str) -> list[TableResult]:
+    """A plan document shows the tables without a period; a period report those of its period too."""
+    wanted = {None} if kind == "plan" else {None, period_id}
+    tables = [t for t in plan.interim.tables.values() if t.table.period in wanted]
+    return sorted(tables, key=lambda t: (t.table.order if t.table.order is not None else 1000,
+                                         KIND_ORDER.index(t.table.kind), t.table.id))
+
+
+@dataclass(frozen=True)
+class Area:
+    """A goal area of the report, or the catch-all for processes without a known one."""
+
+    id: str
+    title: str
+    description: str | None
+    members: tuple[str | None, ...]  # the `area` values of the goals shown under it
+
+
+def process_areas(plan: PlanData, result: PlanResult, labels: Labels) -> list[Area]:
+    areas = [Area(a.id, a.title, a.description, (a.id,)) for a in plan.plan.goal_areas]
+    known = {a.id for a in areas}
+    others = tuple(sorted({g.goal.area for g in result.goals if g.goal.area not in known}, key=str))
+    if others:
+        areas.append(Area("other", str(labels("heading", "goals")), None, others))
+    return areas
+
+
+def interim_context(plan: PlanData, result: PlanResult, kind: str, config: RepoConfig, labels: Labels) -> dict[str, Any]:
+    """Everything the interim and audit templates need; harmless (empty) for the other kinds."""
+    org = result.organisation
+    counts = commitment_counts(result)
+    periods = result.org.periods
+    processes = process_overview(result, config.interim.stable_percent)
+    extra: dict[str, Any] = {}
+    if kind == "interim":  # the status sentence counts commitments, not activities
+        extra["sentence"] = status_sentence(counts, org, "commitment", labels, config.rules.number_words_up_to)
+    return extra | {
+        "economy": tables_for(plan, result.period.id if result.period else None, kind),
+        "amount": lambda value, table: amount(value, table, labels.locale),
+        "column_groups": column_groups,
+        "reference_value": reference_value,
+        "processes": processes,
+        "process_areas": process_areas(plan, result, labels),
+        "indicator_trend": {ir.indicator.id: trend for row in processes for ir, trend in row.indicator_trends},
+        "commitments": commitments(result),
+        "commitment_counts": counts,
+        "commitment_status": lambda g: commitment_status(g, org),
+        "status_table": status_table([(org.board, counts)], org),
+        "controls": control_rows(plan.interim.controls, plan.interim.control_results, periods, result.period),
+        "audits": audit_results(plan.interim.audits, plan.interim.audit_followups, org, periods, result.period),
+    }
+
+
+def _cells(cells: dict[str, Cell]) -> dict[str, Any]:
+    return {
+        col: {"value": json_number(c.value), "stated": json_number(c.stated), "computed": json_number(c.computed)}
+        for col, c in cells.items()
+    }
+
+
+def table_json(t: TableResult) -> dict[str, Any]:
+    table = t.table
+    return {
+        "id": table.id,
+        "title": table.title,
+        "kind": table.kind,
+        "unit": table.unit,
+        "sign": table.sign,
+        "period": table.period,
+        "columns": [
+            {"id": c.id, "label": c.label, "group": c.group,
+             "deviation": c.deviation.model_dump() if c.deviation else None}
+            for c in table.columns
+        ],
+        "rows": [{"label": r.label, "kind": r.kind, "level": r.level, "cells": _cells(r.cells)} for r in t.rows],
+        "total": _cells(t.total),
+    }
+
+
+def interim_json(plan: PlanData, result: PlanResult, kind: str, config: RepoConfig) -> dict[str, Any]:
+    """Keys added to a report's JSON: commitment counts, economy tables, processes, control, audits."""
+    org = result.organisation
+    periods = result.org.periods
+    data: dict[str, Any] = {
+        "commitment_counts": counts_json(commitment_counts(result)),
+        "economy": [table_json(t) for t in tables_for(plan, result.period.id if result.period else None, kind)],
+    }
+    if kind not in ("interim", "audit"):
+        return data
+    data["processes"] = [
+        {"id": row.goal.goal.id, "title": row.goal.goal.title or row.goal.goal.text, "verdict": row.goal.verdict.value,
+         "trend": row.trend,
+         "indicator_trends": {ir.indicator.id: trend for ir, trend in row.indicator_trends}}
+        for row in process_overview(result, config.interim.stable_percent)
+    ]
+    data["commitments"] = [
+        {"id": g.goal.id, "title": g.goal.title or g.goal.text, "parent": g.goal.parent,
+         "shared_with": g.goal.shared_with,
+         "status": (s.value if (s := commitment_status(g, org)) else None),
+         "status_label": g.followup.status if g.followup else None,
+         "completion": g.followup.completion if g.followup else None,
+         "date": g.followup.date.isoformat() if g.followup and g.followup.date else None}
+        for g in commitments(result)
+    ]
+    data["internal_control"] = [
+        {"id": row.control.id, "area": row.control.area, "title": row.control.title,
+         "status": row.result.status if row.result else None}
+        for row in control_rows(plan.interim.controls, plan.interim.control_results, periods, result.period)
+    ]
+    data["audits"] = [
+        {"id": a.audit.id, "title": a.audit.title, "open_recommendations": a.open_count,
+         "recommendations": [
+             {"id": r.recommendation.id, "status": r.status.value if r.status else None, "open": r.open,
+              "period": r.latest.period if r.latest else None}
+             for r in a.recommendations
+         ]}
+        for a in audit_results(plan.interim.audits, plan.interim.audit_followups, org, periods, result.period)
+    ]
+    return data
+
+
+def reference_value(ir: IndicatorResult) -> Value | None:
+    """The outcome a trend compares with, as written (with women/men and comment), when it is in the plan."""
+    ind = ir.indicator
+    if ir.reference_period is None:
+        return None
+    if ind.baseline is not None and ind.baseline.period == ir.reference_period:
+        return ind.baseline.value
+    return ind.history.get(ir.reference_period)
+
+
+def column_groups(table: EconomyTable) -> list[tuple[str | None, int]]:
+    """Consecutive columns under one heading: [(Utfall januari-mars 2022, 3), (Helår 2022, 3)]."""
+    groups: list[tuple[str | None, int]] = []
+    for col in table.columns:
+        if groups and groups[-1][0] == col.group and col.group is not None:
+            groups[-1] = (col.group, groups[-1][1] + 1)
+        else:
+            groups.append((col.group, 1))
+    return groups

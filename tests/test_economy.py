@@ -1,0 +1,231 @@
+"""Economy tables: exact decimals, sign conventions, computed totals and the checks of stated sums."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT, run_avr
+
+from avr.compute.economy import compute_table, deviation, total
+from avr.model.economy import EconomyTable
+from avr.model.repository import load_repository
+
+LINKOPING = "plans/linkoping-amn/internbudget-2019/economy"
+ESKILSTUNA = "plans/eskilstuna-avn/verksamhetsplan-2022/economy"
+
+
+def table(**overrides: Any) -> EconomyTable:
+    data: dict[str, Any] = {
+        "id": "t",
+        "title": "T",
+        "kind": "period_followup",
+        "unit": "mnkr",
+        "sign": "costs_negative",
+        "columns": [{"id": "utfall", "label": "Utfall"}, {"id": "budget", "label": "Budget"},
+                    {"id": "avvikelse", "label": "Avvikelse", "deviation": {"actual": "utfall", "budget": "budget"}}],
+        "lines": [{"label": "A", "values": {"utfall": "0,1", "budget": "0,2"}},
+                  {"label": "B", "values": {"utfall": "0,2", "budget": "0,1"}}],
+    }
+    data.update(overrides)
+    return EconomyTable.model_validate(data)
+
+
+def codes(t: EconomyTable) -> list[str]:
+    return [i.code for i in compute_table(t).issues]
+
+
+def test_decimal_exactness() -> None:
+    # 0,1 + 0,2 is 0,3 exactly: a stated 0,3 passes with no tolerance, as it would not with floats
+    assert 0.1 + 0.2 != 0.3
+    assert total([Decimal("0.1"), Decimal("0.2")]) == Decimal("0.3")
+    t = table(total={"label": "Summa", "values": {"utfall": "0,3", "budget": "0,3"}})
+    result = compute_table(t)
+    assert result.issues == []
+    assert result.total["utfall"].computed == Decimal("0.3")
+    assert t.lines[0].values["utfall"] == Decimal("0.1")
+
+
+def test_swedish_amounts_parse_exactly() -> None:
+    t = table(lines=[{"label": "A", "values": {"utfall": "−118,4", "budget": "381 886"}}])
+    assert t.lines[0].values == {"utfall": Decimal("-118.4"), "budget": Decimal("381886")}
+
+
+def test_sign_conventions() -> None:
+    # costs negative (seed 003): outcome −8,8 against budget −10,1 is a favourable +1,3
+    assert deviation(Decimal("-8.8"), Decimal("-10.1"), "costs_negative") == Decimal("1.3")
+    assert deviation(Decimal("-355.6"), Decimal("-326"), "costs_negative") == Decimal("-29.6")
+    # costs positive (seed 004): spending 90 of a budget of 100 is a favourable +10
+    assert deviation(Decimal("90"), Decimal("100"), "costs_positive") == Decimal("10")
+    assert deviation(Decimal("110"), Decimal("100"), "costs_positive") == Decimal("-10")
+
+
+def test_deviation_column_is_computed_and_a_wrong_stated_one_is_an_error() -> None:
+    result = compute_table(table())
+    assert [r.cells["avvikelse"].computed for r in result.rows] == [Decimal("-0.1"), Decimal("0.1")]
+    bad = table(lines=[{"label": "A", "values": {"utfall": "-8,8", "budget": "-10,1", "avvikelse": "-1,3"}}])
+    issues = compute_table(bad).issues
+    assert [i.code for i in issues] == ["E302"]
+    assert "-1,3" in issues[0].message and "1,3" in issues[0].message and "`A`" in issues[0].message
+    positive = table(sign="costs_positive",
+                     lines=[{"label": "A", "values": {"utfall": "90", "budget": "100", "avvikelse": "10"}}])
+    assert codes(positive) == []
+
+
+def test_stated_total_must_equal_sum() -> None:
+    t = table(total={"label": "Summa", "values": {"utfall": "0,4"}})
+    issues = compute_table(t).issues
+    assert [i.code for i in issues] == ["E301"]
+    assert issues[0].loc == ("total", "values", "utfall")
+    assert "stated 0,4" in issues[0].message and "sum to 0,3" in issues[0].message and "`Summa`" in issues[0].message
+
+
+def test_tolerance_accepts_rounding_in_the_source() -> None:
+    t = table(total={"label": "Summa", "values": {"utfall": "0,4"}}, tolerance="0,1")
+    assert codes(t) == []
+
+
+def test_groups_parts_and_frames() -> None:
+    t = table(
+        lines=[{"label": "G", "lines": [{"label": "A", "values": {"utfall": "1"}}, {"label": "B", "values": {"utfall": "2"}}],
+                "total": {"label": "Summa G", "values": {"utfall": "4"}}},
+               {"label": "C", "values": {"utfall": "5"}, "parts_complete": True,
+                "parts": [{"label": "varav x", "values": {"utfall": "1"}}]}],
+        references=[{"label": "Ram", "kind": "frame", "values": {"utfall": "10"}}],
+    )
+    assert sorted(codes(t)) == ["E301", "E303", "W301"]
+    result = compute_table(t)
+    # the group's stated subtotal (4) is what the total adds, so its own error is reported once
+    assert result.total["utfall"].computed == Decimal("9")
+    assert [r.kind for r in result.rows] == ["group", "line", "line", "subtotal", "line", "part", "reference"]
+
+
+def test_unknown_column_is_reported() -> None:
+    t = table(lines=[{"label": "A", "values": {"utfal": "1"}}])
+    assert codes(t) == ["E202"]
+
+
+def test_group_with_own_values_is_refused() -> None:
+    with pytest.raises(ValueError, match="group"):
+        table(lines=[{"label": "G", "values": {"utfall": "1"}, "lines": [{"label": "A"}]}])
+
+
+def tables() -> dict[str, Any]:
+    repo = load_repository(ROOT)
+    out: dict[str, Any] = {}
+    for _, plan in repo.all_plans():
+        out.update(plan.interim.tables)
+    return out
+
+
+def test_seed_004_driftsammandrag_sums() -> None:
+    t = tables()["driftsammandrag"]
+    computed = [t.total[c].computed for c in ("budget-2019", "plan-2020", "plan-2021", "plan-2022")]
+    assert computed == [Decimal(381886), Decimal(382031), Decimal(372031), Decimal(372031)]
+    earlier = tables()["driftsammandrag-2018-10-25"]
+    assert earlier.total["budget-2019"].computed == Decimal(372809)
+    # the table of changes explains the difference between the two versions: 381 886 − 372 809 = 9 077
+    assert tables()["forandringar-kf-2018-12"].total["tkr"].computed == Decimal(9077)
+
+
+def test_seed_003_economy_totals() -> None:
+    t = tables()["resultat-delar-1-2022"]
+    period = [t.total[c].computed for c in ("utfall", "budget", "avvikelse")]
+    year = [t.total[c].computed for c in ("budget-helar", "prognos", "avvikelse-helar")]
+    assert period == [Decimal("-118.4"), Decimal("-118.3"), Decimal("-0.1")]
+    assert year == [Decimal("-458.7"), Decimal("-487.3"), Decimal("-28.6")]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_check_reports_a_changed_line_with_both_values(example_copy: Path) -> None:
+    path = example_copy / LINKOPING / "driftsammandrag.yaml"
+    edit(path, "values: {budget-2019: 1 900,", "values: {budget-2019: 1 901,")
+    proc = run_avr("check", "--repo", example_copy)
+    assert proc.returncode == 1, proc.stderr
+    line = next(x for x in proc.stderr.splitlines() if "E301" in x)
+    assert re.match(rf"{LINKOPING}/driftsammandrag\.yaml:\d+:\d+: E301 ", line), line
+    assert "`driftsammandrag`" in line and "`Summa nämndens internbudget`" in line and "Budget 2019" in line
+    assert "stated 381 886" in line and "sum to 381 887" in line
+    # the build refuses invalid input too
+    assert run_avr("build", "--repo", example_copy, "--out", example_copy / "out").returncode == 1
+
+
+def test_check_reports_changes_table_against_versions(example_copy: Path) -> None:
+    path = example_copy / LINKOPING / "forandringar-kf-2018-12.yaml"
+    edit(path, "values: {tkr: 10 000}\n    total:", "values: {tkr: 11 000}\n    total:")
+    edit(path, "label: Ramförstärkning KF 4 december 2018\n      values: {tkr: 10 000}",
+         "label: Ramförstärkning KF 4 december 2018\n      values: {tkr: 11 000}")
+    edit(path, "values: {tkr: 9 077}", "values: {tkr: 10 077}")
+    proc = run_avr("check", "--repo", example_copy)
+    assert proc.returncode == 1
+    assert "E304" in proc.stderr and "10 077" in proc.stderr and "9 077" in proc.stderr, proc.stderr
+
+
+def test_check_reports_seed_003_typo(example_copy: Path) -> None:
+    # the source prints −355,9: written as printed, the stated total −487,3 and deviation −29,6 disagree
+    path = example_copy / ESKILSTUNA / "resultat-delar-1-2022.yaml"
+    edit(path, "prognos: −355,6", "prognos: −355,9")
+    proc = run_avr("check", "--repo", example_copy)
+    assert proc.returncode == 1
+    errors = [x for x in proc.stderr.splitlines() if ": E30" in x]
+    assert any("E301" in x and "-487,3" in x and "-487,6" in x for x in errors), errors
+    assert any("E302" in x and "-29,6" in x and "-29,9" in x for x in errors), errors
+
+
+def test_frame_warning_does_not_fail(example_copy: Path) -> None:
+    # the frame decided by the council is the last line; a budget off its frame is a warning, not an error
+    path = example_copy / LINKOPING / "driftsammandrag.yaml"
+    text = path.read_text(encoding="utf-8")
+    head, _, tail = text.rpartition("values: {budget-2019: 381 886")
+    path.write_text(head + "values: {budget-2019: 380 000" + tail, encoding="utf-8")
+    proc = run_avr("check", "--repo", example_copy)
+    assert proc.returncode == 0, proc.stderr
+    assert "W301" in proc.stderr and "1 886" in proc.stderr
+
+
+def readme_yaml(first_line: str, folder: Path) -> dict[str, Any]:
+    """The README's YAML example that starts with ``first_line``, read as avr reads files."""
+    from avr.errors import Diagnostics
+    from avr.load import load_document
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in text.split("```yaml\n")[1:] if b.startswith(first_line)).split("```", 1)[0]
+    path = folder / "example.yaml"
+    path.write_text(block, encoding="utf-8")
+    diags = Diagnostics()
+    doc = load_document(path, "README", diags)
+    assert doc is not None, [d.format() for d in diags.items]
+    return doc.data
+
+
+def test_readme_examples_are_valid_and_consistent(tmp_path: Path) -> None:
+    from avr.model.audit import Audit, AuditFollowUp
+    from avr.model.control import ControlPoint, ControlResult
+
+    t = EconomyTable.model_validate(readme_yaml("id: resultat-delar-1-2022", tmp_path))
+    result = compute_table(t)
+    assert result.issues == []
+    assert result.total["avvikelse"].computed == Decimal("-0.1")
+
+    ControlPoint.model_validate(readme_yaml("# controls/am-1.yaml", tmp_path))
+    ControlResult.model_validate(readme_yaml("# control-results/", tmp_path))
+    audit = Audit.model_validate(readme_yaml("# audits/", tmp_path))
+    assert audit.objectives[0].grade == "satisfactory"
+    AuditFollowUp.model_validate(readme_yaml("# audit-followups/", tmp_path))
+
+
+def test_broken_table_is_not_reported_again_as_unknown(example_copy: Path) -> None:
+    path = example_copy / LINKOPING / "driftsammandrag-2018-10-25.yaml"
+    edit(path, "kind: operating_budget", "kind: operating_budget\nkolumner: []")
+    proc = run_avr("check", "--repo", example_copy)
+    assert proc.returncode == 1
+    assert "E101 unknown field `kolumner`" in proc.stderr
+    assert "E202" not in proc.stderr, proc.stderr

@@ -1,0 +1,189 @@
+"""`avr schema`: the JSON Schemas accept every real file as an editor sees it and catch misspelt fields.
+
+An editor's YAML language server types plain scalars by YAML 1.2's core schema (`2020` an integer,
+`true` a boolean, `2:1` and `2013-06-30` strings); avr's loader keeps every scalar a string. Each
+file is validated in both views with the `jsonschema` package.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import FIXTURES, ROOT, run_avr
+from jsonschema import Draft7Validator
+
+from avr.commands.schema import KINDS, generate, undescribed
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+
+
+def editor_view(text: str) -> Any:
+    """The data a YAML 1.2 (core schema) language server sees."""
+
+    def build(node: yaml.Node) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            return {str(build(k)): build(v) for k, v in node.value}
+        if isinstance(node, yaml.SequenceNode):
+            return [build(v) for v in node.value]
+        value = node.value
+        if node.style is not None:  # quoted or block scalar: always a string
+            return value
+        if _NULL.match(value):
+            return None
+        if _BOOL.match(value):
+            return value.lower() == "true"
+        if _INT.match(value):
+            return int(value)
+        if _FLOAT.match(value):
+            return float(value)
+        return value
+
+    return build(yaml.compose(text, Loader=yaml.BaseLoader))
+
+
+def avr_view(text: str) -> Any:
+    """The data avr's loader sees: every scalar a string, an empty value absent."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return None if value == "" else value
+
+    return clean(yaml.load(text, Loader=yaml.BaseLoader))
+
+
+def kind_of(path: Path) -> str:
+    if path.name == "avr.yaml":
+        return "avr"
+    if path.name in ("organisation.yaml", "plan.yaml"):
+        return path.stem
+    for folder, kind in (("goals", "goal"), ("activities", "activity"), ("followups", "followup"), ("reports", "report")):
+        if folder in path.parts:
+            return kind
+    raise AssertionError(f"no file kind for {path}")
+
+
+def repo_files() -> list[Path]:
+    files = [ROOT / "avr.yaml", FIXTURES / "mini" / "avr.yaml"]
+    for plans in (ROOT / "plans", FIXTURES / "mini" / "plans"):
+        files += sorted(plans.rglob("*.yaml"))
+    return files
+
+
+@pytest.fixture(scope="module")
+def validators() -> dict[str, Draft7Validator]:
+    out = {}
+    for kind in KINDS:
+        schema = generate(kind)
+        Draft7Validator.check_schema(schema)
+        out[kind] = Draft7Validator(schema)
+    return out
+
+
+def test_every_file_of_the_repository_validates(validators: dict[str, Draft7Validator]) -> None:
+    files = repo_files()
+    assert len(files) > 200
+    problems = []
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        for view in (editor_view, avr_view):
+            for error in validators[kind_of(path)].iter_errors(view(text)):
+                problems.append(f"{path.relative_to(ROOT)} ({view.__name__}) {list(error.path)}: {error.message}")
+    assert problems == []
+
+
+def _errors(validator: Draft7Validator, text: str) -> list[str]:
+    """Every message, including those inside anyOf branches (an editor shows the closest branch's)."""
+    messages: list[str] = []
+
+    def walk(errors: Any) -> None:
+        for error in errors:
+            messages.append(error.message)
+            walk(error.context or [])
+
+    walk(validator.iter_errors(editor_view(text)))
+    return messages
+
+
+def test_misspelt_field_is_rejected(validators: dict[str, Draft7Validator]) -> None:
+    activity = (ROOT / "plans/uppsala-amn/26-punktsplan/activities/6.yaml").read_text(encoding="utf-8")
+    assert _errors(validators["activity"], activity) == []
+    misspelt = activity.replace("\ntitle:", "\ntitel:")
+    errors = _errors(validators["activity"], misspelt)
+    assert any("'titel' was unexpected" in e for e in errors), errors
+    assert any("'title' is a required property" in e for e in errors), errors
+    # nested models forbid unknown fields too: an indicator's `malvarden`
+    goal_text = (FIXTURES / "mini/plans/kommun-amn/handlingsplan/goals/1.yaml").read_text(encoding="utf-8")
+    assert _errors(validators["goal"], goal_text) == []
+    errors = _errors(validators["goal"], goal_text.replace("    targets:", "    malvarden:"))
+    assert any("'malvarden' was unexpected" in e for e in errors), errors
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "ok"),
+    [
+        ("followup", 'period: "2020"\nactivity: 6\nexpected_completion: ongoing\ndate: 2021-01-28\n', True),
+        ("followup", "period: 2020\nactivity: 6\nexpected_completion: Ständigt pågående\ncompletion: 60\n", True),
+        ("followup", "period: 2020\nactivity: 6\nexpected_completion: snart\n", False),
+        ("followup", "period: 2020\nactivity: 6\ndate: 28/1 2021\n", False),
+        ("followup", "period: 2020\ngoal: 2:1\noutcomes:\n  andel: 353/1 040\n  antal: 33,9\n  b: {value: 1 040}\n", True),
+        ("followup", "period: 2020\ngoal: 2:1\noutcomes:\n  andel: många\n", False),
+        ("goal", "id: 1\ntext: x\nindicators:\n  - {id: a, title: A, unit: percent, targets: {2020: ska öka, 2021: ≥ 90}}\n",
+         True),
+        ("goal", "id: 1\ntext: x\nindicators:\n  - {id: a, title: A, unit: procent}\n", False),
+        ("goal", "id: 1\nkind: mål\ntext: x\n", False),
+        # `key:` left empty is "not filled in": fine for optional fields, an error for required ones
+        ("goal", "id: 1\nkind:\ntitle:\ntext: x\nindicators:\nshared_with:\n", True),
+        ("goal", "id: 1\ntext:\n", False),
+    ],
+)
+def test_scalars_as_written(validators: dict[str, Draft7Validator], kind: str, text: str, ok: bool) -> None:
+    assert (_errors(validators[kind], text) == []) is ok
+
+
+def test_every_field_has_swedish_and_english_descriptions() -> None:
+    assert undescribed() == [], "add these to avr/schema_descriptions.yaml"
+    activity = generate("activity")
+    assert activity["properties"]["title"]["description"] == "Namn på aktiviteten\n\nName of the activity"
+    assert activity["additionalProperties"] is False
+
+
+def test_committed_schemas_are_up_to_date() -> None:
+    """schemas/ is committed so that VS Code validates a fresh clone; it must equal what avr generates."""
+    for kind in KINDS:
+        committed = json.loads((ROOT / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+        assert committed == generate(kind), f"schemas/{kind}.schema.json is stale: run `avr schema`"
+    assert (ROOT / "avr.yaml").read_text(encoding="utf-8").startswith(
+        "# yaml-language-server: $schema=schemas/avr.schema.json\n"
+    )
+
+
+def test_cli_writes_the_schemas(tmp_path: Path) -> None:
+    done = run_avr("schema", "--repo", ROOT, "--out", tmp_path / "s")
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == sorted(f"{k}.schema.json" for k in KINDS)
+    assert json.loads((tmp_path / "s" / "goal.schema.json").read_text(encoding="utf-8")) == generate("goal")
+
+
+def test_vscode_settings_map_every_file_to_its_schema() -> None:
+    """The globs in .vscode/settings.json (documented in the README) give each file of plans/ the right schema."""
+    settings = json.loads((ROOT / ".vscode/settings.json").read_text(encoding="utf-8"))
+    mapped: dict[Path, str] = {}
+    for schema, glob in settings["yaml.schemas"].items():
+        kind = Path(schema).name.removesuffix(".schema.json")
+        assert kind in KINDS and (ROOT / schema).is_file()
+        for path in ROOT.glob(glob):
+            assert path not in mapped, f"{path} matches two globs"
+            mapped[path] = kind
+    files = [ROOT / "avr.yaml", *sorted((ROOT / "plans").rglob("*.yaml"))]
+    assert {p: kind_of(p) for p in files} == mapped
