@@ -221,6 +221,101 @@ def diff(
     _run(action)
 
 
+fetch_app = typer.Typer(no_args_is_help=True, help="Fetch indicator outcomes from outside sources.")
+import_app = typer.Typer(no_args_is_help=True, help="Import indicator outcomes from files.")
+app.add_typer(fetch_app, name="fetch")
+app.add_typer(import_app, name="import")
+
+
+@fetch_app.command("kolada")
+def fetch_kolada(
+    repo: Path | None = RepoOption,
+    plan: str | None = typer.Option(None, "--plan", help="Only this plan (id or organisation/plan)"),
+    years: str | None = typer.Option(None, "--years", help="Years, e.g. 2021 or 2019-2022 (default: the year periods)"),
+    update: bool = typer.Option(False, "--update", help="Replace stored Kolada values that Kolada now gives otherwise"),
+    base_url: str | None = typer.Option(None, "--base-url", help="Kolada API base URL (default: kolada.base_url)"),
+) -> None:
+    """Fetch Kolada values of indicators naming a KPI and store them as outcome entries.
+
+    Example: avr fetch kolada --years 2019-2022
+    """
+
+    def action() -> int:
+        from avr.commands.fetch import parse_years, run_fetch
+
+        repository = _repo(repo)
+        result = run_fetch(repository, plan=plan, years=parse_years(years), update=update, base_url=base_url)
+        for note in result.notes + result.decision.notes:
+            typer.echo(note, err=True)
+        if result.asked:
+            _report_written(result.decision, "Kolada", repository.root)
+        return 0
+
+    _run(action)
+
+
+@import_app.command("outcomes")
+def import_outcomes(
+    file: Path = typer.Argument(..., help="A .xlsx or .csv file (layout in the README)"),
+    repo: Path | None = RepoOption,
+    update: bool = typer.Option(False, "--update", help="Replace earlier imported values that the file gives otherwise"),
+) -> None:
+    """Import indicator outcomes from a spreadsheet (.xlsx) or CSV file as outcome entries.
+
+    Example: avr import outcomes utfall-2022.xlsx
+    """
+
+    def action() -> int:
+        from avr.commands.importer import run_import
+
+        repository = _repo(repo)
+        decision, warnings = run_import(repository, file, update=update)
+        _print_diagnostics(warnings)
+        for note in decision.notes:
+            typer.echo(note, err=True)
+        _report_written(decision, str(file), repository.root)
+        return 0
+
+    _run(action)
+
+
+def _report_written(decision: Any, source: str, root: Path) -> None:
+    for change in decision.changes:
+        typer.echo(f"{'updated' if change.action == 'update' else 'wrote'} {change.path.relative_to(root)}", err=True)
+    if decision.changes:
+        typer.echo(f"wrote {len(decision.changes)} outcome file(s); {decision.unchanged} already up to date", err=True)
+    else:
+        typer.echo(f"nothing to write: {decision.unchanged} value(s) from {source} already stored"
+                   + (f", {decision.differing} differ (see above; --update replaces them)" if decision.differing else ""),
+                   err=True)
+
+
+@app.command("export")
+def export(
+    repo: Path | None = RepoOption,
+    fmt: str = typer.Option("csv", "--format", "-f", help="csv (one file per table), xlsx (one workbook) or json"),
+    period: str | None = typer.Option(None, "--period", "-p", help="Only this period's outcomes, verdicts and statuses"),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Folder to write into (default: output_dir/export)"),
+    language: str | None = typer.Option(None, "--language", help="Column names: sv or en (default: avr.yaml's)"),
+    force: bool = typer.Option(False, "--force", help="Replace files already there"),
+) -> None:
+    """Export goals, indicator outcomes, results, verdicts, activities and statuses as flat tables.
+
+    Example: avr export --format xlsx --period 2020
+    """
+
+    def action() -> int:
+        from avr.commands.export import run_export
+
+        repository = _repo(repo)
+        target = out or repository.output_dir / "export"
+        for path in run_export(repository, target, fmt=fmt, period=period, language=language, force=force):
+            typer.echo(f"wrote {path}", err=True)
+        return 0
+
+    _run(action)
+
+
 @app.command()
 def schema(
     repo: Path | None = RepoOption,

@@ -56,11 +56,22 @@ CODES: dict[str, str] = {
     "E302": "stated deviation differs from the computed one",
     "E303": "varav-parts do not sum to their line",
     "E304": "changes table does not explain the difference between two versions",
+    # indicator data in and out (outcome entries, Kolada, spreadsheets)
+    "E801": "indicator outcome given twice for one period",
+    "E802": "indicator outcome given in two places with different values",
+    "E803": "Kolada KPI without a municipality",
+    "E810": "spreadsheet column missing or unknown",
+    "E811": "spreadsheet cell invalid",
+    "E812": "spreadsheet row names an unknown plan, indicator or period",
+    "E813": "spreadsheet rows disagree",
+    "E814": "spreadsheet cannot be read",
     # warnings
     "W101": "manual verdict differs from the computed one",
     "W102": "activities of one point have different statuses",
     "W103": "YAML file that avr does not read",
     "W301": "budget total differs from its frame (budgetram)",
+    "W801": "outcome file filed under another period's folder",
+    "W802": "spreadsheet column that import does not read",
 }
 
 

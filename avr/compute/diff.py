@@ -276,7 +276,7 @@ def _simple_changes(entity: str, old_items: dict[str, Any], new_items: dict[str,
 
 
 def _results(org: OrgData, plan: PlanData, repo: Repository) -> dict[str, PlanResult]:
-    periods = {f.period for f in plan.followups if f.period in org.periods}
+    periods = {p for p in [*(f.period for f in plan.followups), *(e.period for e in plan.outcomes)] if p in org.periods}
     return {p: compute_plan(org, plan, p, repo.config.rules) for p in periods}
 
 
@@ -310,6 +310,8 @@ def diff_plans(old_org: OrgData, old: PlanData, new_org: OrgData, new: PlanData,
     result.changes += _simple_changes("activity", old.activities, new.activities, old, new)
     result.changes += _followup_changes(old, new)
     result.changes += _simple_changes("report", old.reports, new.reports, old, new)
+    result.changes += _simple_changes("outcome", {f"{e.indicator} {e.period}": e for e in old.outcomes},
+                                      {f"{e.indicator} {e.period}": e for e in new.outcomes}, old, new)
     before, after = _results(old_org, old, old_repo), _results(new_org, new, new_repo)
     result.verdicts = _verdict_changes(before, after)
     for period in sorted(before.keys() & after.keys(), key=natural_key):

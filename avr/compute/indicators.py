@@ -60,6 +60,7 @@ class IndicatorResult:
     change_previous: Decimal | None  # in the unit; percentage points for percent
     last_year_period: str | None
     change_last_year: Decimal | None
+    kolada: bool = False  # a value shown comes from Kolada: the report must say "Källa: Kolada"
 
 
 def values_by_period(indicator: Indicator, outcomes: Mapping[str, Value]) -> dict[str, Value]:

@@ -5,6 +5,7 @@ Everything a report or ``avr status`` prints is computed here, never typed.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -127,6 +128,11 @@ class PlanResult:
         walk(self.goals)
         return out
 
+    @property
+    def kolada(self) -> bool:
+        """Some indicator value of the report comes from Kolada."""
+        return any(ir.kolada for g in self.all_goals() for ir in g.indicators)
+
 
 def goal_sort_key(goal: Goal) -> tuple[int, tuple[tuple[int, int | str], ...]]:
     return (KIND_ORDER.index(goal.kind), natural_key(goal.id))
@@ -146,10 +152,18 @@ def compute_plan(org: OrgData, data: PlanData, period_id: str | None, rules: Rul
         label = org.organisation.status_of(fu.status) if fu and fu.status else None
         activities.append(ActivityResult(act, fu, label.means if label else None, label.label if label else None))
 
+    # The plan's history, then outcome entries (outcomes/), then goal follow-ups' `outcomes:`, each
+    # overriding the one before; `avr check` refuses two places giving different values (E802).
     outcomes_by_indicator: dict[str, dict[str, object]] = {}
+    from_kolada: set[tuple[str, str]] = set()
+    for entry in data.outcomes:
+        outcomes_by_indicator.setdefault(entry.indicator, {})[entry.period] = entry.as_value()
+        if entry.source == "kolada":
+            from_kolada.add((entry.indicator, entry.period))
     for fu in data.followups:
         for ind_id, value in fu.outcomes.items():
             outcomes_by_indicator.setdefault(ind_id, {})[fu.period] = value
+            from_kolada.discard((ind_id, fu.period))
 
     children_of: dict[str | None, list[Goal]] = {}
     for goal in data.goals.values():
@@ -162,7 +176,11 @@ def compute_plan(org: OrgData, data: PlanData, period_id: str | None, rules: Rul
         if period_id:
             for ind in goal.indicators:
                 values = values_by_period(ind, outcomes_by_indicator.get(ind.id, {}))  # type: ignore[arg-type]
-                results.append(indicator_result(ind, period_id, values, periods, rules))
+                res = indicator_result(ind, period_id, values, periods, rules)
+                shown = (period_id, res.reference_period, res.previous_period, res.last_year_period)
+                if any((ind.id, p) in from_kolada for p in shown):
+                    res = dataclasses.replace(res, kolada=True)
+                results.append(res)
         parts = [r.result for r in results] + [c.verdict for c in children if c.goal.kind == "refinement"]
         serving = [a for a in activities if goal.id in a.activity.goals]
         counts = StatusCounts()

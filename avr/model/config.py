@@ -45,6 +45,26 @@ class InterimRules(Schema):
     )
 
 
+class KoladaConfig(Schema):
+    """Where `avr fetch kolada` asks, and how patiently (README, "Kolada")."""
+
+    base_url: str = Field(
+        default="https://api.kolada.se/v3", pattern=r"^https?://",
+        description="Kolada's API (v3), or a mirror of it",
+    )
+    fallback_url: str | None = Field(
+        default="http://api.kolada.se/v2", pattern=r"^https?://",
+        description="Asked only if base_url answers 404/410 (the version is not there); empty for none",
+    )
+    timeout_seconds: float = Field(default=30, gt=0, le=600, description="Per request")
+    attempts: int = Field(default=4, ge=1, le=10, description="Tries per request on timeouts, 429 and 5xx")
+    backoff_seconds: float = Field(default=1, ge=0, le=60, description="First wait; doubles after each try")
+    per_page: int = Field(default=5000, ge=1, le=5000)
+    min_interval_seconds: float = Field(
+        default=0.2, ge=0, le=10, description="Least time between requests; Kolada asks for about 5 per second at most"
+    )
+
+
 class AccessibilityConfig(Schema):
     """The site's accessibility statement (tillgänglighetsredogörelse), as the law on accessible
     digital public services (lagen om tillgänglighet till digital offentlig service) requires."""
@@ -74,4 +94,5 @@ class RepoConfig(Schema):
     rules: Rules = Field(default_factory=Rules)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
     interim: InterimRules = Field(default_factory=InterimRules)
+    kolada: KoladaConfig = Field(default_factory=KoladaConfig)
     accessibility: AccessibilityConfig = Field(default_factory=AccessibilityConfig)

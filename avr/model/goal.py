@@ -130,6 +130,16 @@ class Baseline(Schema):
     value: ValueField
 
 
+class KoladaRef(Schema):
+    """Where an indicator's outcomes come from in Kolada (`avr fetch kolada`)."""
+
+    kpi: str = Field(pattern=r"^[A-Z]\d{5}$", description="Kolada KPI id, e.g. N31807")
+    municipality: str | None = Field(
+        default=None, pattern=r"^(\d{4}|G\d+)$",
+        description="Kolada municipality id, e.g. 0581; default the organisation's `municipality_code`",
+    )
+
+
 class Indicator(Schema):
     """An indicator (indikator, nyckeltal) of a goal."""
 
@@ -149,6 +159,7 @@ class Indicator(Schema):
     targets: dict[Id, TargetField] = Field(default_factory=dict, description="Targets by period id / målvärden")
     by_sex: bool = Field(default=False, description="Outcomes are given for women and men")
     note: str | None = Field(default=None, description="Footnote / fotnot")
+    kolada: KoladaRef | None = Field(default=None, description="Kolada KPI whose values `avr fetch kolada` stores")
 
     @model_validator(mode="after")
     def _targets_need_direction(self) -> Indicator:

@@ -22,6 +22,7 @@ from avr.model.followup import FollowUp
 from avr.model.goal import Goal, Indicator
 from avr.model.interim import InterimData, load_interim
 from avr.model.organisation import Organisation, Period
+from avr.model.outcome import OutcomeEntry, differences
 from avr.model.plan import Plan, ReportSpec
 from avr.model.validate import validate
 
@@ -41,6 +42,7 @@ class PlanData:
     activities: dict[str, Activity] = field(default_factory=dict)
     followups: list[FollowUp] = field(default_factory=list)
     reports: dict[str, ReportSpec] = field(default_factory=dict)
+    outcomes: list[OutcomeEntry] = field(default_factory=list)  # outcomes/<period>/<indicator>.yaml
     docs: dict[int, Document] = field(default_factory=dict)  # id(model) -> its file, for positions
     interim: InterimData = field(default_factory=InterimData)  # economy, internal control, audits
 
@@ -207,10 +209,11 @@ class _Loader:
             ("activities", Activity, "*.yaml"),
             ("followups", FollowUp, "**/*.yaml"),
             ("reports", ReportSpec, "*.yaml"),
+            ("outcomes", OutcomeEntry, "**/*.yaml"),
         ):
             for path in sorted((folder / sub).glob(pattern)):
                 seen.add(path)
-                model: Goal | Activity | FollowUp | ReportSpec | None = self.read(path, schema)  # type: ignore[assignment]
+                model: Goal | Activity | FollowUp | ReportSpec | OutcomeEntry | None = self.read(path, schema)  # type: ignore[assignment]
                 if model is None:
                     continue
                 data.docs[id(model)] = self.docs[id(model)]
@@ -222,6 +225,8 @@ class _Loader:
                     data.followups.append(model)
                 elif isinstance(model, ReportSpec):
                     data.reports[path.stem] = model
+                elif isinstance(model, OutcomeEntry):
+                    data.outcomes.append(model)
         data.interim = load_interim(self, folder, org.organisation, data.docs, seen)
         self.check_plan(org, data)
         return data
@@ -291,6 +296,46 @@ class _Loader:
         for report in data.reports.values():
             if report.period is not None:
                 self.ref(report, ("period",), report.period, periods, "period")
+        self.check_outcomes(org, data, periods)
+
+    def check_outcomes(self, org: OrgData, data: PlanData, periods: list[str]) -> None:
+        """Outcome entries: known indicator and period, one per pair, agreeing with plan and follow-ups."""
+        indicators = data.indicators()
+        for goal in data.goals.values():
+            for i, ind in enumerate(goal.indicators):
+                if ind.kolada and ind.kolada.municipality is None and org.organisation.municipality_code is None:
+                    self.at(goal, ("indicators", i, "kolada"), "E803",
+                            f"indicator `{ind.id}` names a Kolada KPI but neither it (`municipality:`) nor "
+                            f"{org.id}'s organisation.yaml (`municipality_code:`) says which municipality")
+        written: dict[tuple[str, str], tuple[str, Any]] = {}
+        for fu in data.followups:
+            for ind_id, value in fu.outcomes.items():
+                written[(ind_id, fu.period)] = (self.docs[id(fu)].path, value)
+        for goal in data.goals.values():
+            for ind in goal.indicators:
+                for p, value in ind.history.items():
+                    written.setdefault((ind.id, p), (self.docs[id(goal)].path, value))
+        seen: dict[tuple[str, str], OutcomeEntry] = {}
+        for entry in data.outcomes:
+            known = self.ref(entry, ("indicator",), entry.indicator, indicators, "indicator")
+            self.ref(entry, ("period",), entry.period, periods, "period")
+            folder = Path(self.docs[id(entry)].path).parent.name
+            if folder != entry.period:
+                self.at(entry, ("period",), "W801", f"outcome for period {entry.period} is filed under `{folder}/`")
+            key = (entry.indicator, entry.period)
+            if key in seen:
+                self.at(entry, ("indicator",), "E801", f"outcome of `{entry.indicator}` for {entry.period} is already "
+                        f"given in {self.docs[id(seen[key])].path}")
+                continue
+            seen[key] = entry
+            if known:
+                self.check_share(entry, ("value",), indicators[entry.indicator][1], entry)
+            if key in written:
+                diff = differences(written[key][1], entry.as_value())
+                if diff:
+                    text = "; ".join(f"{name} {old} there, {new} here" for name, old, new in diff)
+                    self.at(entry, ("indicator",), "E802", f"outcome of `{entry.indicator}` for {entry.period} is also "
+                            f"given in {written[key][0]} with another value ({text}); keep one")
 
     def check_followup(
         self,

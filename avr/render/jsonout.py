@@ -46,6 +46,7 @@ def indicator_json(ir: IndicatorResult) -> dict[str, Any]:
         "reference_value": number(ir.reference_value),
         "change_previous_period": number(ir.change_previous),
         "change_same_period_last_year": number(ir.change_last_year),
+        "kolada": ir.kolada,  # a value comes from Kolada: "Källa: Kolada" wherever it is shown
     }
 
 

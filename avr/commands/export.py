@@ -1,0 +1,221 @@
+"""`avr export`: goals, indicators, outcomes, results, verdicts, activities and statuses as flat tables.
+
+For Excel users and for publishing as open data: CSV (UTF-8, comma-separated, a header row, one file
+per table), one .xlsx workbook with a sheet per table, or one JSON file. Column and sheet names come
+from the label catalogue (`data:`) in Swedish or English; JSON uses the column keys. Numbers are
+written with a decimal point (CSV) or as numbers (xlsx, JSON). The outcomes table is what
+`avr import outcomes` reads, so an export imports back to the same outcomes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from avr.compute.results import compute_plan, natural_key
+from avr.errors import UsageError
+from avr.model.goal import Indicator, Target, Value
+from avr.model.repository import OrgData, PlanData, Repository
+from avr.render.labels import load_labels
+
+TABLES: dict[str, tuple[str, ...]] = {
+    "goals": ("organisation", "plan", "goal", "kind", "parent", "area", "title", "text"),
+    "indicators": ("organisation", "plan", "goal", "indicator", "indicator_title", "unit", "better", "kpi",
+                   "municipality"),
+    "outcomes": ("organisation", "plan", "goal", "indicator", "indicator_title", "unit", "period", "sex", "value",
+                 "numerator", "denominator", "outcome_text", "comment", "source", "kpi"),
+    "results": ("organisation", "plan", "period", "goal", "indicator", "value", "target", "result",
+                "change_last_year"),
+    "verdicts": ("organisation", "plan", "period", "goal", "verdict", "computed_verdict", "manual_verdict",
+                 "justification"),
+    "activities": ("organisation", "plan", "activity", "point", "goals", "operation", "title", "responsible",
+                   "expected_completion"),
+    "statuses": ("organisation", "plan", "period", "activity", "status", "status_label", "completion",
+                 "expected_completion", "date"),
+}
+FORMATS = ("csv", "xlsx", "json")
+Row = dict[str, Any]
+
+
+def _target(target: Target | None, ind: Indicator) -> str | None:
+    if target is None:
+        return None
+    if target.text is not None:
+        return target.text
+    if target.direction is not None:
+        return target.direction + (f" ({target.relative_to})" if target.relative_to else "")
+    op = target.op or (">=" if ind.better == "higher" else "<=")
+    return f"{op} {_plain(target.value)}"
+
+
+def _plain(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def outcome_sources(plan: PlanData) -> dict[tuple[str, str], tuple[Value, str, str | None]]:
+    """Every outcome by (indicator, period) with its source, in compute's precedence."""
+    out: dict[tuple[str, str], tuple[Value, str, str | None]] = {}
+    for goal in plan.goals.values():
+        for ind in goal.indicators:
+            for period, value in ind.history.items():
+                out[(ind.id, period)] = (value, "plan", None)
+    for entry in plan.outcomes:
+        out[(entry.indicator, entry.period)] = (entry.as_value(), entry.source, entry.kpi)
+    for fu in plan.followups:
+        for ind_id, value in fu.outcomes.items():
+            out[(ind_id, fu.period)] = (value, "followup", None)
+    return out
+
+
+def _periods(org: OrgData, plan: PlanData, period: str | None) -> list[str]:
+    if period is not None:
+        return [period] if period in org.periods else []
+    used = {f.period for f in plan.followups} | {e.period for e in plan.outcomes}
+    return sorted((p for p in used if p in org.periods), key=lambda p: (org.periods[p].end, org.periods[p].start))
+
+
+def tables(repo: Repository, period: str | None) -> dict[str, list[Row]]:
+    if period is not None and not any(period in org.periods for org in repo.orgs.values()):
+        raise UsageError(f"--period `{period}`: no organisation has this period")
+    out: dict[str, list[Row]] = {name: [] for name in TABLES}
+    for org, plan in repo.all_plans():
+        base = {"organisation": org.id, "plan": plan.id}
+        indicators = plan.indicators()
+        for goal in sorted(plan.goals.values(), key=lambda g: natural_key(g.id)):
+            out["goals"].append({**base, "goal": goal.id, "kind": goal.kind, "parent": goal.parent, "area": goal.area,
+                                 "title": goal.title, "text": goal.text})
+            for ind in goal.indicators:
+                out["indicators"].append({
+                    **base, "goal": goal.id, "indicator": ind.id, "indicator_title": ind.title, "unit": ind.unit,
+                    "better": ind.better, "kpi": ind.kolada.kpi if ind.kolada else None,
+                    "municipality": (ind.kolada.municipality or org.organisation.municipality_code) if ind.kolada else None,
+                })
+        order = {p: i for i, p in enumerate(org.periods)}
+        for (ind_id, p), (value, source, kpi) in sorted(outcome_sources(plan).items(),
+                                                        key=lambda kv: (kv[0][0], order.get(kv[0][1], 0), kv[0][1])):
+            if (period is not None and p != period) or ind_id not in indicators:
+                continue
+            goal, ind = indicators[ind_id]
+            common = {**base, "goal": goal.id, "indicator": ind_id, "indicator_title": ind.title, "unit": ind.unit,
+                      "period": p, "source": source, "kpi": kpi}
+            if value.value is not None or value.numerator is not None or value.text is not None:
+                out["outcomes"].append({**common, "sex": "T", "value": value.value, "numerator": value.numerator,
+                                        "denominator": value.denominator, "outcome_text": value.text,
+                                        "comment": value.comment})
+            for sex, number in (("K", value.women), ("M", value.men)):
+                if number is not None:
+                    out["outcomes"].append({**common, "sex": sex, "value": number})
+        for act in sorted(plan.activities.values(), key=lambda a: natural_key(a.id)):
+            out["activities"].append({**base, "activity": act.id, "point": act.point or act.id,
+                                      "goals": ", ".join(act.goals), "operation": act.unit, "title": act.title,
+                                      "responsible": act.responsible, "expected_completion": act.expected_completion})
+        for p in _periods(org, plan, period):
+            result = compute_plan(org, plan, p, repo.config.rules)
+            for g in result.all_goals():
+                manual = g.manual
+                out["verdicts"].append({**base, "period": p, "goal": g.goal.id, "verdict": g.verdict.value,
+                                        "computed_verdict": g.computed.value,
+                                        "manual_verdict": manual.verdict.value if manual else None,
+                                        "justification": manual.justification if manual else None})
+                for ir in g.indicators:
+                    out["results"].append({**base, "period": p, "goal": g.goal.id, "indicator": ir.indicator.id,
+                                           "value": ir.value, "target": _target(ir.target, ir.indicator),
+                                           "result": ir.result.value, "change_last_year": ir.change_last_year})
+            for a in result.activities:
+                if a.followup is None:
+                    continue
+                out["statuses"].append({**base, "period": p, "activity": a.activity.id,
+                                        "status": a.status.value if a.status else None, "status_label": a.status_label,
+                                        "completion": a.followup.completion,
+                                        "expected_completion": a.expected_completion, "date": a.followup.date})
+    return out
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return _plain(value)
+    return str(value)
+
+
+def _json_cell(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if value is None or isinstance(value, (int, float, str, bool)):
+        return value
+    return str(value)
+
+
+def _write_bytes_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def render(data: dict[str, list[Row]], fmt: str, language: str, suffix: str) -> dict[str, bytes]:
+    """File name → content."""
+    labels = load_labels(language)
+    header: Callable[[str], str] = lambda key: str(labels("data", "columns", key))  # noqa: E731
+    if fmt == "json":
+        doc = {name: [{k: _json_cell(row.get(k)) for k in TABLES[name]} for row in rows] for name, rows in data.items()}
+        return {f"avr-export{suffix}.json": (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")}
+    if fmt == "csv":
+        import csv
+
+        files = {}
+        for name, rows in data.items():
+            buffer = io.StringIO(newline="")
+            writer = csv.writer(buffer, lineterminator="\n")
+            writer.writerow([header(k) for k in TABLES[name]])
+            for row in rows:
+                writer.writerow([_csv_cell(row.get(k)) for k in TABLES[name]])
+            files[f"{name}{suffix}.csv"] = buffer.getvalue().encode("utf-8")
+        return files
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for name, rows in data.items():
+        sheet = book.create_sheet(str(labels("data", "tables", name))[:31])
+        sheet.append([header(k) for k in TABLES[name]])
+        for row in rows:
+            sheet.append([_json_cell(row.get(k)) for k in TABLES[name]])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # text from YAML is data: never a formula Excel would run
+    binary = io.BytesIO()
+    book.save(binary)
+    return {f"avr-export{suffix}.xlsx": binary.getvalue()}
+
+
+def run_export(repo: Repository, out: Path, *, fmt: str = "csv", period: str | None = None,
+               language: str | None = None, force: bool = False) -> list[Path]:
+    if fmt not in FORMATS:
+        raise UsageError(f"--format `{fmt}`: use one of {', '.join(FORMATS)}")
+    language = language or repo.config.language
+    if language not in ("sv", "en"):
+        raise UsageError(f"--language `{language}`: use sv or en")
+    files = render(tables(repo, period), fmt, language, f"-{period}" if period else "")
+    targets = {out / name: content for name, content in files.items()}
+    existing = [str(p) for p in targets if p.exists()]
+    if existing and not force:
+        raise UsageError(f"{', '.join(existing)} already exist(s); nothing was written (--force replaces)")
+    for path, content in targets.items():
+        _write_bytes_atomic(path, content)
+    return list(targets)
