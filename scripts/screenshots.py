@@ -3,8 +3,9 @@
 Usage: python scripts/screenshots.py [BUILD_DIR]   (default build/; `make screenshots` runs it)
 
 Every HTML page under BUILD_DIR is opened in Debian's headless chromium (through Playwright) and
-captured as a full page; pages 1 and 2 of every PDF are rasterised with pdftoppm (poppler-utils). The PNGs go
-to BUILD_DIR/screenshots/, named after the report's path.
+captured as a full page (`.html.png`) and as its first screen (`.html-top.png`); pages 1 and 2
+of every PDF are rasterised with pdftoppm (poppler-utils). The PNGs go to BUILD_DIR/screenshots/,
+named after the report's path.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ def main(build: Path) -> int:
             page.goto(file.as_uri(), wait_until="load")
             target = shots / f"{name}.html.png"
             page.screenshot(path=str(target), full_page=True)
-            written.append(target)
+            top = shots / f"{name}.html-top.png"  # the first screen, readable at a glance
+            page.screenshot(path=str(top))
+            written.extend([target, top])
         browser.close()
     pdftoppm = shutil.which("pdftoppm")
     for pdf in sorted(build.rglob("*.pdf")):

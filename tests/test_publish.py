@@ -170,6 +170,7 @@ def test_screenshot_script_writes_html_and_pdf_pages(site: Path) -> None:
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     shots = site / "screenshots"
-    for name in (f"{UPPSALA.replace('/', '__')}.html.png", f"{UPPSALA.replace('/', '__')}.pdf-1.png",
+    for name in (f"{UPPSALA.replace('/', '__')}.html.png", f"{UPPSALA.replace('/', '__')}.html-top.png",
+                 f"{UPPSALA.replace('/', '__')}.pdf-1.png",
                  f"{UPPSALA.replace('/', '__')}.pdf-2.png", "index.html.png", "tillganglighet.html.png"):
         assert (shots / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
