@@ -8,6 +8,7 @@ sentence, the running header and page numbers, tagging, language, title, A4, vec
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -174,3 +175,14 @@ def test_screenshot_script_writes_html_and_pdf_pages(site: Path) -> None:
                  f"{UPPSALA.replace('/', '__')}.pdf-1.png",
                  f"{UPPSALA.replace('/', '__')}.pdf-2.png", "index.html.png", "tillganglighet.html.png"):
         assert (shots / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
+
+
+def test_missing_pdf_library_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    """Without WeasyPrint's native libraries `avr build --format pdf` says what to install."""
+    blocker = tmp_path / "sitecustomize.py"
+    blocker.write_text("import sys\nsys.modules['weasyprint'] = None\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "avr", "build", "--repo", str(ROOT), "--out", str(tmp_path / "o"),
+                           "--format", "pdf"], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 1, done.stderr
+    assert "PDF output needs WeasyPrint and the pango library" in done.stderr and "Traceback" not in done.stderr

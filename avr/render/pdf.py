@@ -15,6 +15,8 @@ from typing import Any
 
 from jinja2 import Environment
 
+from avr.errors import AvrError
+
 
 def css_string(text: Any) -> str:
     """A CSS string literal: quotes and backslashes escaped, line breaks as spaces."""
@@ -23,7 +25,11 @@ def css_string(text: Any) -> str:
 
 
 def render_pdf(html: str, env: Environment, context: dict[str, Any]) -> bytes:
-    from weasyprint import CSS, HTML  # type: ignore[import-untyped]
+    try:
+        from weasyprint import CSS, HTML  # type: ignore[import-untyped]
+    except (ImportError, OSError) as exc:  # WeasyPrint loads pango with dlopen when imported
+        raise AvrError(f"PDF output needs WeasyPrint and the pango library ({exc}); on Debian: "
+                       "apt-get install libpango-1.0-0 libpangoft2-1.0-0 (make pdftools)") from None
 
     # WeasyPrint logs every CSS property it does not support (e.g. `break-after` on headings) as a warning
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
