@@ -111,8 +111,11 @@ def test_pdf_is_a4_tagged_titled_in_swedish(site: Path) -> None:
     assert re.search(r"Title:\s+Uppföljning av 26-punktsplan per december 2020", info)
     objects = pdf_objects(site / f"{UPPSALA}.pdf")
     assert b"/Lang (sv)" in objects
-    for key in (b"/StructTreeRoot", b"/H1", b"/Table", b"/DisplayDocTitle true"):
+    for key in (b"/StructTreeRoot", b"/H1", b"/Table", b"/TH", b"/DisplayDocTitle true"):
         assert key in objects, key
+    # the status bar is a tagged figure whose alternative text is the chart's aria-label
+    alt = "Status – 26-punktsplan. Färdig 13, Påbörjad 11".encode("utf-16-be").hex().encode()
+    assert re.search(rb"/S /Figure.{0,200}?/Alt <feff" + alt, objects, re.S)
 
 
 @needs_poppler
