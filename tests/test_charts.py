@@ -134,3 +134,23 @@ def test_target_legend_only_when_a_target_is_drawn() -> None:
     ind = indicator(history={"2017": "30", "2018": "31"}, targets={"2018": "ska öka"})
     shown = texts(parse(indicator_chart(ind, indicator_series(ind, {}, {}), LABELS)))
     assert "Utfall" in shown and "Mål" not in shown
+
+
+def test_indicator_chart_in_a_report_uses_every_known_outcome_up_to_its_period(example_copy: Path) -> None:
+    """Outcome entries fetched from Kolada are charted with "Källa: Kolada"; later periods are not."""
+    folder = example_copy / "plans/uppsala-amn/26-punktsplan/outcomes"
+    for period, value in (("2019", "4,6"), ("2020", "4,4"), ("2021", "4,1")):
+        (folder / period).mkdir(parents=True)
+        (folder / period / "andel-ekonomiskt-bistand.yaml").write_text(
+            f'indicator: andel-ekonomiskt-bistand\nperiod: "{period}"\nvalue: {value}\nsource: kolada\n'
+            'kpi: N31807\nmunicipality: "0380"\nfetched: 2024-05-20\n', encoding="utf-8")
+    out = example_copy / "out"
+    done = run_avr("build", "--repo", example_copy, "--out", out)
+    assert done.returncode == 0, done.stderr
+    html = (out / "uppsala-amn/26-punktsplan/december-2020.html").read_text(encoding="utf-8")
+    label = next(m for m in html.split('aria-label="')[1:] if m.startswith("Diagram: Andel invånare"))
+    label = label.split('"')[0]
+    assert "December 2019: utfall 4,6\u00a0%; December 2020: utfall 4,4\u00a0%;" in label
+    assert "December 2022: mål ≤ 4\u00a0%" in label
+    assert "4,1" not in label, "an outcome after the report's period"
+    assert "Diagram: Andel invånare med ekonomiskt bistånd (Källa: Kolada)</figcaption>" in html

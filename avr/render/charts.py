@@ -146,10 +146,16 @@ class SeriesRow:
 
 
 def indicator_series(indicator: Indicator, outcomes: Mapping[str, Value | None],
-                     periods: Mapping[str, Period]) -> list[SeriesRow]:
-    """Every period with an outcome or a target, in time order: what the chart and its table show."""
+                     periods: Mapping[str, Period], until: Period | None = None) -> list[SeriesRow]:
+    """Every period with an outcome or a target, in time order: what the chart and its table show.
+
+    Outcomes of periods starting after `until` (the report's period) are left out: a report shows
+    what was known at its time. Targets are shown for every period.
+    """
     values: dict[str, Value] = dict(indicator.history)
     values.update({k: v for k, v in outcomes.items() if v is not None})
+    if until is not None:
+        values = {k: v for k, v in values.items() if k not in periods or periods[k].start <= until.end}
     keys = set(values) | set(indicator.targets)
 
     def order(pid: str) -> tuple[str, str]:
