@@ -189,3 +189,11 @@ def test_missing_pdf_library_is_a_message_not_a_traceback(tmp_path: Path) -> Non
                            "--format", "pdf"], capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 1, done.stderr
     assert "PDF output needs WeasyPrint and the pango library" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_published_files_are_readable_by_the_web_server(site: Path) -> None:
+    """Files are created through a temporary file (0600); they end up with the umask's permissions."""
+    umask = os.umask(0)
+    os.umask(umask)
+    for path in (site / "index.html", site / "tillganglighet.html", site / f"{UPPSALA}.pdf", site / f"{UPPSALA}.docx"):
+        assert path.stat().st_mode & 0o777 == 0o666 & ~umask, (path, oct(path.stat().st_mode))

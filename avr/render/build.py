@@ -117,6 +117,10 @@ def write_atomic(path: Path, text: str | bytes) -> None:
         else:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
+        # mkstemp creates the file 0600; published reports must be readable like any file the user writes
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
