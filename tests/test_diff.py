@@ -263,15 +263,19 @@ def test_first_pull_request_adds_the_plans(tmp_path: Path) -> None:
 @pytest.mark.parametrize("language", ["sv", "en"])
 def test_every_schema_field_has_a_diff_label(language: str) -> None:
     from avr.model.activity import Activity
+    from avr.model.audit import Audit, AuditFollowUp, Objective, Recommendation
     from avr.model.config import RepoConfig
+    from avr.model.control import ControlPoint, ControlResult
+    from avr.model.economy import EconomyTable
     from avr.model.followup import FollowUp
     from avr.model.goal import Goal, Indicator
     from avr.model.organisation import Organisation
     from avr.model.plan import Plan, ReportSpec
     from avr.render.labels import load_labels
 
-    names = {name for model in (RepoConfig, Organisation, Plan, ReportSpec, Goal, Indicator, Activity, FollowUp)
-             for name in model.model_fields}
+    models = (RepoConfig, Organisation, Plan, ReportSpec, Goal, Indicator, Activity, FollowUp,
+              EconomyTable, ControlPoint, ControlResult, Audit, Objective, Recommendation, AuditFollowUp)
+    names = {name for model in models for name in model.model_fields}
     # ids and a follow-up's activity identify things: they never show as a changed field
     assert names - set(load_labels(language)("diff", "field")) == {"id", "indicators", "activity"}
 
@@ -299,3 +303,108 @@ def test_markdown_fits_a_comment(repo: Path) -> None:
     cut = markdown(run.diff, run.sides, labels, limit=300)
     assert len(cut) <= 300 and cut.startswith("## Ändringar i planerna: main (")
     assert cut.endswith("\n_Jämförelsen är för lång för en kommentar och slutar här; kör avr diff för resten._\n")
+
+
+# ------------------------------------------------------------------ economy, internal control, audits
+
+IPLAN = "plans/kommun-sn/budget-2019"
+
+
+@pytest.fixture
+def interim_repo(tmp_path: Path) -> Path:
+    """The interim fixture (economy tables, a control point, an audit) committed on `main`, on a `feature` branch."""
+    target = tmp_path / "interim"
+    shutil.copytree(FIXTURES / "interim", target)
+    init(target)
+    commit(target, "initial plans")
+    git(target, "checkout", "-q", "-b", "feature")
+    return target
+
+
+def test_economy_amount_change(interim_repo: Path) -> None:
+    table = interim_repo / IPLAN / "economy/driftbudget.yaml"
+    edit(table, "budget-2019: 100, plan-2020: 110", "budget-2019: 120, plan-2020: 110")
+    edit(table, "budget-2019: 2 000,", "budget-2019: 2 020,")
+    edit(interim_repo / IPLAN / "economy/uppfoljning.yaml", "utfall: −56,2", "utfall: −57,2")
+    commit(interim_repo, "more for försörjningsstöd")
+    term, md, data = three(interim_repo, "main", "HEAD")
+    amount = f"Budget 2019, Försörjningsstöd: 100{NBSP}tkr → 120{NBSP}tkr"
+    total = f"Budget 2019, Summa: 2{NBSP}000{NBSP}tkr → 2{NBSP}020{NBSP}tkr"
+    assert amount in term and total in term
+    assert f"- **Ekonomisk tabell driftbudget – Driftbudget**\n  - {amount}\n  - {total}\n" in section(md, "Ändrat")
+    # the period table has no stated total: its computed total and the deviations move with the line
+    for line in (f"Utfall, Försörjningsstöd: -56,2{NBSP}mnkr → -57,2{NBSP}mnkr",
+                 f"Utfall, Summa (beräknad): -76,2{NBSP}mnkr → -77,2{NBSP}mnkr",
+                 f"Avvikelse, Försörjningsstöd: -6,2{NBSP}mnkr → -7,2{NBSP}mnkr"):
+        assert line in term and line in md
+    assert "Plan 2020" not in term + md  # unchanged columns stay silent
+    found = {c["id"]: c for c in changes(data)}
+    assert set(found) == {"driftbudget", "uppfoljning"}
+    budget = found["driftbudget"]
+    assert (budget["entity"], budget["action"], budget["title"]) == ("economy", "changed", "Driftbudget")
+    assert budget["fields"] == [
+        {"field": "amount", "key": "Budget 2019, Försörjningsstöd", "old": 100, "new": 120,
+         "old_text": f"100{NBSP}tkr", "new_text": f"120{NBSP}tkr"},
+        {"field": "amount", "key": "Budget 2019, Summa", "old": 2000, "new": 2020,
+         "old_text": f"2{NBSP}000{NBSP}tkr", "new_text": f"2{NBSP}020{NBSP}tkr"},
+    ]
+    assert found["uppfoljning"]["fields"][0]["old"] == -56.2
+    total_key = [f["key"] for f in found["uppfoljning"]["fields"] if f["field"] == "amount"]
+    assert total_key == ["Utfall, Försörjningsstöd", "Utfall, Summa (beräknad)", "Avvikelse, Försörjningsstöd",
+                         "Avvikelse, Summa (beräknad)"]
+    assert data["summary"] == {"added": 0, "removed": 0, "changed": 2, "moved": 0, "verdicts": 0}
+    # in English (the working tree's avr.yaml), the same change in English words and number format
+    (interim_repo / "avr.yaml").write_text("title: T\nlanguage: en\norganisations: [kommun-sn]\n", encoding="utf-8")
+    proc = run_avr("diff", "main", cwd=interim_repo)
+    assert proc.returncode == 0, proc.stderr
+    assert "Economy table driftbudget – Driftbudget" in proc.stdout
+    assert f"Utfall, Total (computed): -76.2{NBSP}MSEK → -77.2{NBSP}MSEK" in proc.stdout
+
+
+def test_economy_total_that_no_longer_adds_up_is_an_invalid_file(interim_repo: Path) -> None:
+    edit(interim_repo / IPLAN / "economy/driftbudget.yaml", "budget-2019: 100, plan-2020: 110",
+         "budget-2019: 120, plan-2020: 110")
+    commit(interim_repo, "a line changed, the total not")
+    proc = run_avr("diff", "main", "HEAD", "--format", "json", cwd=interim_repo)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert "avr diff: invalid files in HEAD (HEAD, " in proc.stderr
+    assert (f"{IPLAN}/economy/driftbudget.yaml:18:25: E301 table `driftbudget`, row `Summa`, column `Budget 2019`: "
+            "stated 2 000 but the lines sum to 2 020") in proc.stderr
+
+
+def test_audit_followup_status_change(interim_repo: Path) -> None:
+    edit(interim_repo / IPLAN / "audit-followups/2019/r1.yaml", "status: Pågår", "status: Genomförd")
+    (interim_repo / IPLAN / "audit-followups/2019/r2.yaml").write_text(
+        'period: "2019"\naudit: bistand\nrecommendation: R2\nstatus: Ej påbörjad\n', encoding="utf-8")
+    edit(interim_repo / IPLAN / "audits/bistand.yaml", "grade: partly_satisfactory", "grade: satisfactory")
+    git(interim_repo, "mv", f"{IPLAN}/control-results/2019/eb-1.yaml", f"{IPLAN}/control-results/2019/kontroll.yaml")
+    commit(interim_repo, "R1 done, R2 followed up")
+    term, md, data = three(interim_repo, "main", "HEAD")
+    head = "Uppföljning av rekommendation 2019, R1 (Revisionsrapport bistand) – Ta fram riktlinjer för samverkan."
+    assert head in term and "Status: Pågår → Genomförd" in term
+    # the recommendation closes with it, as the audit report computes it
+    assert f"- **{head}**\n  - Status: Pågår → Genomförd\n  - Rekommendationen: Öppen → Stängd" in section(md, "Ändrat")
+    assert "Rekommendationen: Öppen → Stängd" in term
+    assert "Kontrollmål 1, gradering: Delvis tillfredsställande → Tillfredsställande" in term
+    assert "Kontrollmål 1, gradering: Delvis tillfredsställande → Tillfredsställande" in md
+    added = section(md, "Tillagt")
+    assert "Uppföljning av rekommendation 2019, R2 (Revisionsrapport bistand) – Följ upp insatserna." in added
+    assert "  - Status: – → Ej påbörjad" in added
+    assert (f"Kontrollresultat 2019, eb-1 – Kontroll av att utbetalningar är beslutade** (flyttad från "
+            f"`{IPLAN}/control-results/2019/eb-1.yaml` → `{IPLAN}/control-results/2019/kontroll.yaml`)") in md
+    found = {(c["entity"], c["id"]): c for c in changes(data)}
+    assert set(found) == {("audit", "bistand"), ("audit_followup", "R1"), ("audit_followup", "R2"),
+                          ("control_result", "eb-1")}
+    r1 = found[("audit_followup", "R1")]
+    assert (r1["action"], r1["period"], r1["parent"]) == ("changed", "2019", "bistand")
+    assert r1["fields"] == [{"field": "status", "key": None, "old": "Pågår", "new": "Genomförd",
+                             "old_text": "Pågår", "new_text": "Genomförd"},
+                            {"field": "open", "key": None, "old": True, "new": False,
+                             "old_text": "Öppen", "new_text": "Stängd"}]
+    assert [f["field"] for f in found[("audit_followup", "R2")]["fields"]] == ["status"]  # R2 stays open
+    assert found[("audit_followup", "R2")]["action"] == "added"
+    assert found[("control_result", "eb-1")]["action"] == "moved"
+    [grade] = found[("audit", "bistand")]["fields"]
+    assert (grade["field"], grade["old"], grade["new"]) == ("grade", "partly_satisfactory", "satisfactory")
+    assert grade["part"] == {"kind": "objective", "id": "1"}
+    assert data["summary"] == {"added": 1, "removed": 0, "changed": 2, "moved": 1, "verdicts": 0}

@@ -67,15 +67,18 @@ def kind_of(path: Path) -> str:
         return "avr"
     if path.name in ("organisation.yaml", "plan.yaml"):
         return path.stem
-    for folder, kind in (("goals", "goal"), ("activities", "activity"), ("followups", "followup"), ("reports", "report")):
+    folders = (("goals", "goal"), ("activities", "activity"), ("followups", "followup"), ("reports", "report"),
+               ("economy", "economy"), ("controls", "control"), ("control-results", "control-result"),
+               ("audits", "audit"), ("audit-followups", "audit-followup"))
+    for folder, kind in folders:
         if folder in path.parts:
             return kind
     raise AssertionError(f"no file kind for {path}")
 
 
 def repo_files() -> list[Path]:
-    files = [ROOT / "avr.yaml", FIXTURES / "mini" / "avr.yaml"]
-    for plans in (ROOT / "plans", FIXTURES / "mini" / "plans"):
+    files = [ROOT / "avr.yaml", FIXTURES / "mini" / "avr.yaml", FIXTURES / "interim" / "avr.yaml"]
+    for plans in (ROOT / "plans", FIXTURES / "mini" / "plans", FIXTURES / "interim" / "plans"):
         files += sorted(plans.rglob("*.yaml"))
     return files
 
@@ -129,6 +132,10 @@ def test_misspelt_field_is_rejected(validators: dict[str, Draft7Validator]) -> N
     assert any("'malvarden' was unexpected" in e for e in errors), errors
 
 
+_TABLE = ("id: t\ntitle: T\nkind: period_followup\nunit: mnkr\nsign: costs_negative\n"
+          "columns:\n  - {id: utfall, label: Utfall}\nlines:\n")
+
+
 @pytest.mark.parametrize(
     ("kind", "text", "ok"),
     [
@@ -145,6 +152,20 @@ def test_misspelt_field_is_rejected(validators: dict[str, Draft7Validator]) -> N
         # `key:` left empty is "not filled in": fine for optional fields, an error for required ones
         ("goal", "id: 1\nkind:\ntitle:\ntext: x\nindicators:\nshared_with:\n", True),
         ("goal", "id: 1\ntext:\n", False),
+        # economy amounts as written in the sources, Swedish style; words or units are not amounts
+        ("economy", _TABLE + "  - label: A\n    values:\n      utfall: −118,4\n      budget: 381 886\n", True),
+        ("economy", _TABLE + "  - label: A\n    values: {utfall: -8.8, budget: 1 040}\ntolerance: 0,1\n", True),
+        ("economy", _TABLE + "  - label: A\n    values:\n      utfall: 118,4 Mkr\n", False),
+        ("economy", _TABLE + "  - label: A\n    belopp: {utfall: 1}\n", False),
+        ("economy", _TABLE.replace("costs_negative", "kostnader_negativa") + "  - label: A\n", False),
+        ("control-result", "period: 2022-T2\ncontrol: am-1\nstatus: Klart, avslutat\ndate: 2022-04-20\n", True),
+        ("control-result", "period: 2022-T2\nkontroll: am-1\n", False),
+        ("audit-followup", 'period: "2012"\naudit: x\nrecommendation: R1\nstatus: Genomförd\n', True),
+        ("audit-followup", "period: 2012\naudit: x\nrecommendation: R1\n", False),
+        ("audit", "id: a\ntitle: T\nquestion: Q?\nyear: 2011\nobjectives:\n  - {id: 1, question: Q, assessment: A,"
+                  " grade: partly_satisfactory}\n", True),
+        ("audit", "id: a\ntitle: T\nquestion: Q?\nobjectives:\n  - {id: 1, question: Q, assessment: A, grade: bra}\n",
+         False),
     ],
 )
 def test_scalars_as_written(validators: dict[str, Draft7Validator], kind: str, text: str, ok: bool) -> None:
@@ -178,12 +199,14 @@ def test_cli_writes_the_schemas(tmp_path: Path) -> None:
 def test_vscode_settings_map_every_file_to_its_schema() -> None:
     """The globs in .vscode/settings.json (documented in the README) give each file of plans/ the right schema."""
     settings = json.loads((ROOT / ".vscode/settings.json").read_text(encoding="utf-8"))
-    mapped: dict[Path, str] = {}
-    for schema, glob in settings["yaml.schemas"].items():
-        kind = Path(schema).name.removesuffix(".schema.json")
-        assert kind in KINDS and (ROOT / schema).is_file()
-        for path in ROOT.glob(glob):
-            assert path not in mapped, f"{path} matches two globs"
-            mapped[path] = kind
-    files = [ROOT / "avr.yaml", *sorted((ROOT / "plans").rglob("*.yaml"))]
-    assert {p: kind_of(p) for p in files} == mapped
+    # the interim fixture holds the kinds plans/ has no example of (control results, audit follow-ups)
+    for root in (ROOT, FIXTURES / "interim"):
+        mapped: dict[Path, str] = {}
+        for schema, glob in settings["yaml.schemas"].items():
+            kind = Path(schema).name.removesuffix(".schema.json")
+            assert kind in KINDS and (ROOT / schema).is_file()
+            for path in root.glob(glob):
+                assert path not in mapped, f"{path} matches two globs"
+                mapped[path] = kind
+        files = [root / "avr.yaml", *sorted((root / "plans").rglob("*.yaml"))]
+        assert {p: kind_of(p) for p in files} == mapped

@@ -99,6 +99,9 @@ def start_plan(repo: Repository, org: OrgData, plan: PlanData, period_id: str) -
             result.created.append(display(repo, target))
         else:  # a file of that name that avr could not read as this activity's follow-up: leave it alone
             result.existing.append(activity.id)
+    from avr.commands.round_interim import start_interim  # it builds on this module
+
+    start_interim(repo, org, plan, period, result.created.append, result.existing.append, result.closed.append)
     return result
 
 

@@ -27,9 +27,13 @@ from avr.errors import AvrError, Diagnostics
 from avr.load.yamlfile import load_document
 from avr.model import common, goal
 from avr.model.activity import Activity
+from avr.model.audit import Audit, AuditFollowUp
 from avr.model.config import RepoConfig
+from avr.model.control import ControlPoint, ControlResult
+from avr.model.economy import EconomyTable
 from avr.model.followup import FollowUp
 from avr.model.organisation import Organisation
+from avr.model.outcome import OutcomeEntry
 from avr.model.plan import Plan, ReportSpec
 
 DESCRIPTIONS = Path(__file__).resolve().parent.parent / "schema_descriptions.yaml"
@@ -44,6 +48,12 @@ KINDS: dict[str, type[BaseModel]] = {
     "activity": Activity,
     "followup": FollowUp,
     "report": ReportSpec,
+    "economy": EconomyTable,
+    "control": ControlPoint,
+    "control-result": ControlResult,
+    "audit": Audit,
+    "audit-followup": AuditFollowUp,
+    "outcome": OutcomeEntry,
 }
 
 # Scalar forms as an editor sees them (JSON Schema regexes are ECMAScript: no inline flags).

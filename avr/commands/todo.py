@@ -18,17 +18,19 @@ from rich.table import Table
 
 from avr.commands.create import today
 from avr.commands.followup_start import is_closed, latest_before, natural_key
+from avr.commands.round_interim import commitments, interim_due
 from avr.errors import UsageError
 from avr.model.organisation import Period
 from avr.model.repository import OrgData, PlanData, Repository
 from avr.render.labels import Labels
 
 REASONS = ("missing", "unwritten", "stale", "no_outcome")
+KIND_RANK = {"activity": 0, "commitment": 1, "control": 2, "recommendation": 3}  # then goals' follow-ups, indicators
 
 
 @dataclass
 class Owed:
-    kind: str  # activity | indicator | followup
+    kind: str  # activity | indicator | followup | commitment | control | recommendation
     id: str
     title: str
     reason: str  # missing | unwritten | stale | no_outcome
@@ -88,11 +90,17 @@ def plan_todo(org: OrgData, plan: PlanData, period: Period) -> PlanTodo:
             continue
         add(activity.unit, activity.accountable, item)
 
+    for due in interim_due(org, plan, period):  # commitments, control points, audit recommendations
+        add(None, due.accountable, Owed(due.kind, due.id, due.title, due.reason, due.date, due.file))
+
     reported: set[str] = set()
+    commitment_ids = {g.id for g in commitments(plan)}  # their follow-ups are judged above
     for fu in plan.followups:
         if fu.period != period.id or fu.goal is None:
             continue
         reported.update(fu.outcomes)
+        if fu.goal in commitment_ids:
+            continue
         doc = plan.docs.get(id(fu))
         if fu.date is not None and fu.date < period.start:
             add(None, None, Owed("followup", fu.goal, f"{fu.goal}", "stale", fu.date.isoformat(), doc.path if doc else None))
@@ -103,7 +111,7 @@ def plan_todo(org: OrgData, plan: PlanData, period: Period) -> PlanTodo:
 
     ordered = sorted(groups.values(), key=lambda g: (g.unit is None, g.unit_name or "", g.accountable or ""))
     for group in ordered:
-        group.items.sort(key=lambda i: (i.kind != "activity", natural_key(i.id)))
+        group.items.sort(key=lambda i: (KIND_RANK.get(i.kind, len(KIND_RANK)), natural_key(i.id)))
     return PlanTodo(org.id, plan.id, plan.plan.title, period.id, period.label, ordered)
 
 

@@ -39,6 +39,10 @@ class FieldChange:
     new: Any
     key: str | None = None
     indicator: Indicator | None = None  # formats targets and outcomes
+    unit: str | None = None  # an economy amount's unit (kr, tkr, mnkr) …
+    decimals: int | None = None  # … and its table's decimals
+    of: str | None = None  # the entity whose field this is, when its label differs from the common one
+    scope: tuple[str, str] | None = None  # (kind, id) of the part it belongs to, e.g. ("objective", "2")
 
     @property
     def is_text(self) -> bool:
@@ -84,7 +88,8 @@ def _cut(words: list[str], limit: int) -> str:
 class Change:
     """An item added, removed, changed or moved."""
 
-    entity: str  # config | organisation | plan | goal | indicator | activity | followup | report
+    entity: str  # config | organisation | plan | goal | indicator | activity | followup | report | economy | control
+    #              | control_result | audit | audit_followup
     action: str  # added | removed | changed | moved
     id: str
     title: str | None = None
@@ -312,6 +317,9 @@ def diff_plans(old_org: OrgData, old: PlanData, new_org: OrgData, new: PlanData,
     result.changes += _simple_changes("report", old.reports, new.reports, old, new)
     result.changes += _simple_changes("outcome", {f"{e.indicator} {e.period}": e for e in old.outcomes},
                                       {f"{e.indicator} {e.period}": e for e in new.outcomes}, old, new)
+    from avr.compute.diff_interim import interim_changes  # builds on this module's classes
+
+    result.changes += interim_changes(old_org, old, new_org, new)
     before, after = _results(old_org, old, old_repo), _results(new_org, new, new_repo)
     result.verdicts = _verdict_changes(before, after)
     for period in sorted(before.keys() & after.keys(), key=natural_key):

@@ -30,6 +30,7 @@ from avr.compute.diff import (
     RepoDiff,
     VerdictChange,
 )
+from avr.compute.diff_interim import TOTAL
 from avr.model.common import Verdict
 from avr.model.followup import ManualVerdict
 from avr.model.goal import Baseline, Target, Value
@@ -57,6 +58,8 @@ def show(value: Any, fc: FieldChange, labels: Labels) -> str:
     """One side of a field change as a reader would write it."""
     if value is None or value == [] or value == {}:
         return str(labels("diff", "empty"))
+    if fc.unit is not None and isinstance(value, Decimal):  # an economy amount, in its table's unit
+        return f"{number(value, labels.locale, fc.decimals)}\u00a0{labels('interim', 'unit', fc.unit)}"
     if isinstance(value, Target) and fc.indicator is not None:
         return target_text(fc.indicator, value, labels)
     if isinstance(value, Value):
@@ -68,6 +71,10 @@ def show(value: Any, fc: FieldChange, labels: Labels) -> str:
     if isinstance(value, Baseline):
         inner = FieldChange(fc.field, None, None, indicator=fc.indicator)
         return f"{value.period}: {show(value.value, inner, labels)}"
+    if fc.field == "open" and isinstance(value, bool):  # a recommendation still open after the follow-up
+        return str(labels("interim", "open" if value else "closed"))
+    if fc.field == "grade" and isinstance(value, str):  # an audit's grading of a control objective
+        return str(labels.get("interim", "grade", value, default=value))
     if isinstance(value, ManualVerdict):
         return str(labels("verdict", value.verdict.value))
     if isinstance(value, Verdict):
@@ -91,7 +98,12 @@ def show(value: Any, fc: FieldChange, labels: Labels) -> str:
 
 
 def field_label(fc: FieldChange, labels: Labels) -> str:
-    name = str(labels.get("diff", "field", fc.field, default=fc.field))
+    if fc.field == "amount":  # "Budget 2019, Försörjningsstöd"; a computed total has no label of its own
+        return (fc.key or "").replace(TOTAL, str(labels("diff", "computed_total")))
+    name = str(labels.get("diff", "field_of", fc.of or "", fc.field, default=None)
+               or labels.get("diff", "field", fc.field, default=fc.field))
+    if fc.scope is not None:  # a field of a control objective or recommendation of an audit
+        name = f"{labels('diff', 'entity', fc.scope[0])} {fc.scope[1]}, {name[:1].lower()}{name[1:]}"
     if fc.key is None:
         return name
     if fc.field == "outcomes" and fc.indicator is not None:
@@ -108,10 +120,13 @@ def heading(change: Change, labels: Labels) -> str:
         head = f"{labels('diff', 'entity', 'followup')} {change.period}, {subject} {change.id}"
     elif change.entity == "config":
         head = change.id
+    elif change.period is not None:  # a control result or recommendation follow-up of a period
+        head = f"{labels('diff', 'entity', change.entity)} {change.period}, {change.id}"
     else:
         head = f"{labels('diff', 'entity', change.entity)} {change.id}"
     if change.parent:
-        head += f" ({labels('goal_kind', 'goal')} {change.parent})"
+        of = labels("diff", "entity", "audit") if change.entity == "audit_followup" else labels("goal_kind", "goal")
+        head += f" ({of} {change.parent})"
     return f"{head} – {short(change.title)}" if change.title else head
 
 
@@ -349,8 +364,11 @@ def plain(value: Any) -> Any:
 
 
 def _json_field(fc: FieldChange, labels: Labels) -> dict[str, Any]:
-    out: dict[str, Any] = {"field": fc.field, "key": fc.key, "old": plain(fc.old), "new": plain(fc.new),
+    key = field_label(fc, labels) if fc.field == "amount" else fc.key  # an amount's column and row as printed
+    out: dict[str, Any] = {"field": fc.field, "key": key, "old": plain(fc.old), "new": plain(fc.new),
                            "old_text": show(fc.old, fc, labels), "new_text": show(fc.new, fc, labels)}
+    if fc.scope is not None:
+        out["part"] = {"kind": fc.scope[0], "id": fc.scope[1]}
     if fc.is_text:
         lines, added, removed = fc.text_lines()
         out.update(diff=lines, lines_added=added, lines_removed=removed)
