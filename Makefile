@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test lint check clean browser editor-test bench hugo
+.PHONY: build test lint check clean browser editor-test bench hugo axe pdftools screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,27 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
 
-test: $(STAMP) browser
+# axe-core from npm, pinned by tests/a11y/package-lock.json, for the accessibility test
+AXE := tests/a11y/node_modules/axe-core/axe.min.js
+$(AXE): tests/a11y/package.json tests/a11y/package-lock.json
+	npm ci --prefix tests/a11y --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+axe: $(AXE)
+
+# pdftotext/pdftoppm (Debian poppler-utils) for the PDF tests and screenshots; pango for WeasyPrint
+pdftools:
+	@command -v pdftoppm >/dev/null 2>&1 && ldconfig -p | grep -q libpango-1.0 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+	    poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
+
+# PNGs of every report (HTML page and PDF pages) under build/screenshots/ for review without a browser
+screenshots: $(STAMP) browser pdftools
+	$(BIN)/avr build --format md,html,json,pdf,docx
+	$(BIN)/python scripts/screenshots.py build
+
+test: $(STAMP) browser axe pdftools
 	$(BIN)/pytest -q
 
 lint: $(STAMP)

@@ -117,18 +117,23 @@ def check(
 def build(
     repo: Path | None = RepoOption,
     out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default: output_dir of avr.yaml, build/)"),
+    formats: list[str] | None = typer.Option(
+        None, "--format", "-f", help="md, html, json, pdf, docx or all; repeat or comma-separate (default: md,html,json)"
+    ),
     jobs: int = JobsOption,
     quiet: bool = QuietOption,
 ) -> None:
-    """Compile every report to Markdown, HTML and JSON in build/; only what changed since the last build.
+    """Compile every report to Markdown, HTML and JSON (or --format pdf, docx) in build/; only what changed.
 
-    Example: avr build --jobs 2
+    Example: avr build --format md,html,json,pdf,docx --jobs 2
     """
 
     def action() -> int:
         from avr.commands.build import default_jobs, find_root, run_build, summary
+        from avr.render.publish import parse_formats
 
-        result = run_build(find_root(repo or Path.cwd()), out, jobs or default_jobs(), quiet)
+        chosen = parse_formats(formats)
+        result = run_build(find_root(repo or Path.cwd()), out, jobs or default_jobs(), quiet, chosen)
         _print_diagnostics(result.diagnostics)
         if not quiet:
             typer.echo(summary(result), err=True)

@@ -58,10 +58,12 @@ class ProgressBar:
             self.progress.stop()
 
 
-def run_build(root: Path, out: Path | None, jobs: int, quiet: bool) -> BuildResult:
+def run_build(
+    root: Path, out: Path | None, jobs: int, quiet: bool, formats: tuple[str, ...] = ("md", "html", "json")
+) -> BuildResult:
     bar = ProgressBar(not quiet)
     try:
-        return build_incremental(root, out, jobs=max(1, jobs), step=bar)
+        return build_incremental(root, out, jobs=max(1, jobs), formats=formats, step=bar)
     finally:
         bar.stop()
 

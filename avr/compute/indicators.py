@@ -22,7 +22,7 @@ Rules (also in the README, "How results are computed"):
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from avr.compute.periods import previous_period, same_period_last_year
@@ -61,6 +61,9 @@ class IndicatorResult:
     last_year_period: str | None
     change_last_year: Decimal | None
     kolada: bool = False  # a value shown comes from Kolada: the report must say "Källa: Kolada"
+    # every period's outcome (history, outcome entries, follow-ups) and those from Kolada: for charts
+    values: Mapping[str, Value] = field(default_factory=dict)
+    kolada_periods: frozenset[str] = frozenset()
 
 
 def values_by_period(indicator: Indicator, outcomes: Mapping[str, Value]) -> dict[str, Value]:

@@ -180,6 +180,8 @@ def compute_plan(org: OrgData, data: PlanData, period_id: str | None, rules: Rul
                 shown = (period_id, res.reference_period, res.previous_period, res.last_year_period)
                 if any((ind.id, p) in from_kolada for p in shown):
                     res = dataclasses.replace(res, kolada=True)
+                res = dataclasses.replace(res, values=values, kolada_periods=frozenset(
+                    p for p in values if (ind.id, p) in from_kolada))
                 results.append(res)
         parts = [r.result for r in results] + [c.verdict for c in children if c.goal.kind == "refinement"]
         serving = [a for a in activities if goal.id in a.activity.goals]

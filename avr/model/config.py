@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
@@ -64,6 +65,21 @@ class KoladaConfig(Schema):
     )
 
 
+class AccessibilityConfig(Schema):
+    """The site's accessibility statement (tillgänglighetsredogörelse), as the law on accessible
+    digital public services (lagen om tillgänglighet till digital offentlig service) requires."""
+
+    organisation: str | None = Field(default=None, description="Who publishes the reports, e.g. Uppsala kommun")
+    compliance: Literal["full", "partial", "none"] = Field(
+        default="partial", description="Helt, delvis or inte förenlig med lagen (WCAG 2.1 AA)"
+    )
+    email: str | None = Field(default=None, description="Where to ask for an accessible version and report problems")
+    phone: str | None = None
+    response_days: int | None = Field(default=None, ge=1, le=90, description="Expected answer time in working days")
+    limitations: list[str] = Field(default_factory=list, description="Known limitations beyond those avr lists")
+    assessed: dt.date | None = Field(default=None, description="When the statement was last reviewed")
+
+
 class RepoConfig(Schema):
     """The repository: which organisations it holds and where things are."""
 
@@ -79,3 +95,4 @@ class RepoConfig(Schema):
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
     interim: InterimRules = Field(default_factory=InterimRules)
     kolada: KoladaConfig = Field(default_factory=KoladaConfig)
+    accessibility: AccessibilityConfig = Field(default_factory=AccessibilityConfig)

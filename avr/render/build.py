@@ -116,23 +116,57 @@ def _context(repo: Repository, job: ReportJob, result: PlanResult) -> dict[str, 
         "completion_years": years,
         "periods": job.org.periods,
         "site_title": repo.config.title,
+        "site_root": "../" * job.out_base.count("/"),
     }
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as raw:
+                raw.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        # mkstemp creates the file 0600; published reports must be readable like any file the user writes
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
+def render_outputs(
+    repo: Repository, job: ReportJob, formats: tuple[str, ...], env: SandboxedEnvironment | None = None
+) -> dict[str, str | bytes]:
+    """The report in each of ``formats``: text formats from the templates, PDF and Word from its HTML page."""
+    texts = render_job(repo, job, env)
+    out: dict[str, str | bytes] = {}
+    for ext in formats:
+        if ext in texts:
+            out[ext] = texts[ext]
+        else:
+            from avr.render.publish import render_binary
+
+            out[ext] = render_binary(repo, job, ext, texts["html"])
+    return out
+
+
+def site_pages(
+    repo: Repository, jobs: list[ReportJob], formats: tuple[str, ...], env: SandboxedEnvironment
+) -> dict[str, str]:
+    """The pages of the report site besides the reports: the index and the accessibility statement."""
+    statement = env.get_template("accessibility.html.j2").render(
+        site_title=repo.config.title, language=repo.config.language, accessibility=repo.config.accessibility)
+    return {"index.html": render_index(repo, jobs, formats, env), "tillganglighet.html": statement}
+
+
 def build(repo: Repository, out_dir: Path, formats: tuple[str, ...] = FORMATS) -> list[Path]:
-    """Render every report and the index page into ``out_dir``; return the files written."""
+    """Render every report and the site pages into ``out_dir``; return the files written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     marker = out_dir / MARKER
     if not marker.exists():
@@ -141,11 +175,11 @@ def build(repo: Repository, out_dir: Path, formats: tuple[str, ...] = FORMATS) -
     jobs = report_jobs(repo)
     env = report_env(repo)
     for job in jobs:
-        texts = render_job(repo, job, env)
-        for ext in formats:
+        for ext, content in render_outputs(repo, job, formats, env).items():
             target = out_dir / f"{job.out_base}.{ext}"
-            write_atomic(target, texts[ext])
+            write_atomic(target, content)
             written.append(target)
-    write_atomic(out_dir / "index.html", render_index(repo, jobs, formats, env))
-    written.append(out_dir / "index.html")
+    for name, page in site_pages(repo, jobs, formats, env).items():
+        write_atomic(out_dir / name, page)
+        written.append(out_dir / name)
     return written

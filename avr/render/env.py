@@ -19,6 +19,7 @@ from avr.model.common import Status, Verdict
 from avr.model.goal import Goal
 from avr.model.organisation import Organisation
 from avr.render import format as fmt
+from avr.render.charts import chart_globals
 from avr.render.labels import Labels, builtin_templates
 from avr.render.markdown import to_html
 
@@ -68,13 +69,14 @@ def make_env(labels: Labels, override_dir: Path | None) -> SandboxedEnvironment:
     )
     locale = labels.locale
     env.globals.update(L=labels, kind_label=lambda g: goal_label(g, labels))
+    env.globals.update(chart_globals(labels))
     env.filters.update(
         num=lambda v, d=None: fmt.number(v, locale, d),
         long_date=lambda d: fmt.long_date(d, locale),
         value_text=lambda v, ind: fmt.value_text(ind, v, labels),
         target_text=lambda t, ind: fmt.target_text(ind, t, labels),
         change_text=lambda c, ind: fmt.change_text(c, ind, labels),
-        md=lambda text: Markup(to_html(text)),
+        md=lambda text, caption=None: Markup(to_html(text, caption or labels("charts", "table"))),
         verdict=lambda v: labels("verdict", _value(v)),
         verdict_sentence=lambda v: labels("verdict_sentence", _value(v)),
         verdict_symbol=lambda v: labels("verdict_symbol", _value(v)),

@@ -259,7 +259,7 @@ def _build_changed(
     lap: Callable[[str], None],
 ) -> BuildResult:
     from avr.model.repository import load_repository
-    from avr.render.build import MARKER, render_index, report_env, report_jobs, write_atomic
+    from avr.render.build import MARKER, report_env, report_jobs, site_pages, write_atomic
 
     now = time.time()
     store = DocStore(root, out_dir / CACHE_DIR, jobs, (lambda n, total: step("read", n, total)) if step else None)
@@ -314,12 +314,13 @@ def _build_changed(
         outputs[rel] = (digest, size, mtime)
         if wrote:
             written.append(out_dir / rel)
-    index_text = render_index(repo, all_jobs, formats, env)
-    entry = _write_if_changed(out_dir, "index.html", index_text, old_outputs)
-    outputs["index.html"] = entry[1:4]
-    if entry[4]:
-        written.append(out_dir / "index.html")
-    current = {f"{job.out_base}.{ext}" for job in all_jobs for ext in formats} | {"index.html"}
+    pages = site_pages(repo, all_jobs, formats, env)
+    for name, page in pages.items():
+        entry = _write_if_changed(out_dir, name, page, old_outputs)
+        outputs[name] = entry[1:4]
+        if entry[4]:
+            written.append(out_dir / name)
+    current = {f"{job.out_base}.{ext}" for job in all_jobs for ext in formats} | set(pages)
     outputs = {rel: value for rel, value in outputs.items() if rel in current}
     racy = {rel: ((-1, st[1]) if now - st[1] / 1e9 < _RACY_SECONDS else st) for rel, st in files.items()}
     _write_manifest(out_dir, {
@@ -328,7 +329,7 @@ def _build_changed(
     })
     lap("write")
     return BuildResult(
-        [out_dir / f"{job.out_base}.{ext}" for job in all_jobs for ext in formats] + [out_dir / "index.html"],
+        [out_dir / f"{job.out_base}.{ext}" for job in all_jobs for ext in formats] + [out_dir / name for name in pages],
         repo.diagnostics, written, len(todo), store.parsed, False, seconds, out_dir,
     )
 
@@ -383,17 +384,19 @@ def _stat_of(path: Path) -> tuple[int, int] | None:
 
 def _render_one(index: int) -> list[tuple[str, str, int, int, bool]]:
     """Render one report (in a worker or in-process) and write the files that differ from the last build's."""
-    from avr.render.build import render_job
+    from avr.render.build import render_outputs
 
     repo, job, out_dir = _STATE["repo"], _STATE["jobs"][index], _STATE["out_dir"]
-    texts = render_job(repo, job, _STATE["env"])
-    return [_write_if_changed(out_dir, f"{job.out_base}.{ext}", texts[ext], _STATE["old"]) for ext in _STATE["formats"]]
+    contents = render_outputs(repo, job, _STATE["formats"], _STATE["env"])
+    return [_write_if_changed(out_dir, f"{job.out_base}.{ext}", content, _STATE["old"]) for ext, content in contents.items()]
 
 
-def _write_if_changed(out_dir: Path, rel: str, text: str, old: dict[str, Any]) -> tuple[str, str, int, int, bool]:
+def _write_if_changed(
+    out_dir: Path, rel: str, text: str | bytes, old: dict[str, Any]
+) -> tuple[str, str, int, int, bool]:
     from avr.render.build import write_atomic
 
-    data = text.encode("utf-8")
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     digest = file_hash(data)
     target = out_dir / rel
     previous = old.get(rel)

@@ -1,13 +1,24 @@
-"""User Markdown → safe HTML: raw HTML off, links only to http(s), mailto and relative."""
+"""User Markdown → safe HTML: raw HTML off, links only to http(s), mailto and relative.
+
+A Markdown table has no syntax for a caption, but every table needs one (WCAG 1.3.1). A table
+introduced by a paragraph ending in a colon ("Ålders- och könsfördelningen … är följande:") takes
+that sentence as its caption, otherwise the caption the template passes; header cells get
+`scope="col"`.
+"""
 
 from __future__ import annotations
 
+import re
 from functools import cache, lru_cache
+from html import unescape
 from urllib.parse import urlparse
 
 from markdown_it import MarkdownIt
+from markupsafe import escape
 
 _SAFE_SCHEMES = {"http", "https", "mailto", ""}
+_INTRO = re.compile(r"<p>((?:(?!<p>).)*?):</p>\s*$", re.S)
+_TAGS = re.compile(r"<[^>]+>")
 
 
 def _validate_link(url: str) -> bool:
@@ -24,7 +35,22 @@ def _parser() -> MarkdownIt:
 
 
 @lru_cache(maxsize=8192)  # an activity's text appears in every report of its plan
-def to_html(text: str | None) -> str:
+def to_html(text: str | None, caption: str | None = None) -> str:
     if not text:
         return ""
-    return str(_parser().render(text))
+    html = str(_parser().render(text))
+    if "<table>" not in html:
+        return html
+    first, *rest = html.split("<table>")
+    out = [first]
+    for number, part in enumerate(rest, start=1):
+        intro = _INTRO.search(out[-1])
+        if intro:
+            # the last sentence of the introducing paragraph, without its markup
+            words = unescape(_TAGS.sub("", intro.group(1))).strip()
+            title = re.split(r"(?<=[.!?])\s+", words)[-1]
+        else:
+            title = f"{caption} ({number})" if caption and len(rest) > 1 else (caption or str(number))
+        cells = re.sub(r"<th(?=[ >])", '<th scope="col"', part)
+        out.append(f"<table>\n<caption>{escape(title)}</caption>{cells}")
+    return "".join(out)
