@@ -39,6 +39,8 @@ CODES: dict[str, str] = {
     "E007": "file must hold a mapping",
     "E008": "YAML tags are not allowed",
     "E009": "nesting too deep",
+    "E010": "symbolic link or configured path leading outside the repository",
+    "E011": "more files than the repository limit",
     # schema (model)
     "E101": "unknown field",
     "E102": "missing field",

@@ -32,6 +32,7 @@ class LimitsConfig(Schema):
     max_file_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     max_depth: int = Field(default=50, ge=5, le=1000)
     max_nodes: int = Field(default=200_000, ge=100)
+    max_files: int = Field(default=20_000, ge=10, description="YAML files read in one repository")
 
 
 class RepoConfig(Schema):
