@@ -102,18 +102,21 @@ def check(repo: Path | None = RepoOption) -> None:
 def build(
     repo: Path | None = RepoOption,
     out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default: output_dir of avr.yaml, build/)"),
+    clean: bool = typer.Option(
+        False, "--clean", help="Also delete files an earlier avr build wrote there that this one does not (never others)"
+    ),
 ) -> None:
     """Compile every report to Markdown, HTML and JSON in build/.
 
-    Example: avr build
+    Example: avr build --clean
     """
 
     def action() -> int:
         from avr.render.build import build as build_reports
 
         repository = _repo(repo)
-        target = out or repository.output_dir
-        written = build_reports(repository, target)
+        target = out.expanduser() if out else repository.output_dir
+        written = build_reports(repository, target, clean=clean)
         _print_diagnostics(repository.diagnostics)
         typer.echo(f"wrote {len(written)} files to {target}", err=True)
         return 0

@@ -53,6 +53,8 @@ CODES: dict[str, str] = {
     "E205": "manual verdict without justification",
     "E206": "file in an unexpected place",
     "E207": "repository configuration missing",
+    # publishing (render)
+    "E701": "a report would publish unsafe HTML (script, event handler, dangerous link)",
     # warnings
     "W101": "manual verdict differs from the computed one",
     "W102": "activities of one point have different statuses",

@@ -16,14 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from avr.compute.results import PlanResult, compute_plan
+from avr.errors import Diagnostics, InvalidInput
 from avr.model.plan import ReportSpec
 from avr.model.repository import OrgData, PlanData, Repository
 from avr.render.env import make_env, status_label
 from avr.render.jsonout import plan_json
 from avr.render.labels import load_labels
+from avr.render.output import MARKER, output_folder, record
+from avr.render.safety import html_problems, neutralise_markdown
 from avr.render.sentence import status_sentence
 
-MARKER = ".avr-output"
+__all__ = ["MARKER", "FORMATS", "ReportJob", "build", "render_job", "report_jobs", "write_atomic"]
 FORMATS = ("md", "html", "json")
 
 
@@ -65,6 +68,7 @@ def render_job(repo: Repository, job: ReportJob) -> dict[str, str]:
     out = {}
     for ext in ("md", "html"):
         out[ext] = env.get_template(f"{job.spec.kind}.{ext}.j2").render(context)
+    out["md"] = neutralise_markdown(out["md"])  # GitHub renders it: user text must not carry HTML or links
     data = {"report": {"id": job.report_id, "kind": job.spec.kind, "title": job.spec.title,
                        "period": job.spec.period, "case_number": job.spec.case_number},
             "sentence": context["sentence"], **plan_json(result)}
@@ -115,26 +119,40 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def build(repo: Repository, out_dir: Path, formats: tuple[str, ...] = FORMATS) -> list[Path]:
-    """Render every report and the index page into ``out_dir``; return the files written."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    marker = out_dir / MARKER
-    if not marker.exists():
-        write_atomic(marker, "This folder is written by avr build; avr build --clean may delete it.\n")
-    written: list[Path] = []
+def build(repo: Repository, out_dir: Path, formats: tuple[str, ...] = FORMATS, *, clean: bool = False) -> list[Path]:
+    """Render every report and the index page into ``out_dir``; return the files written.
+
+    Everything is rendered and checked before the first file is written, under the output folder's
+    lock; with ``clean``, files of earlier builds that this one did not write again are deleted.
+    """
+    files: dict[str, str] = {}
     jobs = report_jobs(repo)
     for job in jobs:
         texts = render_job(repo, job)
         for ext in formats:
-            target = out_dir / f"{job.out_base}.{ext}"
-            write_atomic(target, texts[ext])
-            written.append(target)
+            files[f"{job.out_base}.{ext}"] = texts[ext]
     labels = load_labels(repo.config.language, _templates_dir(repo))
     env = make_env(labels, _templates_dir(repo))
-    index = env.get_template("index.html.j2").render(
+    files["index.html"] = env.get_template("index.html.j2").render(
         site_title=repo.config.title, jobs=jobs, formats=formats, language=repo.config.language,
         periods={org.id: org.periods for org in repo.orgs.values()},
     )
-    write_atomic(out_dir / "index.html", index)
-    written.append(out_dir / "index.html")
+    _refuse_unsafe_html(files)
+    written: list[Path] = []
+    with output_folder(out_dir):
+        for rel, text in files.items():
+            write_atomic(out_dir / rel, text)
+            written.append(out_dir / rel)
+        record(out_dir, written, clean=clean)
     return written
+
+
+def _refuse_unsafe_html(files: dict[str, str]) -> None:
+    """A last look before publishing: only a repository's own templates can trip this."""
+    diags = Diagnostics()
+    for rel, text in files.items():
+        if rel.endswith(".html"):
+            for line, col, problem in html_problems(text)[:20]:
+                diags.add(rel, line, col, "E701", f"not published: {problem} (check the templates in templates_dir)")
+    if diags:
+        raise InvalidInput(diags)

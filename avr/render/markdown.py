@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from functools import cache
-from urllib.parse import urlparse
 
 from markdown_it import MarkdownIt
 
-_SAFE_SCHEMES = {"http", "https", "mailto", ""}
+from avr.render.safety import safe_url
 
 
 def _validate_link(url: str) -> bool:
-    scheme = urlparse(url.strip()).scheme.lower()
-    return scheme in _SAFE_SCHEMES
+    return safe_url(url)
 
 
 @cache
