@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test lint check clean browser
+.PHONY: build test lint check clean browser fuzz fuzz-short
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,18 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
 
-test: $(STAMP) browser
+test: $(STAMP) browser fuzz-short
 	$(BIN)/pytest -q
+
+# atheris fuzzing of the loader and schemas (fuzz/fuzz_loader.py); fuzz/corpus/ holds the seeds and the
+# regression cases, .fuzz-work/ what a run finds, fuzz/crashes/ the inputs that failed.
+FUZZ = mkdir -p .fuzz-work fuzz/crashes && $(BIN)/python fuzz/fuzz_loader.py -artifact_prefix=fuzz/crashes/ -timeout=10 -rss_limit_mb=2048
+
+fuzz-short: $(STAMP)
+	@$(FUZZ) -max_total_time=20 -print_final_stats=0 .fuzz-work fuzz/corpus 2>&1 | tail -n 1
+
+fuzz: $(STAMP)
+	$(FUZZ) -max_total_time=600 .fuzz-work fuzz/corpus
 
 lint: $(STAMP)
 	$(BIN)/ruff check avr tests
