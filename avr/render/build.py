@@ -72,7 +72,8 @@ def render_job(repo: Repository, job: ReportJob) -> dict[str, str]:
     data = {"report": {"id": job.report_id, "kind": job.spec.kind, "title": job.spec.title,
                        "period": job.spec.period, "case_number": job.spec.case_number},
             "sentence": context["sentence"], **plan_json(result)}
-    out["json"] = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    # `<` escaped: the JSON stays inert even if a page embeds it or a server sends it as HTML
+    out["json"] = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False).replace("<", "\\u003c") + "\n"
     return out
 
 
