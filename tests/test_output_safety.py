@@ -215,3 +215,11 @@ def test_repository_template_symlink_outside_is_refused(mini_copy: Path, tmp_pat
     proc = run_avr("build", "--repo", mini_copy, "--out", site)
     assert proc.returncode == 1 and "outside" in proc.stderr and "Traceback" not in proc.stderr
     assert "HEMLIGT" not in "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.md")) if site.exists() else True
+
+
+def test_repository_template_cannot_include_files_outside_its_folder(mini_copy: Path, tmp_path: Path) -> None:
+    _with_template(mini_copy, "status.md.j2", "{% include '../avr.yaml' %}\n")
+    site = tmp_path / "site"
+    proc = run_avr("build", "--repo", mini_copy, "--out", site)
+    assert proc.returncode == 1 and "template error" in proc.stderr and "Traceback" not in proc.stderr
+    assert not site.exists() or not list(site.rglob("*.md"))

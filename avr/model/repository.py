@@ -154,6 +154,8 @@ class _Loader:
         try:
             if not path.is_file():  # a FIFO or device would block or never end
                 return
+            if not path.resolve().is_relative_to(self.root.resolve()):  # E010: not even a peek
+                return
             with path.open("rb") as handle:
                 text = handle.read(65536).decode("utf-8", errors="replace")
         except OSError:

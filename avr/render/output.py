@@ -27,7 +27,7 @@ from avr.errors import UsageError
 MARKER = ".avr-output"
 LOCK = ".avr-output.lock"
 _HEADER = "# This folder is written by avr build; avr build --clean deletes only the files listed below.\n"
-_TEMP = re.compile(r"^\..+\.tmp$")  # write_atomic's temporary names: .<name>.<random>.tmp
+_TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")  # write_atomic's temporary names: .<name>.<mkstemp's 8>.tmp
 
 
 def read_manifest(folder: Path) -> set[str]:
