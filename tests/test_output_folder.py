@@ -35,6 +35,28 @@ main()
 """
 
 
+# The same for a full disk: the N-th file opened by write_atomic fails to write with ENOSPC.
+FULL_DISK_DRIVER = """
+import errno, os, sys
+real = os.fdopen
+count = 0
+class Full:
+    def __init__(self, handle): self.handle = handle
+    def __enter__(self): return self
+    def __exit__(self, *exc): self.handle.close()
+    def write(self, text): raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+def full_fdopen(fd, *args, **kwargs):
+    global count
+    count += 1
+    handle = real(fd, *args, **kwargs)
+    return Full(handle) if count == int(os.environ["AVR_TEST_FULL_AT"]) else handle
+os.fdopen = full_fdopen
+from avr.cli import main
+sys.argv = ["avr", *sys.argv[1:]]
+main()
+"""
+
+
 def files_of(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -231,4 +253,23 @@ def test_interrupted_build_exits_130_and_removes_its_temporary_file(mini_copy: P
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
     assert reports_of(site) == before
+    assert not [p for p in site.rglob("*.tmp")]
+
+
+def test_full_disk_leaves_the_previous_reports(mini_copy: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert run_avr("build", "--repo", mini_copy, "--out", site).returncode == 0
+    before = reports_of(site)
+    retitle(mini_copy, "Disken tog slut")
+    assert run_avr("build", "--repo", mini_copy, "--out", tmp_path / "new").returncode == 0
+    new = reports_of(tmp_path / "new")
+    env = {**os.environ, "AVR_TEST_FULL_AT": "3"}
+    proc = subprocess.run([sys.executable, "-c", FULL_DISK_DRIVER, "build", "--repo", str(mini_copy), "--out", str(site)],
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    assert proc.returncode == 1 and "No space left on device" in proc.stderr and "Traceback" not in proc.stderr
+    after = reports_of(site)
+    assert after.keys() == before.keys()
+    changed = [k for k in after if after[k] != before[k]]
+    assert len(changed) == 2  # the two files written before the disk filled up ...
+    assert all(after[k] == new[k] for k in changed)  # ... are complete; every other one is the previous
     assert not [p for p in site.rglob("*.tmp")]
