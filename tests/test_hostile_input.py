@@ -274,3 +274,12 @@ def test_symlink_inside_the_repository_is_fine(mini_copy: Path) -> None:
     (mini_copy / PLAN / "activities/3.yaml").symlink_to(os.path.relpath(target, mini_copy / PLAN / "activities"))
     proc, _ = build(mini_copy)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_max_depth_is_configurable_up_to_200(mini_copy: Path) -> None:
+    config = mini_copy / "avr.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "limits:\n  max_depth: 200\n", encoding="utf-8")
+    put(mini_copy, ACTIVITY, 'id: "1"\ngoals: ["1"]\nunit: vux\ntitle: A\nhow: ' + "[" * 199 + "]" * 199 + "\n")
+    refused(mini_copy, ACTIVITY, "E103", 5, 6, contains="how")  # read fine at depth 200; a list is not text
+    config.write_text(config.read_text(encoding="utf-8").replace("max_depth: 200", "max_depth: 201"), encoding="utf-8")
+    refused(mini_copy, "avr.yaml", "E103", 4, 14, contains="200")

@@ -204,7 +204,12 @@ def load_text(text: str, display: str, diags: Diagnostics, limits: Limits = Limi
         return None
     doc = Document(display, {})
     builder = _Builder(doc, diags, limits)
-    data = builder.build(root, (), 0)
+    try:
+        data = builder.build(root, (), 0)
+    except RecursionError:  # only if Limits were made by hand deeper than avr.yaml allows
+        diags.add(display, 1, 1, "E009",
+                  f"nesting deeper than {limits.max_depth} levels ({limit_text('max_depth', limits.max_depth)})")
+        return None
     if builder.failed:
         return None
     doc.data = data
