@@ -14,6 +14,7 @@ import yaml
 from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_output_safety import unsafe_in_markdown
 
 from avr.errors import CODES, Diagnostics, InvalidInput
 from avr.load import Limits, load_text
@@ -27,6 +28,8 @@ from avr.model.plan import Plan, ReportSpec
 from avr.model.repository import load_repository
 from avr.model.validate import validate
 from avr.render.build import build
+from avr.render.markdown import to_html
+from avr.render.safety import html_problems, neutralise_markdown
 
 # AVR_PROPERTY_EXAMPLES=5000 for a longer hunt
 EXAMPLES = int(os.environ.get("AVR_PROPERTY_EXAMPLES", "150"))
@@ -165,3 +168,21 @@ def test_a_field_named_like_a_pydantic_type_is_reported_not_a_crash() -> None:
     assert doc is not None
     assert validate(doc, Goal, diags) is None
     assert ("E101", 2, 1) in [(d.code, d.line, d.col) for d in diags.items]
+
+
+# ------------------------------------------------------------------ output: whatever the text, nothing that runs
+
+FRAGMENTS = st.sampled_from([
+    "<", ">", "[", "]", "(", ")", "!", "\\", "`", "&", "#", ";", ":", "\n", "\n\n", " ", "\t", "|", "-", "*", "'", '"',
+    "<script>", "</script>", "<img src=x onerror=alert(1)>", "<svg onload=alert(1)>", "<a href=", "<br>", "<br/>",
+    "javascript:", "JaVaScRiPt:", "java\tscript:", "&#106;", "&#x6A;", "&colon;", "data:", "vbscript:", "%6A",
+    "alert(1)", "[x](", "](", "]: ", "[r]", "<javascript:", "//evil.example", "https://ok.example", "mailto:a@b.se",
+    "| a |", "| --- |", "```", "    ", "> ", "{{ 7*7 }}", "{% include 'x' %}", "\u200b", "\x0b",
+])
+
+
+@settings(max_examples=EXAMPLES * 2, deadline=None)
+@given(st.lists(FRAGMENTS, max_size=40).map("".join))
+def test_neutralised_markdown_never_holds_html_or_unsafe_links(text: str) -> None:
+    assert unsafe_in_markdown(neutralise_markdown(text)) == []
+    assert html_problems(to_html(text)) == []

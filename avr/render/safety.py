@@ -167,8 +167,8 @@ class _Checker(HTMLParser):
                 for url in urls:
                     if not (safe_url(url) or (tag == "img" and name == "src" and _SAFE_IMAGE.match(url.strip()))):
                         self.problem(f"unsafe URL in {name}= on <{tag}>: {url[:60]!r}")
-            elif any(bad in _bare(value) for bad in _SCRIPTY):
-                self.problem(f"script in attribute {name}= on <{tag}>")
+            elif name == "style" and any(bad in _bare(value) for bad in (*_SCRIPTY, "url(")):
+                self.problem(f"script or a load in attribute style= on <{tag}>")
 
 
 def html_problems(text: str) -> list[tuple[int, int, str]]:
