@@ -283,3 +283,20 @@ def test_max_depth_is_configurable_up_to_200(mini_copy: Path) -> None:
     refused(mini_copy, ACTIVITY, "E103", 5, 6, contains="how")  # read fine at depth 200; a list is not text
     config.write_text(config.read_text(encoding="utf-8").replace("max_depth: 200", "max_depth: 201"), encoding="utf-8")
     refused(mini_copy, "avr.yaml", "E103", 4, 14, contains="200")
+
+
+def test_a_folder_link_loop_does_not_hang_or_read_twice(mini_copy: Path) -> None:
+    (mini_copy / PLAN / "followups/loop").symlink_to("..", target_is_directory=True)
+    (mini_copy / "plans/kommun-amn/loop").symlink_to("../..", target_is_directory=True)
+    proc = run_avr("check", "--repo", mini_copy)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_status_prints_rich_markup_from_yaml_as_text(mini_copy: Path) -> None:
+    plan = mini_copy / PLAN / "plan.yaml"
+    title = "[/] [bold red]röd[/bold red] [link=https://evil.example]x[/link]"
+    plan.write_text(plan.read_text(encoding="utf-8").replace(
+        "title: Handlingsplan för egen försörjning", f"title: '{title}'"), encoding="utf-8")
+    proc = run_avr("status", "--repo", mini_copy)
+    assert proc.returncode == 0, proc.stderr
+    assert re.sub(r"\s+", "", title) in re.sub(r"\s+", "", proc.stdout)  # the table wraps the title

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from avr.compute.results import COUNT_KEYS, compute_plan
@@ -52,13 +53,15 @@ def print_status(data: dict[str, Any], labels: Labels) -> None:
     """Rich tables in the report language: each goal's verdict, then the status counts."""
     console = Console()
     for plan in data["plans"]:
-        table = Table(title=f"{plan['title']} ({plan['organisation']}, {plan['period'] or '–'})", title_justify="left")
+        # rich reads [tags] in strings as markup: text from YAML is escaped (`[/]` would even crash)
+        title = escape(f"{plan['title']} ({plan['organisation']}, {plan['period'] or '–'})")
+        table = Table(title=title, title_justify="left")
         table.add_column(str(labels("column", "goal")))
         table.add_column(str(labels("column", "verdict")))
         for goal in plan["goals"]:
             verdict = goal["verdict"]
-            table.add_row(goal["id"], f"{labels('verdict_symbol', verdict)} {labels('verdict', verdict)}")
+            table.add_row(escape(goal["id"]), f"{labels('verdict_symbol', verdict)} {labels('verdict', verdict)}")
         console.print(table)
         counts = plan["activity_counts"]
         if any(counts.values()):
-            console.print("  " + ", ".join(f"{labels('status', k)}: {counts[k]}" for k in COUNT_KEYS if counts[k]))
+            console.print("  " + ", ".join(escape(f"{labels('status', k)}: {counts[k]}") for k in COUNT_KEYS if counts[k]))
