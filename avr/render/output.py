@@ -42,7 +42,10 @@ def read_manifest(folder: Path) -> set[str]:
 def _check_folder(folder: Path) -> None:
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder} is a file, not a folder; choose another output folder")
-    if folder.is_dir() and not (folder / MARKER).is_file() and any(p.name != LOCK for p in folder.iterdir()):
+    # the lock file and a temporary marker are another avr build starting in this folder right now
+    if folder.is_dir() and not (folder / MARKER).is_file() and any(
+        p.name != LOCK and not _TEMP.match(p.name) for p in folder.iterdir()
+    ):
         raise UsageError(
             f"{folder} already holds files and was not written by avr (no {MARKER} in it); "
             "avr writes only into an empty folder or one it created — choose another output folder"
