@@ -33,7 +33,7 @@ from avr.model.plan import Plan, ReportSpec
 from avr.model.validate import validate
 
 SCHEMAS = (Goal, Activity, FollowUp, Plan, Organisation, RepoConfig, ReportSpec)
-LIMITS = Limits(max_file_bytes=1 << 20, max_depth=50, max_nodes=20_000)
+LIMITS = Limits(max_file_bytes=1 << 20, max_depth=200, max_nodes=20_000)  # the deepest avr.yaml allows
 
 
 def check(data: bytes) -> None:
