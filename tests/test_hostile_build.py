@@ -3,7 +3,7 @@ publishes can run script or make a request — checked with a parser and in head
 
 Every text field of every file kind holds <script>, event handlers, iframes, SVG with script,
 javascript:/data:/vbscript: links (also disguised), raw HTML, reference links, template code and
-format-string tricks in the status phrase.
+format-string tricks in the status phrase and in label overrides (local/labels/sv.yaml).
 """
 
 from __future__ import annotations
@@ -90,6 +90,9 @@ def test_hostile_text_is_shown_as_text(site: Path) -> None:
     assert "{{ 7*7 }}" in text and "{% include '/etc/passwd' %}" in text and "49" not in text
     assert "{n.__class__} {x} {n:>99999999}" in text  # the phrase is filled, not str.format()ted
     assert "[klick](javascript:alert('L1'))" in text  # an unsafe link stays its text
+    # labels the repository overrides (local/labels/sv.yaml) are text too
+    assert "<script>alert('E1')</script> {parts.__class__} {0} bedöms" in text
+    assert "Sammanställning <img src=x onerror=alert('E2')>" in text
 
 
 def test_markdown_has_no_raw_html_or_unsafe_links(site: Path) -> None:
