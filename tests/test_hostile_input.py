@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -300,3 +301,12 @@ def test_status_prints_rich_markup_from_yaml_as_text(mini_copy: Path) -> None:
     proc = run_avr("status", "--repo", mini_copy)
     assert proc.returncode == 0, proc.stderr
     assert re.sub(r"\s+", "", title) in re.sub(r"\s+", "", proc.stdout)  # the table wraps the title
+
+
+def test_a_file_of_millions_of_values_is_refused_while_parsing(mini_copy: Path) -> None:
+    # just under max_file_bytes: composing it whole would take a gigabyte and many seconds
+    put(mini_copy, ACTIVITY, 'id: "1"\ngoals: ["1"]\nunit: vux\nhow: [' + "1," * 2_500_000 + "1]\n")
+    start = time.perf_counter()
+    message = refused(mini_copy, ACTIVITY, "E009", contains="limits.max_nodes = 200000")
+    assert time.perf_counter() - start < 20, "the file was composed whole"
+    assert message

@@ -165,6 +165,8 @@ def load_text(text: str, display: str, diags: Diagnostics, limits: Limits = Limi
         return None
     if ("&" in text or "!" in text) and _report_anchors_and_tags(text, display, diags):
         return None
+    if _may_exceed_nodes(text, limits.max_nodes) and _report_too_many_nodes(text, display, diags, limits):
+        return None
     try:
         nodes = yaml.compose_all(text, Loader=_Loader)
         root = next(nodes, None)
@@ -250,6 +252,45 @@ def _report_anchors_and_tags(text: str, display: str, diags: Diagnostics) -> boo
     except yaml.YAMLError:
         return False  # syntax errors are reported by the composer with their own message
     return found > 0
+
+
+def _may_exceed_nodes(text: str, limit: int) -> bool:
+    """A cheap upper bound on the values in ``text``: every value needs one of these characters near it."""
+    bound = (2 * (text.count(":") + text.count("?") + text.count("[") + text.count("{"))
+             + text.count("-") + text.count(",") + 1)
+    return bound > limit
+
+
+def _report_too_many_nodes(text: str, display: str, diags: Diagnostics, limits: Limits) -> bool:
+    """Count values while parsing, before libyaml composes them all (a 5 MB list of 1s is 1 GB of nodes)."""
+    count = 0
+    # one entry per open collection: None for a list, [next is a key] for a mapping; keys are not
+    # counted, as the reader does not count them
+    stack: list[list[bool] | None] = []
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                mapping = stack[-1] if stack else None
+                is_key = mapping is not None and mapping[0]
+                if mapping is not None:
+                    mapping[0] = not mapping[0]
+                if not is_key:
+                    count += 1
+                    if count > limits.max_nodes:
+                        mark = event.start_mark
+                        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+                        diags.add(display, line, col, "E009",
+                                  f"too many values in one file ({limit_text('max_nodes', limits.max_nodes)})")
+                        return True
+                if isinstance(event, yaml.SequenceStartEvent):
+                    stack.append(None)
+                elif isinstance(event, yaml.MappingStartEvent):
+                    stack.append([True])
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                stack.pop()
+    except yaml.YAMLError:
+        return False  # the composer reports syntax errors with their own message
+    return False
 
 
 def _implicit(event: yaml.Event) -> bool:
