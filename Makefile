@@ -35,7 +35,9 @@ test: $(STAMP) browser fuzz-short
 FUZZ = mkdir -p .fuzz-work fuzz/crashes && $(BIN)/python fuzz/fuzz_loader.py -artifact_prefix=fuzz/crashes/ -timeout=10 -rss_limit_mb=2048
 
 fuzz-short: $(STAMP)
-	@$(FUZZ) -max_total_time=20 -print_final_stats=0 .fuzz-work fuzz/corpus 2>&1 | tail -n 1
+	@$(FUZZ) -max_total_time=20 .fuzz-work fuzz/corpus > .fuzz-work.log 2>&1 \
+	  || { tail -n 40 .fuzz-work.log; echo "fuzz: an input failed; it is in fuzz/crashes/"; exit 1; }
+	@grep -E '^Done [0-9]+ runs' .fuzz-work.log
 
 fuzz: $(STAMP)
 	$(FUZZ) -max_total_time=600 .fuzz-work fuzz/corpus
