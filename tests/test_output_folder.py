@@ -276,3 +276,10 @@ def test_full_disk_leaves_the_previous_reports(mini_copy: Path, tmp_path: Path) 
     assert len(changed) == 2  # the two files written before the disk filled up ...
     assert all(after[k] == new[k] for k in changed)  # ... are complete; every other one is the previous
     assert not [p for p in site.rglob("*.tmp")]
+
+
+def test_refuses_a_file_as_output_folder(mini_copy: Path) -> None:
+    before = (mini_copy / "avr.yaml").read_bytes()
+    proc = run_avr("build", "--repo", mini_copy, "--out", mini_copy / "avr.yaml")
+    assert proc.returncode == 2 and "is a file" in proc.stderr and "Traceback" not in proc.stderr
+    assert (mini_copy / "avr.yaml").read_bytes() == before
