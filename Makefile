@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test lint check clean browser editor-test bench hugo axe pdftools screenshots
+.PHONY: build test lint check clean browser editor-test bench hugo axe pdftools screenshots fuzz fuzz-short
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,8 +47,20 @@ screenshots: $(STAMP) browser pdftools
 	$(BIN)/avr build --format md,html,json,pdf,docx
 	$(BIN)/python scripts/screenshots.py build
 
-test: $(STAMP) browser axe pdftools
+test: $(STAMP) browser axe pdftools fuzz-short
 	$(BIN)/pytest -q
+
+# atheris fuzzing of the loader and schemas (fuzz/fuzz_loader.py); fuzz/corpus/ holds the seeds and the
+# regression cases, .fuzz-work/ what a run finds, fuzz/crashes/ the inputs that failed.
+FUZZ = mkdir -p .fuzz-work fuzz/crashes && $(BIN)/python fuzz/fuzz_loader.py -artifact_prefix=fuzz/crashes/ -timeout=10 -rss_limit_mb=2048
+
+fuzz-short: $(STAMP)
+	@$(FUZZ) -max_total_time=20 .fuzz-work fuzz/corpus > .fuzz-work.log 2>&1 \
+	  || { tail -n 40 .fuzz-work.log; echo "fuzz: an input failed; it is in fuzz/crashes/"; exit 1; }
+	@grep -E '^Done [0-9]+ runs' .fuzz-work.log
+
+fuzz: $(STAMP)
+	$(FUZZ) -max_total_time=600 .fuzz-work fuzz/corpus
 
 lint: $(STAMP)
 	$(BIN)/ruff check avr tests

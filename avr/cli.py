@@ -122,10 +122,13 @@ def build(
     ),
     jobs: int = JobsOption,
     quiet: bool = QuietOption,
+    clean: bool = typer.Option(
+        False, "--clean", help="Also delete files an earlier avr build wrote there that this one does not (never others)"
+    ),
 ) -> None:
     """Compile every report to Markdown, HTML and JSON (or --format pdf, docx) in build/; only what changed.
 
-    Example: avr build --format md,html,json,pdf,docx --jobs 2
+    Example: avr build --format md,html,json,pdf,docx --clean
     """
 
     def action() -> int:
@@ -133,7 +136,8 @@ def build(
         from avr.render.publish import parse_formats
 
         chosen = parse_formats(formats)
-        result = run_build(find_root(repo or Path.cwd()), out, jobs or default_jobs(), quiet, chosen)
+        target = out.expanduser() if out else None
+        result = run_build(find_root(repo or Path.cwd()), target, jobs or default_jobs(), quiet, chosen, clean)
         _print_diagnostics(result.diagnostics)
         if not quiet:
             typer.echo(summary(result), err=True)

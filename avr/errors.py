@@ -39,6 +39,8 @@ CODES: dict[str, str] = {
     "E007": "file must hold a mapping",
     "E008": "YAML tags are not allowed",
     "E009": "nesting too deep",
+    "E010": "symbolic link or configured path leading outside the repository",
+    "E011": "more files than the repository limit",
     # schema (model)
     "E101": "unknown field",
     "E102": "missing field",
@@ -65,6 +67,8 @@ CODES: dict[str, str] = {
     "E812": "spreadsheet row names an unknown plan, indicator or period",
     "E813": "spreadsheet rows disagree",
     "E814": "spreadsheet cannot be read",
+    # publishing (render)
+    "E701": "a report would publish unsafe HTML (script, event handler, dangerous link)",
     # warnings
     "W101": "manual verdict differs from the computed one",
     "W102": "activities of one point have different statuses",

@@ -342,8 +342,8 @@ def test_utf8_bom_does_not_hide_later_errors() -> None:
 
 def test_nul_byte_is_refused() -> None:
     item = refused(b"id: 1\ntitle: a\x00b\n")
-    # avr reports the line of the first NUL (column 1)
-    assert where([item]) == [("E001", 2, 1)]
+    # avr reports where the first NUL is
+    assert where([item]) == [("E001", 2, 9)]
     assert "NUL" in item.message
 
 

@@ -105,8 +105,8 @@ def test_build_is_deterministic(tmp_path: Path) -> None:
 def test_english_labels(mini_copy: Path, tmp_path: Path) -> None:
     config = mini_copy / "avr.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "language: en\n", encoding="utf-8")
-    build(load_repository(mini_copy), tmp_path)
-    html = (tmp_path / "kommun-amn/handlingsplan/uppfoljning-2022.html").read_text(encoding="utf-8")
+    build(load_repository(mini_copy), tmp_path / "site")  # tmp_path holds the repository
+    html = (tmp_path / "site/kommun-amn/handlingsplan/uppfoljning-2022.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in html and "Of the 3 commitments" in html
 
 
@@ -115,6 +115,6 @@ def test_repository_template_override(mini_copy: Path, tmp_path: Path) -> None:
     (mini_copy / "local/status.md.j2").write_text("EGEN MALL {{ sentence }}\n", encoding="utf-8")
     config = mini_copy / "avr.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "templates_dir: local\n", encoding="utf-8")
-    build(load_repository(mini_copy), tmp_path)
-    md = (tmp_path / "kommun-amn/handlingsplan/uppfoljning-2022.md").read_text(encoding="utf-8")
+    build(load_repository(mini_copy), tmp_path / "site")  # tmp_path holds the repository
+    md = (tmp_path / "site/kommun-amn/handlingsplan/uppfoljning-2022.md").read_text(encoding="utf-8")
     assert md.startswith("EGEN MALL Av de 3 åtagandena")

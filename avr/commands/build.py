@@ -59,11 +59,12 @@ class ProgressBar:
 
 
 def run_build(
-    root: Path, out: Path | None, jobs: int, quiet: bool, formats: tuple[str, ...] = ("md", "html", "json")
+    root: Path, out: Path | None, jobs: int, quiet: bool, formats: tuple[str, ...] = ("md", "html", "json"),
+    clean: bool = False,
 ) -> BuildResult:
     bar = ProgressBar(not quiet)
     try:
-        return build_incremental(root, out, jobs=max(1, jobs), formats=formats, step=bar)
+        return build_incremental(root, out, jobs=max(1, jobs), formats=formats, step=bar, clean=clean)
     finally:
         bar.stop()
 
@@ -73,7 +74,8 @@ def check_store(root: Path, jobs: int) -> DocStore:
     from avr.render.incremental import _raw_config, _str
 
     out_dir = root / (_str(_raw_config(root), "output_dir", "build") or "build")
-    return DocStore(root, out_dir / CACHE_DIR if out_dir.is_dir() else None, max(1, jobs))
+    # the cache is kept only in a folder of avr's (one holding its marker)
+    return DocStore(root, out_dir / CACHE_DIR if (out_dir / ".avr-output").is_file() else None, max(1, jobs))
 
 
 def summary(result: BuildResult) -> str:

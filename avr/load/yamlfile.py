@@ -10,6 +10,7 @@ then decide what a string means.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,9 @@ _MAP = "tag:yaml.org,2002:map"
 
 Loc = tuple[str | int, ...]
 _MAX_REPORTS_PER_FILE = 20
+# Characters no text editor writes: C0 controls other than tab and line breaks, DEL, C1 controls
+# (libyaml takes U+0085 for a line break, which would shift every position), non-characters.
+_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,12 @@ class Limits:
     max_file_bytes: int = 5 * 1024 * 1024
     max_depth: int = 50
     max_nodes: int = 200_000
+    max_files: int = 500_000
+
+
+def limit_text(name: str, value: int) -> str:
+    """How a diagnostic names a limit: the setting to raise and its current value."""
+    return f"limit limits.{name} = {value} in avr.yaml"
 
 
 @dataclass
@@ -70,11 +80,21 @@ class Document:
         return self.positions.get((), (1, 1))
 
 
-def load_document(path: Path, display: str, diags: Diagnostics, limits: Limits = Limits()) -> Document | None:
-    """Read and compose ``path``; report problems into ``diags`` under ``display``."""
+def load_document(
+    path: Path, display: str, diags: Diagnostics, limits: Limits = Limits(), *, root: Path | None = None
+) -> Document | None:
+    """Read and compose ``path``; report problems into ``diags`` under ``display``.
+
+    With ``root``, a file that is (or lies under) a symbolic link leading outside ``root`` is refused:
+    a pull request must not make avr publish a file from elsewhere on the build machine.
+    """
     try:
         if path.is_symlink() and not path.exists():
             diags.add(display, 0, 0, "E001", "broken symbolic link")
+            return None
+        if root is not None and not path.resolve().is_relative_to(root.resolve()):
+            diags.add(display, 0, 0, "E010",
+                      f"symbolic link to {path.resolve()}, outside the repository; copy the file into the repository")
             return None
         if not path.is_file():
             diags.add(display, 0, 0, "E001", "not a regular file")
@@ -83,18 +103,22 @@ def load_document(path: Path, display: str, diags: Diagnostics, limits: Limits =
         if size > limits.max_file_bytes:
             diags.add(
                 display, 0, 0, "E001",
-                f"file is {size} bytes, over the limit max_file_bytes = {limits.max_file_bytes}",
+                f"file is {size} bytes, over the {limit_text('max_file_bytes', limits.max_file_bytes)}",
             )
             return None
-        raw = path.read_bytes()
-    except OSError as exc:
-        diags.add(display, 0, 0, "E001", f"cannot read file: {exc.strerror or exc}")
+        with path.open("rb") as handle:  # never more than the limit, even if the file grows meanwhile
+            raw = handle.read(limits.max_file_bytes + 1)
+        if len(raw) > limits.max_file_bytes:
+            diags.add(display, 0, 0, "E001", f"file is over the {limit_text('max_file_bytes', limits.max_file_bytes)}")
+            return None
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link loop (Python 3.11)
+        diags.add(display, 0, 0, "E001", f"cannot read file: {getattr(exc, 'strerror', None) or exc}")
         return None
     return load_bytes(raw, display, diags, limits)
 
 
 def load_bytes(raw: bytes, display: str, diags: Diagnostics, limits: Limits = Limits()) -> Document | None:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_like_utf16(raw):
         diags.add(display, 1, 1, "E001", "file is UTF-16; save it as UTF-8")
         return None
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -113,14 +137,35 @@ def load_bytes(raw: bytes, display: str, diags: Diagnostics, limits: Limits = Li
     return load_text(text, display, diags, limits)
 
 
+def _looks_like_utf16(raw: bytes) -> bool:
+    """UTF-16 without a byte order mark: ASCII text with a NUL in every other byte."""
+    head = raw[:64]
+    half = len(head) // 2
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    return half >= 2 and ((odd * 2 >= half and even == 0) or (even * 2 >= half and odd == 0))
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
 def load_text(text: str, display: str, diags: Diagnostics, limits: Limits = Limits()) -> Document | None:
     if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        diags.add(display, line, 1, "E001", "file contains NUL bytes; it is not a text file")
+        line, col = _line_col(text, text.index("\x00"))
+        diags.add(display, line, col, "E001", "file contains NUL bytes; it is not a text file")
+        return None
+    control = _CONTROL.search(text)
+    if control:
+        line, col = _line_col(text, control.start())
+        diags.add(display, line, col, "E001",
+                  f"control character U+{ord(control.group()):04X}; remove it (the file must be plain text)")
         return None
     if _report_tabs(text, display, diags):
         return None
     if ("&" in text or "!" in text) and _report_anchors_and_tags(text, display, diags):
+        return None
+    if _may_exceed_nodes(text, limits.max_nodes) and _report_too_many_nodes(text, display, diags, limits):
         return None
     try:
         nodes = yaml.compose_all(text, Loader=_Loader)
@@ -138,13 +183,18 @@ def load_text(text: str, display: str, diags: Diagnostics, limits: Limits = Limi
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         problem = exc.problem or str(exc)
-        diags.add(display, line, col, "E002", _explain(problem))
+        if "maximum nesting depth" in problem:  # libyaml's own bound (1000 levels)
+            diags.add(display, line, col, "E009",
+                      f"nesting deeper than {limits.max_depth} levels ({limit_text('max_depth', limits.max_depth)})")
+        else:
+            diags.add(display, line, col, "E002", _explain(problem))
         return None
     except yaml.YAMLError as exc:
         diags.add(display, 0, 0, "E002", str(exc))
         return None
-    except RecursionError:
-        diags.add(display, 1, 1, "E009", f"nesting too deep (limit max_depth = {limits.max_depth})")
+    except RecursionError:  # the pure-Python composer, without libyaml
+        diags.add(display, 1, 1, "E009",
+                  f"nesting deeper than {limits.max_depth} levels ({limit_text('max_depth', limits.max_depth)})")
         return None
     if root is None:
         diags.add(display, 1, 1, "E007", "file is empty; it must hold a mapping of fields")
@@ -156,7 +206,12 @@ def load_text(text: str, display: str, diags: Diagnostics, limits: Limits = Limi
         return None
     doc = Document(display, {})
     builder = _Builder(doc, diags, limits)
-    data = builder.build(root, (), 0)
+    try:
+        data = builder.build(root, (), 0)
+    except RecursionError:  # only if Limits were made by hand deeper than avr.yaml allows
+        diags.add(display, 1, 1, "E009",
+                  f"nesting deeper than {limits.max_depth} levels ({limit_text('max_depth', limits.max_depth)})")
+        return None
     if builder.failed:
         return None
     doc.data = data
@@ -197,6 +252,45 @@ def _report_anchors_and_tags(text: str, display: str, diags: Diagnostics) -> boo
     except yaml.YAMLError:
         return False  # syntax errors are reported by the composer with their own message
     return found > 0
+
+
+def _may_exceed_nodes(text: str, limit: int) -> bool:
+    """A cheap upper bound on the values in ``text``: every value needs one of these characters near it."""
+    bound = (2 * (text.count(":") + text.count("?") + text.count("[") + text.count("{"))
+             + text.count("-") + text.count(",") + 1)
+    return bound > limit
+
+
+def _report_too_many_nodes(text: str, display: str, diags: Diagnostics, limits: Limits) -> bool:
+    """Count values while parsing, before libyaml composes them all (a 5 MB list of 1s is 1 GB of nodes)."""
+    count = 0
+    # one entry per open collection: None for a list, [next is a key] for a mapping; keys are not
+    # counted, as the reader does not count them
+    stack: list[list[bool] | None] = []
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                mapping = stack[-1] if stack else None
+                is_key = mapping is not None and mapping[0]
+                if mapping is not None:
+                    mapping[0] = not mapping[0]
+                if not is_key:
+                    count += 1
+                    if count > limits.max_nodes:
+                        mark = event.start_mark
+                        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+                        diags.add(display, line, col, "E009",
+                                  f"too many values in one file ({limit_text('max_nodes', limits.max_nodes)})")
+                        return True
+                if isinstance(event, yaml.SequenceStartEvent):
+                    stack.append(None)
+                elif isinstance(event, yaml.MappingStartEvent):
+                    stack.append([True])
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                stack.pop()
+    except yaml.YAMLError:
+        return False  # the composer reports syntax errors with their own message
+    return False
 
 
 def _implicit(event: yaml.Event) -> bool:
@@ -263,10 +357,12 @@ class _Builder:
         self.count += 1
         if self.count > self.limits.max_nodes:
             if self.count == self.limits.max_nodes + 1:
-                self.error(node, "E009", f"too many values in one file (limit max_nodes = {self.limits.max_nodes})")
+                self.error(node, "E009",
+                           f"too many values in one file ({limit_text('max_nodes', self.limits.max_nodes)})")
             return None
         if depth > self.limits.max_depth:
-            self.error(node, "E009", f"nesting deeper than {self.limits.max_depth} levels (limit max_depth)")
+            self.error(node, "E009",
+                       f"nesting deeper than {self.limits.max_depth} levels ({limit_text('max_depth', self.limits.max_depth)})")
             return None
         self.doc.positions[loc] = _mark(node)
         if isinstance(node, yaml.ScalarNode):

@@ -32,8 +32,10 @@ class LimitsConfig(Schema):
     """Bounds on input files; hitting one is an error naming the limit."""
 
     max_file_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
-    max_depth: int = Field(default=50, ge=5, le=1000)
+    # at most 200: the reader walks the tree recursively (two frames a level), well inside Python's 1000
+    max_depth: int = Field(default=50, ge=5, le=200)
     max_nodes: int = Field(default=200_000, ge=100)
+    max_files: int = Field(default=500_000, ge=10, description="YAML files read in one repository")
 
 
 class InterimRules(Schema):

@@ -169,19 +169,47 @@ class Indicator(Schema):
                     f"target for {period} is a bare number; set `better: higher` or `better: lower`, "
                     "or write the target with ≥ or ≤"
                 )
-        if self.unit == "percent":
-            for value in [*self.history.values(), *([self.baseline.value] if self.baseline else [])]:
-                _check_share(value)
+        values = [(f"history {p}", v) for p, v in self.history.items()]
+        if self.baseline:
+            values.append((f"baseline {self.baseline.period}", self.baseline.value))
+        for where, value in values:
+            problem = value_problem(self.unit, value)
+            if problem:
+                raise ValueError(f"{where}: {problem}")
+        for period, target in self.targets.items():
+            problem = number_problem(self.unit, target.value)
+            if problem:
+                raise ValueError(f"target {period}: {problem}")
         return self
 
 
-def _check_share(value: Value) -> None:
-    if value.numerator is not None and value.denominator is not None and value.numerator > value.denominator:
-        raise ValueError(
-            f"numerator {value.numerator} is larger than denominator {value.denominator} in a percentage"
-        )
-    if value.value is not None and not (Decimal(0) <= value.value <= Decimal(100)):
-        raise ValueError(f"percentage {value.value} is outside 0–100")
+# Units that cannot be negative; kronor, index, ratio and score can (a deficit, a fall).
+_NOT_NEGATIVE = {"percent", "count", "people", "households", "days"}
+
+
+def number_problem(unit: str, number: Decimal | None) -> str | None:
+    """Why ``number`` cannot be a value of an indicator in ``unit``, or None."""
+    if number is None:
+        return None
+    if unit == "percent" and not (Decimal(0) <= number <= Decimal(100)):
+        return f"percentage {number} is outside 0–100"
+    if unit in _NOT_NEGATIVE and number < 0:
+        return f"{number} is negative; a {unit} value cannot be"
+    return None
+
+
+def value_problem(unit: str, value: Value) -> str | None:
+    """Why an outcome cannot belong to an indicator in ``unit`` (a share over 100 %, a negative count)."""
+    if unit == "percent" and value.numerator is not None and value.denominator is not None \
+            and value.numerator > value.denominator:
+        return f"numerator {value.numerator} is larger than denominator {value.denominator} in a percentage"
+    if unit in _NOT_NEGATIVE and value.numerator is not None and value.numerator < 0:
+        return f"numerator {value.numerator} is negative"
+    for number in (value.value, value.women, value.men):
+        problem = number_problem(unit, number)
+        if problem:
+            return problem
+    return None
 
 
 class Goal(Schema):

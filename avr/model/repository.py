@@ -16,10 +16,11 @@ from pydantic import BaseModel
 
 from avr.errors import Diagnostic, Diagnostics, InvalidInput, UsageError
 from avr.load import Document, Limits, load_document
+from avr.load.yamlfile import limit_text
 from avr.model.activity import Activity
 from avr.model.config import RepoConfig
 from avr.model.followup import FollowUp
-from avr.model.goal import Goal, Indicator
+from avr.model.goal import Goal, Indicator, value_problem
 from avr.model.interim import InterimData, load_interim
 from avr.model.organisation import Organisation, Period
 from avr.model.outcome import OutcomeEntry, differences
@@ -119,12 +120,15 @@ def load_repository(root: Path, *, strict: bool = True, preload: Preload | None 
 class _Loader:
     def __init__(self, root: Path, preload: Preload | None = None) -> None:
         self.root = root
+        self.real_root = root.resolve()
         self.preload = preload
         self.preloaded: dict[Path, tuple[Document | None, list[Diagnostic]]] = {}
         self.files: list[Path] | None = None  # every YAML file under plans_dir, once listed
         self.diags = Diagnostics()
         self.docs: dict[int, Document] = {}
         self.limits = Limits()
+        self.files_read = 0
+        self.config: RepoConfig | None = None
         # (kind, id) of files in the current plan that failed: references to them are not reported again
         self.unresolved: set[tuple[str, str]] = set()
 
@@ -135,11 +139,21 @@ class _Loader:
             return path.as_posix()
 
     def read(self, path: Path, schema: type[M]) -> M | None:
-        if path in self.preloaded:
+        self.files_read += 1
+        if self.files_read > self.limits.max_files:
+            # a hard stop: reading on would only add errors about files that were never read
+            where = (0, 0)
+            if self.config is not None and "max_files" in self.config.limits.model_fields_set:
+                where = self.docs[id(self.config)].position(("limits", "max_files"))
+            self.diags.add(CONFIG_NAME, *where, "E011",
+                           f"more than {self.limits.max_files} YAML files to read "
+                           f"({limit_text('max_files', self.limits.max_files)}); nothing was built")
+            raise InvalidInput(self.diags)
+        if path in self.preloaded and path.resolve().is_relative_to(self.real_root):
             doc, found = self.preloaded[path]
             self.diags.items.extend(found)
-        else:
-            doc = load_document(path, self.display(path), self.diags, self.limits)
+        else:  # also every file behind a link leading outside the repository: load_document refuses it (E010)
+            doc = load_document(path, self.display(path), self.diags, self.limits, root=self.root)
         if doc is None:
             self.remember_id(path)
             return None
@@ -154,6 +168,8 @@ class _Loader:
         """Best effort: the id of a file that could not be read, so references to it stay quiet."""
         try:
             if not path.is_file():  # a FIFO or device would block or never end
+                return
+            if not path.resolve().is_relative_to(self.root.resolve()):  # E010: not even a peek
                 return
             with path.open("rb") as handle:
                 text = handle.read(65536).decode("utf-8", errors="replace")
@@ -179,6 +195,10 @@ class _Loader:
                 self.diags.add(CONFIG_NAME, 0, 0, "E207", f"{CONFIG_NAME} is missing")
             raise InvalidInput(self.diags)
         self.limits = Limits(**config.limits.model_dump())
+        self.config = config
+        self.check_config_paths(config)
+        if self.diags.errors:
+            raise InvalidInput(self.diags)
         plans_root = self.root / config.plans_dir
         if self.preload is not None:
             self.preloaded = self.preload(self.yaml_files(plans_root), self.limits)
@@ -205,6 +225,21 @@ class _Loader:
                     org.plans[plan_data.id] = plan_data
         self.report_strays(plans_root, seen)
         return Repository(self.root, config, orgs, self.diags)
+
+    def check_config_paths(self, config: RepoConfig) -> None:
+        """Folders named in avr.yaml stay inside the repository, after following symbolic links."""
+        root = self.root.resolve()
+        for name in ("plans_dir", "output_dir", "templates_dir"):
+            value = getattr(config, name)
+            if value is None:
+                continue
+            target = (self.root / value).resolve()
+            if not target.is_relative_to(root):
+                self.at(config, (name,), "E010",
+                        f"{name} `{value}` leads outside the repository (to {target}); use a folder inside it")
+            elif name == "output_dir" and (target == root or (root / config.plans_dir).resolve().is_relative_to(target)):
+                self.at(config, (name,), "E010",
+                        f"output_dir `{value}` would hold the plans themselves; use a folder of its own, e.g. build")
 
     def load_plan(self, org: OrgData, plan_file: Path, seen: set[Path]) -> PlanData | None:
         plan = self.read(plan_file, Plan)
@@ -388,12 +423,9 @@ class _Loader:
             self.at(fu, ("verdict",), "E205", "a manual verdict needs `justification`: say why")
 
     def check_share(self, model: BaseModel, loc: tuple[Any, ...], ind: Indicator, value: Any) -> None:
-        if ind.unit != "percent":
-            return
-        if value.numerator is not None and value.numerator > value.denominator:
-            self.at(model, loc, "E103", f"numerator {value.numerator} is larger than denominator {value.denominator}")
-        if value.value is not None and not (0 <= value.value <= 100):
-            self.at(model, loc, "E103", f"percentage {value.value} is outside 0–100")
+        problem = value_problem(ind.unit, value)
+        if problem:
+            self.at(model, loc, "E103", problem)
 
     def yaml_files(self, plans_root: Path) -> list[Path]:
         if self.files is None:

@@ -26,7 +26,7 @@ def validate(doc: Document, schema: type[M], diags: Diagnostics) -> M | None:
 
 
 def _report(doc: Document, schema: type[BaseModel], error: Any, diags: Diagnostics) -> None:
-    loc = tuple(part for part in error["loc"] if not _is_internal(part))
+    loc = _data_loc(doc, tuple(error["loc"]), keep_last=error["type"] in ("extra_forbidden", "missing"))
     kind = error["type"]
     dotted = ".".join(str(p) for p in loc) or "file"
     if kind == "extra_forbidden":
@@ -46,6 +46,16 @@ def _report(doc: Document, schema: type[BaseModel], error: Any, diags: Diagnosti
         if isinstance(given, str) and given and given not in message and len(given) < 60:
             message = f"`{given}`: {message}"
         diags.add(doc.path, line, col, "E103", f"{dotted}: {message}")
+
+
+def _data_loc(doc: Document, raw: tuple[Any, ...], *, keep_last: bool) -> tuple[Any, ...]:
+    """``raw`` without pydantic's own parts; a part written in the file (a key named `int`) is kept."""
+    kept: tuple[Any, ...] = ()
+    for index, part in enumerate(raw):
+        written = (*kept, part) in doc.positions or (*kept, part) in doc.key_positions
+        if written or not _is_internal(part) or (keep_last and index == len(raw) - 1):
+            kept = (*kept, part)
+    return kept
 
 
 def _is_internal(part: Any) -> bool:

@@ -18,15 +18,18 @@ from typing import Any
 from jinja2.sandbox import SandboxedEnvironment
 
 from avr.compute.results import PlanResult, compute_plan
+from avr.errors import Diagnostics, InvalidInput
 from avr.model.plan import ReportSpec
 from avr.model.repository import OrgData, PlanData, Repository
 from avr.render.env import make_env, status_label
 from avr.render.interim import interim_context, interim_json
 from avr.render.jsonout import plan_json
 from avr.render.labels import load_labels
+from avr.render.output import MARKER, output_folder, record
+from avr.render.safety import html_problems, neutralise_markdown
 from avr.render.sentence import status_sentence
 
-MARKER = ".avr-output"
+__all__ = ["MARKER", "FORMATS", "ReportJob", "build", "render_job", "report_jobs", "write_atomic"]
 FORMATS = ("md", "html", "json")
 
 
@@ -69,11 +72,13 @@ def render_job(repo: Repository, job: ReportJob, env: SandboxedEnvironment | Non
     out = {}
     for ext in ("md", "html"):
         out[ext] = env.get_template(f"{job.spec.kind}.{ext}.j2").render(context)
+    out["md"] = neutralise_markdown(out["md"])  # GitHub renders it: user text must not carry HTML or links
     data = {"report": {"id": job.report_id, "kind": job.spec.kind, "title": job.spec.title,
                        "period": job.spec.period, "case_number": job.spec.case_number},
             "sentence": context["sentence"], **plan_json(result),
             **interim_json(job.plan, result, job.spec.kind, repo.config)}
-    out["json"] = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    # `<` escaped: the JSON stays inert even if a page embeds it or a server sends it as HTML
+    out["json"] = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False).replace("<", "\\u003c") + "\n"
     return out
 
 
@@ -143,8 +148,13 @@ def write_atomic(path: Path, text: str | bytes) -> None:
 def render_outputs(
     repo: Repository, job: ReportJob, formats: tuple[str, ...], env: SandboxedEnvironment | None = None
 ) -> dict[str, str | bytes]:
-    """The report in each of ``formats``: text formats from the templates, PDF and Word from its HTML page."""
+    """The report in each of ``formats``: text formats from the templates, PDF and Word from its HTML page.
+
+    The HTML is checked before anything is made from it: a page that would publish a script, an event
+    handler or a dangerous link is refused (E701), and so are its PDF and Word versions.
+    """
     texts = render_job(repo, job, env)
+    refuse_unsafe_html({f"{job.out_base}.html": texts["html"]})
     out: dict[str, str | bytes] = {}
     for ext in formats:
         if ext in texts:
@@ -162,24 +172,45 @@ def site_pages(
     """The pages of the report site besides the reports: the index and the accessibility statement."""
     statement = env.get_template("accessibility.html.j2").render(
         site_title=repo.config.title, language=repo.config.language, accessibility=repo.config.accessibility)
-    return {"index.html": render_index(repo, jobs, formats, env), "tillganglighet.html": statement}
+    pages = {"index.html": render_index(repo, jobs, formats, env), "tillganglighet.html": statement}
+    refuse_unsafe_html(pages)
+    return pages
 
 
-def build(repo: Repository, out_dir: Path, formats: tuple[str, ...] = FORMATS) -> list[Path]:
-    """Render every report and the site pages into ``out_dir``; return the files written."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    marker = out_dir / MARKER
-    if not marker.exists():
-        write_atomic(marker, "This folder is written by avr build; avr build --clean may delete it.\n")
-    written: list[Path] = []
+def build(repo: Repository, out_dir: Path, formats: tuple[str, ...] = FORMATS, *, clean: bool = False) -> list[Path]:
+    """Render every report and the site pages into ``out_dir``; return the files written.
+
+    Everything is rendered and checked before the first file is written, under the output folder's
+    lock; with ``clean``, files of earlier builds that this one did not write again are deleted.
+    """
+    files: dict[str, str | bytes] = {}
     jobs = report_jobs(repo)
     env = report_env(repo)
+    refused = Diagnostics()
     for job in jobs:
-        for ext, content in render_outputs(repo, job, formats, env).items():
-            target = out_dir / f"{job.out_base}.{ext}"
-            write_atomic(target, content)
-            written.append(target)
-    for name, page in site_pages(repo, jobs, formats, env).items():
-        write_atomic(out_dir / name, page)
-        written.append(out_dir / name)
+        try:
+            for ext, content in render_outputs(repo, job, formats, env).items():
+                files[f"{job.out_base}.{ext}"] = content
+        except InvalidInput as exc:  # every report's problems in one run
+            refused.items.extend(exc.diagnostics.items)
+    if refused:
+        raise InvalidInput(refused)
+    files.update(site_pages(repo, jobs, formats, env))
+    written: list[Path] = []
+    with output_folder(out_dir):
+        for rel, content in files.items():
+            write_atomic(out_dir / rel, content)
+            written.append(out_dir / rel)
+        record(out_dir, written, clean=clean)
     return written
+
+
+def refuse_unsafe_html(files: dict[str, str]) -> None:
+    """A last look before publishing: only a repository's own templates can trip this."""
+    diags = Diagnostics()
+    for rel, text in files.items():
+        if rel.endswith(".html"):
+            for line, col, problem in html_problems(text)[:20]:
+                diags.add(rel, line, col, "E701", f"not published: {problem} (check the templates in templates_dir)")
+    if diags:
+        raise InvalidInput(diags)

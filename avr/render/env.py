@@ -8,10 +8,13 @@ source, so `{{ 7*7 }}` in a title prints as written.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -23,13 +26,42 @@ from avr.render.charts import chart_globals
 from avr.render.labels import Labels, builtin_templates
 from avr.render.markdown import to_html
 
+_MAX_SEQUENCE = 1_000_000  # characters or items one `*` may produce
+_MAX_EXPONENT = 100
+
+
+class _RepoTemplates(FileSystemLoader):
+    """The repository's templates folder; a template that is a symbolic link leading out of it is refused."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder))
+        self.folder = folder.resolve()
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if not Path(filename).resolve().is_relative_to(self.folder):
+            raise SecurityError(f"template {template} is a symbolic link leading outside {self.folder}; refused")
+        return source, filename, uptodate
+
 
 class _Sandbox(SandboxedEnvironment):
-    """Jinja's sandbox with its attribute check memoised.
+    """Jinja's sandbox, refusing the two operators that exhaust memory or time in one expression, with its
+    attribute check memoised.
 
     The check looks only at the object's type and the attribute's name (isinstance tests and the name),
     so its answer per (type, name) never changes; unmemoised it was a fifth of the rendering time.
     """
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > _MAX_EXPONENT:
+            raise SecurityError(f"exponent {right} is too large for a template")
+        if operator == "*":
+            for seq, count in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(count, int) and len(seq) * count > _MAX_SEQUENCE:
+                    raise SecurityError("a repeated string or list this long is not allowed in a template")
+        return super().call_binop(context, operator, left, right)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -56,9 +88,9 @@ class _Sandbox(SandboxedEnvironment):
 
 
 def make_env(labels: Labels, override_dir: Path | None) -> SandboxedEnvironment:
-    loaders = [FileSystemLoader(str(builtin_templates()))]
+    loaders: list[BaseLoader] = [FileSystemLoader(str(builtin_templates()))]
     if override_dir is not None and override_dir.is_dir():
-        loaders.insert(0, FileSystemLoader(str(override_dir)))
+        loaders.insert(0, _RepoTemplates(override_dir))
     env = _Sandbox(
         loader=ChoiceLoader(loaders),
         autoescape=lambda name: bool(name and name.endswith(".html.j2")),

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ PARALLEL_MIN_FILES = 2000
 
 Stat = tuple[int, int]  # size, mtime_ns
 Step = Callable[[str, int, int], None]  # stage, done, total
+Entry = tuple[str, str, int, int, bool]  # rel, digest, size, mtime_ns, written
+Problem = tuple[str, int, int, str, str]  # a diagnostic as plain data (it crosses process boundaries)
 
 
 @dataclass
@@ -182,6 +185,7 @@ def build_incremental(
     jobs: int = 1,
     formats: tuple[str, ...] = ("md", "html", "json"),
     step: Step | None = None,
+    clean: bool = False,
 ) -> BuildResult:
     """Build every report of the repository at ``root`` into ``out`` (default: its output_dir)."""
     clock = time.perf_counter()
@@ -200,11 +204,11 @@ def build_incremental(
     files = _inputs(root, raw, out_dir)
     manifest = read_manifest(out_dir, formats)
     lap("scan")
-    if manifest and manifest.get("files") == files and _outputs_intact(out_dir, manifest["outputs"]):
+    if not clean and manifest and manifest.get("files") == files and _outputs_intact(out_dir, manifest["outputs"]):
         lap("scan")
         outputs = [out_dir / rel for rel in manifest["outputs"]]
         return BuildResult(outputs, _diags_from(manifest["diagnostics"]), noop=True, seconds=seconds, out_dir=out_dir)
-    return _build_changed(root, out_dir, files, manifest, jobs, formats, step, seconds, lap)
+    return _build_changed(root, out_dir, files, manifest, jobs, formats, step, seconds, lap, clean)
 
 
 def _hashes(root: Path, files: dict[str, Stat], manifest: dict[str, Any], known: dict[str, str]) -> dict[str, str]:
@@ -257,9 +261,11 @@ def _build_changed(
     step: Step | None,
     seconds: dict[str, float],
     lap: Callable[[str], None],
+    clean: bool,
 ) -> BuildResult:
     from avr.model.repository import load_repository
-    from avr.render.build import MARKER, report_env, report_jobs, site_pages, write_atomic
+    from avr.render.build import MARKER, report_env, report_jobs, site_pages
+    from avr.render.output import output_folder, record
 
     now = time.time()
     store = DocStore(root, out_dir / CACHE_DIR, jobs, (lambda n, total: step("read", n, total)) if step else None)
@@ -267,8 +273,8 @@ def _build_changed(
     lap("read+parse+validate")
     hashes = _hashes(root, files, manifest, store.hashes)
     if repo.diagnostics.errors:
-        if out_dir.is_dir():
-            store.flush()  # an existing output folder may keep the cache; a refused build creates nothing
+        if (out_dir / MARKER).is_file():
+            store.flush()  # an output folder of avr's may keep the cache; a refused build creates nothing
         raise InvalidInput(repo.diagnostics)
     plans_rel = _rel(root / repo.config.plans_dir, root).rstrip("/")
     prefix = "" if plans_rel in ("", ".") else plans_rel + "/"
@@ -279,54 +285,77 @@ def _build_changed(
     old_keys: dict[str, str] = manifest.get("plans", {})
     old_outputs: dict[str, Any] = manifest.get("outputs", {})
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    store.flush()
-    if not (out_dir / MARKER).exists():
-        write_atomic(out_dir / MARKER, "This folder is written by avr build; avr build --clean may delete it.\n")
-    all_jobs = report_jobs(repo)
-    todo = []
-    for index, job in enumerate(all_jobs):
-        rels = [f"{job.out_base}.{ext}" for ext in formats]
-        key = keys.get(job.plan.path)
-        fresh = key is not None and old_keys.get(job.plan.path) == key and all(
-            rel in old_outputs and _stat_of(out_dir / rel) == tuple(old_outputs[rel][1:]) for rel in rels
-        )
-        if not fresh:
-            todo.append(index)
-    env = report_env(repo)
-    _STATE.update(repo=repo, jobs=all_jobs, out_dir=out_dir, formats=formats, old=old_outputs, env=env)
-    results: list[tuple[str, str, int, int, bool]] = []
-    files_in_todo = sum(len(all_jobs[i].plan.docs) for i in todo)
-    try:
-        if jobs > 1 and len(todo) > 1 and files_in_todo >= PARALLEL_MIN_FILES and _can_fork():
-            results.extend(_render_parallel(all_jobs, todo, jobs, step))
-        else:
-            for done, index in enumerate(todo, start=1):
-                results.extend(_render_one(index))
-                if step:
-                    step("render", done, len(todo))
-    finally:
-        _STATE.clear()
-    lap("compute+render+write")
-    outputs = dict(old_outputs)
-    written = []
-    for rel, digest, size, mtime, wrote in results:
-        outputs[rel] = (digest, size, mtime)
-        if wrote:
-            written.append(out_dir / rel)
-    pages = site_pages(repo, all_jobs, formats, env)
-    for name, page in pages.items():
-        entry = _write_if_changed(out_dir, name, page, old_outputs)
-        outputs[name] = entry[1:4]
-        if entry[4]:
-            written.append(out_dir / name)
-    current = {f"{job.out_base}.{ext}" for job in all_jobs for ext in formats} | set(pages)
-    outputs = {rel: value for rel, value in outputs.items() if rel in current}
-    racy = {rel: ((-1, st[1]) if now - st[1] / 1e9 < _RACY_SECONDS else st) for rel, st in files.items()}
-    _write_manifest(out_dir, {
-        "version": _version(formats), "files": racy, "hashes": hashes, "plans": keys, "outputs": outputs,
-        "diagnostics": [(d.path, d.line, d.col, d.code, d.message) for d in repo.diagnostics.items],
-    })
+    # only into a folder that is avr's, one build at a time (render.output); the cache lives inside it
+    with output_folder(out_dir):
+        store.flush()
+        all_jobs = report_jobs(repo)
+        todo = []
+        for index, job in enumerate(all_jobs):
+            rels = [f"{job.out_base}.{ext}" for ext in formats]
+            key = keys.get(job.plan.path)
+            fresh = key is not None and old_keys.get(job.plan.path) == key and all(
+                rel in old_outputs and _stat_of(out_dir / rel) == tuple(old_outputs[rel][1:]) for rel in rels
+            )
+            if not fresh:
+                todo.append(index)
+        env = report_env(repo)
+        # Reports are rendered into a staging folder and moved into place only when every one succeeded:
+        # a template error in one report leaves all published reports as they were.
+        staging = out_dir / CACHE_DIR / f"staging-{os.getpid()}"
+        for stale in (out_dir / CACHE_DIR).glob("staging-*"):  # left by a killed build; we hold the lock
+            shutil.rmtree(stale, ignore_errors=True)
+        _STATE.update(repo=repo, jobs=all_jobs, out_dir=out_dir, formats=formats, old=old_outputs, env=env,
+                      staging=staging)
+        results: list[Entry] = []
+        problems: list[Problem] = []
+        files_in_todo = sum(len(all_jobs[i].plan.docs) for i in todo)
+        try:
+            if jobs > 1 and len(todo) > 1 and files_in_todo >= PARALLEL_MIN_FILES and _can_fork():
+                more, found = _render_parallel(all_jobs, todo, jobs, step)
+                results += more
+                problems += found
+            else:
+                for done, index in enumerate(todo, start=1):
+                    more, found = _render_one(index)
+                    results += more
+                    problems += found
+                    if step:
+                        step("render", done, len(todo))
+            if problems:
+                raise InvalidInput(_diags_from(problems))
+            pages = site_pages(repo, all_jobs, formats, env)
+            page_results = [_write_if_changed(out_dir, name, page, old_outputs, staging) for name, page in pages.items()]
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        finally:
+            _STATE.clear()
+        try:
+            for rel, *_, wrote in results + page_results:
+                if wrote:
+                    (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(staging / rel, out_dir / rel)  # keeps the inode, so the recorded stat stays true
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        lap("compute+render+write")
+        outputs = dict(old_outputs)
+        written = []
+        for rel, digest, size, mtime, wrote in results:
+            outputs[rel] = (digest, size, mtime)
+            if wrote:
+                written.append(out_dir / rel)
+        for entry in page_results:
+            outputs[entry[0]] = entry[1:4]
+            if entry[4]:
+                written.append(out_dir / entry[0])
+        current = {f"{job.out_base}.{ext}" for job in all_jobs for ext in formats} | set(pages)
+        outputs = {rel: value for rel, value in outputs.items() if rel in current}
+        racy = {rel: ((-1, st[1]) if now - st[1] / 1e9 < _RACY_SECONDS else st) for rel, st in files.items()}
+        _write_manifest(out_dir, {
+            "version": _version(formats), "files": racy, "hashes": hashes, "plans": keys, "outputs": outputs,
+            "diagnostics": [(d.path, d.line, d.col, d.code, d.message) for d in repo.diagnostics.items],
+        })
+        record(out_dir, [out_dir / rel for rel in outputs], clean=clean)
     lap("write")
     return BuildResult(
         [out_dir / f"{job.out_base}.{ext}" for job in all_jobs for ext in formats] + [out_dir / name for name in pages],
@@ -340,7 +369,9 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _render_parallel(all_jobs: list[Any], todo: list[int], jobs: int, step: Step | None) -> list[Any]:
+def _render_parallel(
+    all_jobs: list[Any], todo: list[int], jobs: int, step: Step | None
+) -> tuple[list[Entry], list[Problem]]:
     """Render plan by plan in forked workers that inherit the checked repository.
 
     Each worker renders one plan and exits (maxtasksperchild=1): it copies only the pages of the objects it
@@ -353,7 +384,8 @@ def _render_parallel(all_jobs: list[Any], todo: list[int], jobs: int, step: Step
     for index in todo:
         by_plan.setdefault(all_jobs[index].plan.path, []).append(index)
     tasks = sorted(by_plan.values(), key=len, reverse=True)
-    results: list[Any] = []
+    results: list[Entry] = []
+    problems: list[Problem] = []
     env = _STATE["env"]
     for kind in sorted({all_jobs[i].spec.kind for i in todo}):  # compile once, here, not in every worker
         for ext in ("md", "html"):
@@ -361,17 +393,24 @@ def _render_parallel(all_jobs: list[Any], todo: list[int], jobs: int, step: Step
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks)), maxtasksperchild=1) as pool:
-            for done, part in enumerate(pool.imap_unordered(_render_many, tasks), start=1):
+            for done, (part, found) in enumerate(pool.imap_unordered(_render_many, tasks), start=1):
                 results.extend(part)
+                problems.extend(found)
                 if step:
                     step("render", done, len(tasks))
     finally:
         gc.unfreeze()
-    return results
+    return results, problems
 
 
-def _render_many(indices: list[int]) -> list[tuple[str, str, int, int, bool]]:
-    return [entry for index in indices for entry in _render_one(index)]
+def _render_many(indices: list[int]) -> tuple[list[Entry], list[Problem]]:
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    for index in indices:
+        more, found = _render_one(index)
+        entries += more
+        problems += found
+    return entries, problems
 
 
 def _stat_of(path: Path) -> tuple[int, int] | None:
@@ -382,18 +421,28 @@ def _stat_of(path: Path) -> tuple[int, int] | None:
     return st.st_size, st.st_mtime_ns
 
 
-def _render_one(index: int) -> list[tuple[str, str, int, int, bool]]:
-    """Render one report (in a worker or in-process) and write the files that differ from the last build's."""
+def _render_one(index: int) -> tuple[list[Entry], list[Problem]]:
+    """Render one report (in a worker or in-process) and stage the files that differ from the last build's.
+
+    A report that may not be published (E701) gives its diagnostics instead, so one run reports them all.
+    """
     from avr.render.build import render_outputs
 
     repo, job, out_dir = _STATE["repo"], _STATE["jobs"][index], _STATE["out_dir"]
-    contents = render_outputs(repo, job, _STATE["formats"], _STATE["env"])
-    return [_write_if_changed(out_dir, f"{job.out_base}.{ext}", content, _STATE["old"]) for ext, content in contents.items()]
+    try:
+        contents = render_outputs(repo, job, _STATE["formats"], _STATE["env"])
+    except InvalidInput as exc:
+        return [], [(d.path, d.line, d.col, d.code, d.message) for d in exc.diagnostics.items]
+    return [
+        _write_if_changed(out_dir, f"{job.out_base}.{ext}", content, _STATE["old"], _STATE["staging"])
+        for ext, content in contents.items()
+    ], []
 
 
 def _write_if_changed(
-    out_dir: Path, rel: str, text: str | bytes, old: dict[str, Any]
+    out_dir: Path, rel: str, text: str | bytes, old: dict[str, Any], staging: Path
 ) -> tuple[str, str, int, int, bool]:
+    """Write ``rel`` into ``staging`` unless the published file already holds exactly this; its stat either way."""
     from avr.render.build import write_atomic
 
     data = text if isinstance(text, bytes) else text.encode("utf-8")
@@ -404,6 +453,7 @@ def _write_if_changed(
         st = _stat_of(target)
         if st is not None and st == tuple(previous[1:]):
             return rel, digest, st[0], st[1], False
-    write_atomic(target, text)
-    after = target.stat()
+    staged = staging / rel
+    write_atomic(staged, text)
+    after = staged.stat()
     return rel, digest, after.st_size, after.st_mtime_ns, True

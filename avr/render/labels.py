@@ -56,7 +56,7 @@ def load_labels(language: str, override_dir: Path | None = None) -> Labels:
     if override_dir is not None:
         extra = override_dir / "labels" / f"{language}.yaml"
         if extra.is_file():
-            over = load_document(extra, str(extra), diags)
+            over = load_document(extra, str(extra), diags, root=override_dir)
             if over is None:
                 raise AvrError("; ".join(d.format() for d in diags.items))
             data = _merge(data, over.data)

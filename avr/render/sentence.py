@@ -10,6 +10,8 @@ label catalogue.
 
 from __future__ import annotations
 
+import re
+
 from avr.compute.results import COUNT_KEYS, StatusCounts
 from avr.model.organisation import Organisation
 from avr.render.labels import Labels
@@ -23,6 +25,15 @@ def count_word(n: int, gender: str, labels: Labels, words_up_to: int) -> str:
     return str(words[n]) if 0 < n <= words_up_to and n < len(words) else str(n)
 
 
+def fill(template: str, **values: object) -> str:
+    """Put ``values`` into ``{name}`` places; nothing else in the text is interpreted.
+
+    Phrases come from organisation.yaml and a repository's label overrides: str.format would let them
+    reach attributes (`{n.__class__}`), pad to a gigabyte (`{n:>999999999}`) or fail on `{x}`.
+    """
+    return re.sub(r"\{(\w+)\}", lambda m: str(values[m[1]]) if m[1] in values else m[0], template)
+
+
 def status_sentence(
     counts: StatusCounts,
     organisation: Organisation,
@@ -33,17 +44,18 @@ def status_sentence(
     nouns = labels("nouns", noun)
     total = counts.total
     if total == 0:
-        return str(labels("sentence_none")).format(noun_plural=nouns["plural"])
+        return fill(str(labels("sentence_none")), noun_plural=nouns["plural"])
     parts = []
     for key in _ORDER:
         n = counts.counts.get(key, 0)
         if not n:
             continue
         phrase = _phrase(key, n, organisation, labels, nouns["gender"])
-        parts.append(phrase.format(n=count_word(n, nouns["gender"], labels, words_up_to)))
+        parts.append(fill(phrase, n=count_word(n, nouns["gender"], labels, words_up_to)))
     joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {labels('sentence_and')} " + parts[-1]
     template = labels("sentence_one") if total == 1 else labels("sentence_many")
-    return str(template).format(
+    return fill(
+        str(template),
         total=total,
         parts=joined,
         noun_singular=nouns["singular"],

@@ -1,0 +1,179 @@
+"""What avr publishes must be safe to open: no script, no dangerous link, in HTML and in Markdown.
+
+Reports are published on public websites and rendered by GitHub, and every text in them comes from
+pull requests. HTML templates escape text and render Markdown with raw HTML off; this module adds
+the rest:
+
+* :func:`safe_url` — the one link policy: http(s), mailto and relative links, nothing else, however
+  the scheme is disguised (mixed case, entities, percent escapes, control characters or spaces
+  inside it, ``//host``).
+* :func:`neutralise_markdown` — a whole Markdown document as avr writes it (user text included
+  verbatim) made inert for any CommonMark renderer: every ``<`` that does not open a bare ``<br>``,
+  ``<sup>`` or ``<sub>`` becomes ``&lt;`` (no raw HTML, no autolink), and the brackets of any link
+  or image with an unsafe destination become entities, so it prints as text.
+* :func:`html_problems` — a last check of every HTML page before it is written: script-capable
+  elements, event-handler attributes and unsafe URLs are reported (a repository's own templates
+  could contain them literally; the sandbox does not stop literal text).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from functools import cache
+from html.parser import HTMLParser
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+
+
+def _bare(url: str) -> str:
+    """The URL as a browser would read its scheme: entities and escapes decoded, invisible characters gone."""
+    text = url
+    for _ in range(3):  # nested encodings: &amp;#106; or %256A
+        text = unquote(html.unescape(text))
+    # browsers drop tabs, newlines and leading controls/spaces; we drop every space and control character
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] not in "CZ")
+    return text.lower()
+
+
+def safe_url(url: str) -> bool:
+    """True for http(s), mailto and relative URLs; False for anything else (javascript:, data:, //host)."""
+    text = _bare(url)
+    match = _SCHEME.match(text)
+    if match:
+        return match.group(1) in SAFE_SCHEMES
+    if re.match(r"^[/\\]{2}", text):  # //host or \\host: another site, or a file share from a file:// page
+        return False
+    head = re.split(r"[/?#]", text, maxsplit=1)[0]
+    return ":" not in head  # `ja va:…` and other half-schemes
+
+
+# ------------------------------------------------------------------ Markdown
+
+_UNSAFE_LT = re.compile(r"<(?!/?(?:br|sup|sub)\s*/?>)", re.IGNORECASE)
+
+
+@cache
+def _link_finder() -> MarkdownIt:
+    """A CommonMark parser that keeps every link, so unsafe ones can be found (not rendered)."""
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False})
+    md.enable("table")
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    return md
+
+
+def _unsafe_link_lines(text: str) -> tuple[set[int], bool]:
+    """Lines (0-based) holding an unsafe link or image, and whether one could not be placed."""
+    env: dict[str, object] = {}
+    tokens = _link_finder().parse(text, env)
+    lines: set[int] = set()
+    unplaced = False
+    for token in tokens:
+        for child in token.children or []:
+            url = child.attrGet("href") if child.type == "link_open" else child.attrGet("src") if child.type == "image" else None
+            if url is not None and not safe_url(str(url)):
+                if token.map:
+                    lines.update(range(token.map[0], token.map[1]))
+                else:
+                    unplaced = True
+    references = env.get("references")
+    if isinstance(references, dict) and any(not safe_url(str(ref.get("href", ""))) for ref in references.values()):
+        unplaced = True  # reference definitions leave no token to place them by
+    return lines, unplaced
+
+
+def _defuse_brackets(line: str) -> str:
+    return line.replace("[", "&#91;").replace("]", "&#93;")
+
+
+def neutralise_markdown(text: str) -> str:
+    """``text`` with raw HTML escaped and unsafe links turned into plain text (see module docstring)."""
+    text = _UNSAFE_LT.sub("&lt;", text)
+    for _ in range(2):
+        lines, unplaced = _unsafe_link_lines(text)
+        if not lines and not unplaced:
+            return text
+        if unplaced:
+            return _neutralise_all_brackets(text)
+        split = text.split("\n")
+        text = "\n".join(_defuse_brackets(line) if i in lines else line for i, line in enumerate(split))
+    return _neutralise_all_brackets(text)
+
+
+def _neutralise_all_brackets(text: str) -> str:
+    text = _defuse_brackets(text)
+    lines, unplaced = _unsafe_link_lines(text)
+    if lines or unplaced:  # pragma: no cover - no bracket, no link; kept as a hard stop
+        raise ValueError("Markdown still holds an unsafe link after neutralising")
+    return text
+
+
+# ------------------------------------------------------------------ HTML
+
+_FORBIDDEN_TAGS = frozenset({
+    "script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal", "noscript",
+    "foreignobject", "animate", "set", "handler", "listener",
+})
+_URL_ATTRS = frozenset({
+    "href", "src", "action", "formaction", "xlink:href", "poster", "data", "background", "cite", "ping",
+    "manifest", "codebase", "longdesc", "lowsrc", "dynsrc", "srcset", "imagesrcset",
+})
+_SAFE_IMAGE = re.compile(r"^data:image/(png|gif|jpeg|webp);base64,[a-z0-9+/=\s]*$", re.IGNORECASE)
+_SCRIPTY = ("javascript:", "vbscript:", "livescript:", "expression(", "-moz-binding", "behavior:")
+
+
+class _Checker(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[tuple[int, int, str]] = []
+        self.in_style = False
+
+    def problem(self, message: str) -> None:
+        line, offset = self.getpos()
+        self.problems.append((line, offset + 1, message))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.check_tag(tag, attrs)
+        self.in_style = tag == "style"
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.check_tag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_style and any(bad in _bare(data) for bad in (*_SCRIPTY, "@import", "url(")):
+            self.problem("a style sheet that loads or runs something (url(), @import, expression)")
+
+    def check_tag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _FORBIDDEN_TAGS:
+            self.problem(f"<{tag}> element")
+        if tag == "meta" and any(n == "http-equiv" and (v or "").lower() == "refresh" for n, v in attrs):
+            self.problem("<meta http-equiv=refresh>")
+        if tag == "link" and any(n == "href" for n, _ in attrs):
+            self.problem("<link href> loads another file")
+        for name, value in attrs:
+            value = value or ""
+            if name.startswith("on"):
+                self.problem(f"event-handler attribute {name}= on <{tag}>")
+            elif name in _URL_ATTRS and value:
+                urls = [part.strip().split(" ")[0] for part in value.split(",")] if "srcset" in name else [value]
+                for url in urls:
+                    if not (safe_url(url) or (tag == "img" and name == "src" and _SAFE_IMAGE.match(url.strip()))):
+                        self.problem(f"unsafe URL in {name}= on <{tag}>: {url[:60]!r}")
+            elif name == "style" and any(bad in _bare(value) for bad in (*_SCRIPTY, "url(")):
+                self.problem(f"script or a load in attribute style= on <{tag}>")
+
+
+def html_problems(text: str) -> list[tuple[int, int, str]]:
+    """(line, column, problem) for everything in ``text`` that could run script or load something."""
+    checker = _Checker()
+    checker.feed(text)
+    checker.close()
+    return checker.problems
