@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test lint check clean browser editor-test bench hugo axe pdftools screenshots fuzz fuzz-short
+.PHONY: build test lint check clean browser editor-deps editor-test bench hugo axe pdftools screenshots fuzz fuzz-short
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +47,7 @@ screenshots: $(STAMP) browser pdftools
 	$(BIN)/avr build --format md,html,json,pdf,docx
 	$(BIN)/python scripts/screenshots.py build
 
-test: $(STAMP) browser axe pdftools fuzz-short
+test: $(STAMP) browser axe pdftools editor-deps fuzz-short
 	$(BIN)/pytest -q
 
 # atheris fuzzing of the loader and schemas (fuzz/fuzz_loader.py); fuzz/corpus/ holds the seeds and the
@@ -70,9 +70,14 @@ clean:
 	rm -rf build
 
 # The JSON Schemas in VS Code's own YAML language server (from npm; needs node and npm)
-editor-test: $(STAMP)
+YLS := $(VENV)/node/node_modules/yaml-language-server/package.json
+$(YLS):
 	npm install --silent --no-audit --no-fund --prefix $(VENV)/node yaml-language-server@1
+editor-deps: $(YLS)
+
+editor-test: $(STAMP) editor-deps
 	$(BIN)/pytest -q tests/test_schema_editor.py
+
 # Debian's hugo: the benchmark compares avr with it on the same data.
 hugo:
 	@command -v hugo >/dev/null 2>&1 || { \
