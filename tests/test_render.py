@@ -47,8 +47,10 @@ def test_sentence_words_and_gender() -> None:
     text = status_sentence(counts(done=1, not_started=2), bare, "commitment", SV, 10)
     assert text == "Av de 3 åtagandena bedöms ett som färdigt och två har inte påbörjats."
     assert status_sentence(counts(on_track=12), bare, "activity", SV, 10) == \
-        "Av de 12 aktiviteterna bedöms 12 pågår enligt plan."
-    assert status_sentence(counts(done=1), bare, "activity", SV, 10) == "Den enda aktiviteten bedöms en som färdig."
+        "Av de 12 aktiviteterna pågår 12 enligt plan."
+    assert status_sentence(counts(done=1), bare, "activity", SV, 10) == "Den enda aktiviteten bedöms som färdig."
+    assert status_sentence(counts(done=1), bare, "commitment", SV, 10) == "Det enda åtagandet bedöms som färdigt."
+    assert status_sentence(counts(on_track=1), bare, "activity", SV, 10) == "Den enda aktiviteten pågår enligt plan."
     assert status_sentence(counts(), bare, "activity", SV, 10) == "Planen har inga aktiviteter."
 
 

@@ -45,15 +45,27 @@ def status_sentence(
     total = counts.total
     if total == 0:
         return fill(str(labels("sentence_none")), noun_plural=nouns["plural"])
-    parts = []
+    gender = nouns["gender"]
+    parts: list[str] = []
     for key in _ORDER:
         n = counts.counts.get(key, 0)
         if not n:
             continue
-        phrase = _phrase(key, n, organisation, labels, nouns["gender"])
-        parts.append(fill(phrase, n=count_word(n, nouns["gender"], labels, words_up_to)))
+        own = _own_phrase(key, n, organisation)
+        if own is not None:
+            # the organisation's words ("{n} som färdiga") take the catalogue's lead word in first place
+            lead = str(labels.get("sentence_lead") or "") if not parts else ""
+            phrase = f"{lead} {own}".strip()
+        elif total == 1:  # "Den enda aktiviteten bedöms som färdig."
+            phrase = _catalogue_phrase("status_phrase_alone", key, False, gender, labels) or _phrase(key, n, labels, gender)
+        elif not parts:  # "Av de 26 aktiviteterna bedöms 13 …": the first part's own word order
+            phrase = _catalogue_phrase("status_phrase_first", key, n == 1, gender, labels) or _phrase(key, n, labels, gender)
+        else:
+            phrase = _phrase(key, n, labels, gender)
+        parts.append(fill(phrase, n=count_word(n, gender, labels, words_up_to)))
     joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {labels('sentence_and')} " + parts[-1]
-    template = labels("sentence_one") if total == 1 else labels("sentence_many")
+    # "Den enda aktiviteten", "Det enda åtagandet"
+    template = (labels.get(f"sentence_one_{gender}") or labels("sentence_one")) if total == 1 else labels("sentence_many")
     return fill(
         str(template),
         total=total,
@@ -65,7 +77,19 @@ def status_sentence(
     )
 
 
-def _phrase(key: str, n: int, organisation: Organisation, labels: Labels, gender: str) -> str:
+def _catalogue_phrase(group: str, key: str, one: bool, gender: str, labels: Labels) -> str | None:
+    """The most specific of group_one_<gender>, group_one, group_<gender>, group that the catalogue has."""
+    names = [f"{group}_one_{gender}", f"{group}_one"] if one else []
+    names += [f"{group}_{gender}", group]
+    for name in names:
+        phrase = labels.get(name, key)
+        if phrase:
+            return str(phrase)
+    return None
+
+
+def _own_phrase(key: str, n: int, organisation: Organisation) -> str | None:
+    """The organisation's own phrase for a status (organisation.yaml `phrase`/`phrase_one`), if it gives one."""
     assert key in COUNT_KEYS
     for entry in organisation.statuses:
         if entry.means.value == key:
@@ -73,6 +97,10 @@ def _phrase(key: str, n: int, organisation: Organisation, labels: Labels, gender
                 return entry.phrase_one
             if entry.phrase:
                 return entry.phrase
+    return None
+
+
+def _phrase(key: str, n: int, labels: Labels, gender: str) -> str:
     if n == 1:
         # "ett som färdigt", "ett är stoppat": a neuter noun changes the participle
         one = labels.get(f"status_phrase_one_{gender}", key) or labels.get("status_phrase_one", key)
