@@ -103,7 +103,7 @@ def status_bar(counts: Any, status_name: Callable[[str], str], labels: Labels, t
     if not any(s.count for s in segments):
         return Markup("")
     parts = ", ".join(f"{s.label} {s.count}" for s in segments if s.count)
-    return _stacked(segments, f"{title}. {parts} ({labels('column', 'total').lower()} {counts.total}).")
+    return _stacked(segments, f"{title.rstrip('.')}. {parts} ({labels('column', 'total').lower()} {counts.total}).")
 
 
 def verdict_bar(verdicts: Sequence[Any], labels: Labels, title: str) -> Markup:
@@ -114,7 +114,7 @@ def verdict_bar(verdicts: Sequence[Any], labels: Labels, title: str) -> Markup:
     if not found:
         return Markup("")
     parts = ", ".join(f"{s.label} {s.count}" for s in segments if s.count)
-    return _stacked(segments, f"{title}. {parts}.")
+    return _stacked(segments, f"{title.rstrip('.')}. {parts}.")
 
 
 def _capital(text: str) -> str:
@@ -219,7 +219,8 @@ def indicator_chart(indicator: Indicator, rows: Sequence[SeriesRow], labels: Lab
             body.append(_t(cx, ty - 11, f"◆ {text}", "middle", 12))
             said.append(f"{row.label}: {target_word.lower()} {text}")
         body.append(_t(cx, top + plot_h + 20, row.label, "middle", 12, fill=INK))
-    label = f"{labels('charts', 'indicator_chart')}: {indicator.title}. " + "; ".join(said) + "."
+    title = indicator.title.strip().rstrip(".")  # titles are often whole sentences ending in a full stop
+    label = f"{labels('charts', 'indicator_chart')}: {title}. " + "; ".join(said) + "."
     return _svg(width, top + plot_h + 28, label, body)
 
 
