@@ -231,3 +231,24 @@ def test_yaml_examples_validate_against_the_schemas() -> None:
                 continue  # examples may show only part of a file (`# avr.yaml` with its `kolada:` settings)
             problems.append(f"README.md:{line}: {kind} example, {list(error.path)}: {error.message}")
     assert problems == []
+
+
+# ---------------------------------------------------------------- links inside the README
+
+def slug(heading: str) -> str:
+    """GitHub's anchor of a heading: lower case, punctuation dropped (hyphens kept), spaces → hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_every_link_to_a_heading_exists() -> None:
+    text = re.sub(r"(?ms)^```.*?^```", "", README)  # `# comments` in code blocks are not headings
+    anchors = {slug(h) for h in re.findall(r"^#{1,6} (.+)$", text, flags=re.MULTILINE)}
+    links = re.findall(r"\]\(#([^)]+)\)", README)
+    assert len(links) > 20
+    assert sorted(set(links) - anchors) == []
+
+
+def test_contents_lists_every_section() -> None:
+    contents = README.split("**Contents:**", 1)[1].split("\n\n", 1)[0]
+    sections = re.findall(r"^## (.+)$", re.sub(r"(?ms)^```.*?^```", "", README), flags=re.MULTILINE)
+    assert [slug(s) for s in sections] == re.findall(r"\]\(#([^)]+)\)", contents)
