@@ -188,8 +188,9 @@ def kinds_named(text: str) -> set[str]:
 def yaml_examples() -> list[tuple[str, int, str]]:
     """(kind, line, text) of every ```yaml block whose first comment or, failing that, whose heading names
     one file kind, e.g. `# controls/am-1.yaml` or `### goals/<id>.yaml`."""
-    found = []
-    heading, block, start = "", None, 0
+    found: list[tuple[str, int, str]] = []
+    heading, start = "", 0
+    block: list[str] | None = None
     for number, line in enumerate(README.splitlines(), 1):
         if block is None:
             if line.startswith("#"):
@@ -252,3 +253,13 @@ def test_contents_lists_every_section() -> None:
     contents = README.split("**Contents:**", 1)[1].split("\n\n", 1)[0]
     sections = re.findall(r"^## (.+)$", re.sub(r"(?ms)^```.*?^```", "", README), flags=re.MULTILINE)
     assert [slug(s) for s in sections] == re.findall(r"\]\(#([^)]+)\)", contents)
+
+
+def test_every_project_file_named_exists() -> None:
+    # the Performance section names files its benchmark run generates; it is left out
+    text = re.sub(r"(?ms)^## Performance.*?^(?=## )", "", README)
+    prefixes = ("avr/", "tests/", "templates/", "examples/", "scripts/", "fuzz/", "benchmarks/", "schemas/", ".vscode/")
+    generated = {"fuzz/crashes/"}  # made by the fuzzer when an input fails
+    named = {m for m in re.findall(r"`([\w./-]+)`", text) if m.startswith(prefixes)} - generated
+    assert len(named) > 15
+    assert sorted(n for n in named if not (ROOT / n).exists()) == []
