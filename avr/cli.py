@@ -517,7 +517,10 @@ def serve(
 
 @app.command()
 def version() -> None:
-    """Print avr's version."""
+    """Print avr's version.
+
+    Example: avr version
+    """
     typer.echo(__version__)
 
 

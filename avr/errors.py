@@ -51,7 +51,7 @@ CODES: dict[str, str] = {
     "E203": "item followed up twice in one period",
     "E204": "status label not in the organisation's vocabulary",
     "E205": "manual verdict without justification",
-    "E206": "file in an unexpected place",
+    "E206": "plan id differs from its folder",
     "E207": "repository configuration missing",
     # economy tables (compute.economy)
     "E301": "stated total differs from the sum of its lines",
