@@ -126,7 +126,7 @@ def build(
         False, "--clean", help="Also delete files an earlier avr build wrote there that this one does not (never others)"
     ),
 ) -> None:
-    """Compile every report to Markdown, HTML and JSON (or --format pdf, docx) in build/; only what changed.
+    """Compile every report into build/: Markdown, HTML and JSON, or the formats --format names; only what changed.
 
     Example: avr build --format md,html,json,pdf,docx --clean
     """
