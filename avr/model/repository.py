@@ -6,6 +6,7 @@ This is the one place that knows the folder layout (README, "File formats").
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -99,6 +100,10 @@ def _kind_of(path: Path) -> str:
     return next((folders[p] for p in reversed(path.parts) if p in folders), "")
 
 
+def _parts(path: Path) -> tuple[str, ...]:
+    return path.parts
+
+
 def find_root(start: Path) -> Path:
     """The folder holding avr.yaml: ``start`` or one of its parents."""
     start = start.resolve()
@@ -122,8 +127,9 @@ class _Loader:
         self.root = root
         self.real_root = root.resolve()
         self.preload = preload
-        self.preloaded: dict[Path, tuple[Document | None, list[Diagnostic]]] = {}
+        self.preloaded_by_name: dict[str, tuple[Document | None, list[Diagnostic]]] = {}
         self.files: list[Path] | None = None  # every YAML file under plans_dir, once listed
+        self.inside_dirs: dict[Path, bool] = {}  # folder -> its resolved path lies inside the repository
         self.diags = Diagnostics()
         self.docs: dict[int, Document] = {}
         self.limits = Limits()
@@ -149,8 +155,10 @@ class _Loader:
                            f"more than {self.limits.max_files} YAML files to read "
                            f"({limit_text('max_files', self.limits.max_files)}); nothing was built")
             raise InvalidInput(self.diags)
-        if path in self.preloaded and path.resolve().is_relative_to(self.real_root):
-            doc, found = self.preloaded[path]
+        # by string: hashing and comparing Path objects costs more than validating the file
+        loaded = self.preloaded_by_name.get(str(path))
+        if loaded is not None and self.inside(path):
+            doc, found = loaded
             self.diags.items.extend(found)
         else:  # also every file behind a link leading outside the repository: load_document refuses it (E010)
             doc = load_document(path, self.display(path), self.diags, self.limits, root=self.root)
@@ -163,6 +171,17 @@ class _Loader:
         elif isinstance(doc.data.get("id"), str):
             self.unresolved.add((_kind_of(path), doc.data["id"]))
         return model
+
+    def inside(self, path: Path) -> bool:
+        """``path.resolve()`` lies inside the repository; each folder is resolved once, not every file's."""
+        if os.path.islink(path):
+            return path.resolve().is_relative_to(self.real_root)
+        # not a link itself: it resolves to its resolved folder plus its name, so inside exactly when the folder is
+        folder = path.parent
+        known = self.inside_dirs.get(folder)
+        if known is None:
+            known = self.inside_dirs[folder] = folder.resolve().is_relative_to(self.real_root)
+        return known
 
     def remember_id(self, path: Path) -> None:
         """Best effort: the id of a file that could not be read, so references to it stay quiet."""
@@ -201,7 +220,8 @@ class _Loader:
             raise InvalidInput(self.diags)
         plans_root = self.root / config.plans_dir
         if self.preload is not None:
-            self.preloaded = self.preload(self.yaml_files(plans_root), self.limits)
+            preloaded = self.preload(self.yaml_files(plans_root), self.limits)
+            self.preloaded_by_name = {str(path): loaded for path, loaded in preloaded.items()}
         orgs: dict[str, OrgData] = {}
         seen: set[Path] = {config_path}
         for org_id in config.organisations:
@@ -257,7 +277,8 @@ class _Loader:
             ("reports", ReportSpec, "*.yaml"),
             ("outcomes", OutcomeEntry, "**/*.yaml"),
         ):
-            for path in sorted((folder / sub).glob(pattern)):
+            # by parts, the order of Path comparisons, which cost far more (thousands of files per plan)
+            for path in sorted((folder / sub).glob(pattern), key=_parts):
                 seen.add(path)
                 model: Goal | Activity | FollowUp | ReportSpec | OutcomeEntry | None = self.read(path, schema)  # type: ignore[assignment]
                 if model is None:
@@ -301,6 +322,8 @@ class _Loader:
             labels.add(entry.label.casefold())
 
     def ref(self, model: BaseModel, loc: tuple[Any, ...], value: str, known: Iterable[str], what: str) -> bool:
+        if isinstance(known, (dict, list, tuple, set, frozenset)) and value in known:
+            return True  # no copy: a plan's 1 000 activities, once per follow-up, add up
         known = list(known)
         if value in known:
             return True
@@ -436,7 +459,8 @@ class _Loader:
     def report_strays(self, plans_root: Path, seen: set[Path]) -> None:
         if not plans_root.is_dir():
             return
+        names = {str(path) for path in seen}
         for path in self.yaml_files(plans_root):
-            if path not in seen:
+            if str(path) not in names:
                 self.diags.add(self.display(path), 0, 0, "W103",
                                "avr does not read this file (not in a known folder or organisation)")

@@ -9,10 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from avr.errors import UsageError
-from avr.render.docx import render_docx
-from avr.render.env import make_env
-from avr.render.labels import load_labels
-from avr.render.pdf import render_pdf
 
 if TYPE_CHECKING:
     from avr.model.repository import Repository
@@ -38,6 +34,13 @@ def parse_formats(values: list[str] | None) -> tuple[str, ...]:
 
 def render_binary(repo: Repository, job: ReportJob, ext: str, html: str) -> bytes:
     """The report as PDF or Word, from its HTML page."""
+    # imported here: `avr build` reads parse_formats before it knows whether anything needs rendering,
+    # and a no-op build must not pay for the templates and schemas
+    from avr.render.docx import render_docx
+    from avr.render.env import make_env
+    from avr.render.labels import load_labels
+    from avr.render.pdf import render_pdf
+
     templates = repo.root / repo.config.templates_dir if repo.config.templates_dir else None
     organisation = job.org.organisation
     if ext == "pdf":

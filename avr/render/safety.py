@@ -94,6 +94,10 @@ def _defuse_brackets(line: str) -> str:
 def neutralise_markdown(text: str) -> str:
     """``text`` with raw HTML escaped and unsafe links turned into plain text (see module docstring)."""
     text = _UNSAFE_LT.sub("&lt;", text)
+    if "](" not in text and "]:" not in text:
+        # CommonMark gives a link a destination only right after `](` (inline) or `]:` (a reference
+        # definition); autolinks need a `<`, escaped above. No link, so no parse (~1 s for a large report).
+        return text
     for _ in range(2):
         lines, unplaced = _unsafe_link_lines(text)
         if not lines and not unplaced:
@@ -128,20 +132,50 @@ _SCRIPTY = ("javascript:", "vbscript:", "livescript:", "expression(", "-moz-bind
 
 
 class _Checker(HTMLParser):
-    def __init__(self) -> None:
+    # Start tags found harmless, by their exact text: a report repeats a few hundred distinct tags
+    # (`<td class="num">`) a hundred thousand times, and html.parser's Python tokenizer was the biggest
+    # cost of rendering. The handling of a start tag ending in `>` depends on its text alone.
+    harmless: dict[str, tuple[str, bool]] = {}  # text -> (tag, self-closing)
+    HARMLESS_MAX = 100_000
+
+    def __init__(self, remember: bool = True) -> None:
         super().__init__(convert_charrefs=True)
         self.problems: list[tuple[int, int, str]] = []
         self.in_style = False
+        self.remember = remember
+        self.handled: tuple[str, bool] | None = None
+
+    def parse_starttag(self, i: int) -> int:
+        if not self.remember:
+            return super().parse_starttag(i)
+        end = self.check_for_whole_start_tag(i)
+        text = self.rawdata[i:end] if end > i else ""
+        known = self.harmless.get(text) if text.endswith(">") else None
+        if known is not None:  # what parse_starttag would do, and the handlers would find nothing
+            self._HTMLParser__starttag_text = text  # (get_starttag_text)
+            self.lasttag = known[0]
+            if not known[1]:
+                self.in_style = False
+            return end
+        before = len(self.problems)
+        self.handled = None
+        k = super().parse_starttag(i)
+        if (k == end and text.endswith(">") and self.handled is not None and len(self.problems) == before
+                and self.handled[0] not in self.CDATA_CONTENT_ELEMENTS and len(self.harmless) < self.HARMLESS_MAX):
+            self.harmless[text] = self.handled
+        return k
 
     def problem(self, message: str) -> None:
         line, offset = self.getpos()
         self.problems.append((line, offset + 1, message))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handled = (tag, False)
         self.check_tag(tag, attrs)
         self.in_style = tag == "style"
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handled = (tag, True)
         self.check_tag(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
@@ -171,9 +205,9 @@ class _Checker(HTMLParser):
                 self.problem(f"script or a load in attribute style= on <{tag}>")
 
 
-def html_problems(text: str) -> list[tuple[int, int, str]]:
+def html_problems(text: str, remember: bool = True) -> list[tuple[int, int, str]]:
     """(line, column, problem) for everything in ``text`` that could run script or load something."""
-    checker = _Checker()
+    checker = _Checker(remember)
     checker.feed(text)
     checker.close()
     return checker.problems
