@@ -195,7 +195,9 @@ def diff(
     base: str | None = typer.Argument(None, help="Revision to compare from (default: merge base with the default branch)"),
     head: str | None = typer.Argument(None, help="Revision to compare to (default: the working tree)"),
     repo: Path | None = RepoOption,
-    fmt: str = typer.Option("terminal", "--format", "-f", help="terminal (default), markdown (a pull-request comment) or json"),
+    fmt: str = typer.Option(
+        "text", "--format", "-f", help="text (default, for a terminal), markdown (a pull-request comment) or json"
+    ),
 ) -> None:
     """Show what changed between two git revisions in plan terms: items, statuses, targets, verdicts.
 
@@ -207,8 +209,8 @@ def diff(
         from avr.render import diff as render
         from avr.render.labels import load_labels
 
-        if fmt not in ("terminal", "markdown", "json"):
-            raise UsageError(f"unknown format `{fmt}`; use terminal, markdown or json")
+        if fmt not in ("text", "terminal", "markdown", "json"):  # `terminal`: its first name, still accepted
+            raise UsageError(f"unknown format `{fmt}`; use text, markdown or json")
         result = run_diff(repo or Path.cwd(), base, head)
         if result.diff is None:
             for side in result.invalid or [result.base, result.head]:

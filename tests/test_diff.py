@@ -53,7 +53,7 @@ def edit(path: Path, old: str, new: str) -> None:
 def three(repo: Path, *revs: str) -> tuple[str, str, dict[str, Any]]:
     """Terminal, Markdown and JSON output of the same comparison; each must exit 0."""
     outs = []
-    for fmt in ("terminal", "markdown", "json"):
+    for fmt in ("text", "markdown", "json"):
         proc = run_avr("diff", *revs, "--format", fmt, cwd=repo)
         assert proc.returncode == 0, proc.stderr
         assert "Traceback" not in proc.stderr
