@@ -56,7 +56,6 @@ class Loader(Protocol):
     """What this module needs of the repository loader."""
 
     diags: Diagnostics
-    docs: dict[int, Any]
 
     def read(self, path: Path, schema: type[M]) -> M | None: ...
 
@@ -66,29 +65,28 @@ class Loader(Protocol):
 
     def add_unique(self, table: dict[str, Any], key: str, model: BaseModel, what: str) -> None: ...
 
+    def read_folders(
+        self, folder: Path, subfolders: Iterable[tuple[str, type[BaseModel], str]], seen: set[Path],
+        docs: dict[int, Any],
+    ) -> Iterable[tuple[Path, BaseModel]]: ...
+
 
 def load_interim(
     loader: Loader, folder: Path, organisation: Organisation, docs: dict[int, Any], seen: set[Path]
 ) -> InterimData:
     """Read the sub-folders of one plan and check them; `docs` gets each model's file for positions."""
     data = InterimData()
-    for sub, schema, pattern in SUBFOLDERS:
-        for path in sorted((folder / sub).glob(pattern)):
-            seen.add(path)
-            model = loader.read(path, schema)
-            if model is None:
-                continue
-            docs[id(model)] = loader.docs[id(model)]
-            if isinstance(model, EconomyTable):
-                loader.add_unique(data.economy, model.id, model, "economy table")
-            elif isinstance(model, ControlPoint):
-                loader.add_unique(data.controls, model.id, model, "control point")
-            elif isinstance(model, ControlResult):
-                data.control_results.append(model)
-            elif isinstance(model, Audit):
-                loader.add_unique(data.audits, model.id, model, "audit")
-            elif isinstance(model, AuditFollowUp):
-                data.audit_followups.append(model)
+    for _, model in loader.read_folders(folder, SUBFOLDERS, seen, docs):
+        if isinstance(model, EconomyTable):
+            loader.add_unique(data.economy, model.id, model, "economy table")
+        elif isinstance(model, ControlPoint):
+            loader.add_unique(data.controls, model.id, model, "control point")
+        elif isinstance(model, ControlResult):
+            data.control_results.append(model)
+        elif isinstance(model, Audit):
+            loader.add_unique(data.audits, model.id, model, "audit")
+        elif isinstance(model, AuditFollowUp):
+            data.audit_followups.append(model)
     _check(loader, data, organisation)
     return data
 

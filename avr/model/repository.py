@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -98,6 +98,16 @@ def _kind_of(path: Path) -> str:
     folders = {"goals": "goal", "activities": "activity",
                "economy": "economy table", "controls": "control point", "audits": "audit"}
     return next((folders[p] for p in reversed(path.parts) if p in folders), "")
+
+
+# The files of a plan folder this module reads; model/interim.py reads its own sub-folders the same way.
+_PLAN_FOLDERS: tuple[tuple[str, type[BaseModel], str], ...] = (
+    ("goals", Goal, "*.yaml"),
+    ("activities", Activity, "*.yaml"),
+    ("followups", FollowUp, "**/*.yaml"),
+    ("reports", ReportSpec, "*.yaml"),
+    ("outcomes", OutcomeEntry, "**/*.yaml"),
+)
 
 
 def _parts(path: Path) -> tuple[str, ...]:
@@ -261,6 +271,20 @@ class _Loader:
                 self.at(config, (name,), "E010",
                         f"output_dir `{value}` would hold the plans themselves; use a folder of its own, e.g. build")
 
+    def read_folders(
+        self, folder: Path, subfolders: Iterable[tuple[str, type[BaseModel], str]], seen: set[Path],
+        docs: dict[int, Document],
+    ) -> Iterator[tuple[Path, BaseModel]]:
+        """Every valid file of a plan's sub-folders, in order; ``docs`` gets each model's file for positions."""
+        for sub, schema, pattern in subfolders:
+            # by parts, the order of Path comparisons, which cost far more (thousands of files per plan)
+            for path in sorted((folder / sub).glob(pattern), key=_parts):
+                seen.add(path)
+                model = self.read(path, schema)
+                if model is not None:
+                    docs[id(model)] = self.docs[id(model)]
+                    yield path, model
+
     def load_plan(self, org: OrgData, plan_file: Path, seen: set[Path]) -> PlanData | None:
         plan = self.read(plan_file, Plan)
         if plan is None:
@@ -270,30 +294,17 @@ class _Loader:
         if plan.id != folder.name:
             self.at(plan, ("id",), "E206", f"plan id `{plan.id}` differs from its folder `{folder.name}`; make them equal")
         data = PlanData(org.id, plan, self.display(folder))
-        for sub, schema, pattern in (
-            ("goals", Goal, "*.yaml"),
-            ("activities", Activity, "*.yaml"),
-            ("followups", FollowUp, "**/*.yaml"),
-            ("reports", ReportSpec, "*.yaml"),
-            ("outcomes", OutcomeEntry, "**/*.yaml"),
-        ):
-            # by parts, the order of Path comparisons, which cost far more (thousands of files per plan)
-            for path in sorted((folder / sub).glob(pattern), key=_parts):
-                seen.add(path)
-                model: Goal | Activity | FollowUp | ReportSpec | OutcomeEntry | None = self.read(path, schema)  # type: ignore[assignment]
-                if model is None:
-                    continue
-                data.docs[id(model)] = self.docs[id(model)]
-                if isinstance(model, Goal):
-                    self.add_unique(data.goals, model.id, model, "goal")
-                elif isinstance(model, Activity):
-                    self.add_unique(data.activities, model.id, model, "activity")
-                elif isinstance(model, FollowUp):
-                    data.followups.append(model)
-                elif isinstance(model, ReportSpec):
-                    data.reports[path.stem] = model
-                elif isinstance(model, OutcomeEntry):
-                    data.outcomes.append(model)
+        for path, model in self.read_folders(folder, _PLAN_FOLDERS, seen, data.docs):
+            if isinstance(model, Goal):
+                self.add_unique(data.goals, model.id, model, "goal")
+            elif isinstance(model, Activity):
+                self.add_unique(data.activities, model.id, model, "activity")
+            elif isinstance(model, FollowUp):
+                data.followups.append(model)
+            elif isinstance(model, ReportSpec):
+                data.reports[path.stem] = model
+            elif isinstance(model, OutcomeEntry):
+                data.outcomes.append(model)
         data.interim = load_interim(self, folder, org.organisation, data.docs, seen)
         self.check_plan(org, data)
         return data
