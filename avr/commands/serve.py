@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import signal
 import threading
 from collections.abc import Callable
@@ -46,16 +47,15 @@ class State:
 
 
 def rebuild(root: Path, out_dir: Path | None, state: State) -> Path:
-    """Check and build; on errors keep the message list instead. Returns the output folder."""
-    from avr.render.build import build
+    """Check and build (incrementally: a save re-renders only the plans it touches); on errors keep the
+    message list instead. Returns the output folder."""
+    from avr.render.incremental import build_incremental
 
     load_labels.cache_clear()  # a repository's own labels/ may have changed
     errors: list[str] = []
     target = out_dir or root / "build"
     try:
-        repo = load_repository(root)
-        target = out_dir or repo.output_dir
-        build(repo, target)
+        target = build_incremental(root, out_dir, jobs=os.cpu_count() or 1).out_dir
     except InvalidInput as exc:
         errors = [d.format() for d in exc.diagnostics.sorted() if d.severity.value == "error"]
     except (AvrError, TemplateError, OSError) as exc:
