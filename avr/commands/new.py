@@ -23,7 +23,7 @@ from avr.commands.create import (
 from avr.commands.followup_start import activity_skeleton, followed_up, latest_before, period_of
 from avr.errors import AvrError, UsageError
 from avr.model.common import Id
-from avr.model.repository import Repository
+from avr.model.repository import OrgData, PlanData, Repository
 from avr.render.labels import Labels, load_labels
 
 GOAL_KINDS = ("goal", "refinement", "development_area", "special_assignment", "quality_work", "process_goal",
@@ -82,8 +82,8 @@ def new_goal(repo: Repository, cwd: Path, plan_name: str | None, goal_id: str | 
         raise UsageError(f"unknown goal kind `{kind}`; use one of: {', '.join(GOAL_KINDS)}")
     if kind in ("refinement", "commitment") and parent is None:
         raise UsageError(f"a {kind} needs --parent GOAL, the goal it belongs under")
-    if parent is not None and parent not in plan.goals:
-        raise UsageError(f"unknown goal `{parent}` in {org.id}/{plan.id}; goals: {', '.join(plan.goals) or 'none'}")
+    if parent is not None:
+        _known_goal(org, plan, parent)
     goal_id = _check_id(goal_id) if goal_id else next_id(list(plan.goals))
     if goal_id in plan.goals:
         raise UsageError(f"goal `{goal_id}` already exists in {org.id}/{plan.id}")
@@ -99,6 +99,11 @@ def new_goal(repo: Repository, cwd: Path, plan_name: str | None, goal_id: str | 
     ], "goal")
 
 
+def _known_goal(org: OrgData, plan: PlanData, goal: str) -> None:
+    if goal not in plan.goals:
+        raise UsageError(f"unknown goal `{goal}` in {org.id}/{plan.id}; goals: {', '.join(plan.goals) or 'none'}")
+
+
 def new_activity(repo: Repository, cwd: Path, plan_name: str | None, activity_id: str | None,
                  goals: list[str], unit: str | None, title: str | None) -> str:
     org, plan = find_plan(repo, plan_name, cwd)
@@ -107,8 +112,7 @@ def new_activity(repo: Repository, cwd: Path, plan_name: str | None, activity_id
             raise UsageError(f"say which goal(s) it serves with --goal; goals: {', '.join(plan.goals) or 'none'}")
         goals = list(plan.goals)
     for goal in goals:
-        if goal not in plan.goals:
-            raise UsageError(f"unknown goal `{goal}` in {org.id}/{plan.id}; goals: {', '.join(plan.goals) or 'none'}")
+        _known_goal(org, plan, goal)
     units = [u.id for u in org.organisation.units]
     if unit is None:
         if len(units) != 1:

@@ -180,8 +180,10 @@ def site_pages(
 def build(repo: Repository, out_dir: Path, formats: tuple[str, ...] = FORMATS, *, clean: bool = False) -> list[Path]:
     """Render every report and the site pages into ``out_dir``; return the files written.
 
-    Everything is rendered and checked before the first file is written, under the output folder's
-    lock; with ``clean``, files of earlier builds that this one did not write again are deleted.
+    The plain, one-process build: `avr build` and `avr serve` go through render/incremental.py, whose
+    output the tests compare byte for byte with this one. Everything is rendered and checked before
+    the first file is written, under the output folder's lock; with ``clean``, files of earlier builds
+    that this one did not write again are deleted.
     """
     files: dict[str, str | bytes] = {}
     jobs = report_jobs(repo)
