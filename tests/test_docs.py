@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 import typer.main
-import yaml
 from conftest import ROOT
 from jsonschema import Draft7Validator
+from test_schema import avr_view
 
 from avr.cli import app
 from avr.commands.schema import KINDS, generate
@@ -206,19 +206,6 @@ def yaml_examples() -> list[tuple[str, int, str]]:
         else:
             block.append(line)
     return found
-
-
-def avr_view(text: str) -> Any:
-    """The data avr's loader sees: every scalar a string, an empty value absent."""
-
-    def clean(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: clean(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [clean(v) for v in value]
-        return None if value == "" else value
-
-    return clean(yaml.load(text, Loader=yaml.BaseLoader))
 
 
 def test_yaml_examples_validate_against_the_schemas() -> None:
