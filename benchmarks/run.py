@@ -196,6 +196,14 @@ def edit_one_followup(repo: Path, round_: int) -> None:
     target.write_text(f"{text}\ncompletion: {round_ % 2 * 5 + 50}\n{rest}", encoding="utf-8")
 
 
+def edit_one_outcome(repo: Path, round_: int) -> None:
+    """An indicator outcome in one goal follow-up: every report of its plan shows it (history, charts)."""
+    target = next((repo / "plans").glob("*/*/followups/2021-H1/mal-1.yaml"))
+    lines = target.read_text(encoding="utf-8").splitlines()
+    lines[-1] = f"  ind-1: {300 + round_ % 2}/1000"
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def same_tree(a: Path, b: Path) -> bool:
     def files(root: Path) -> dict[str, bytes]:
         return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
@@ -221,6 +229,8 @@ def targets(repo: Path, runs: int, hugo: bool) -> dict[str, Any]:
     rounds = iter(range(1000))
     res["one_change"] = median_of(runs, lambda: run_cmd([*AVR, "build", "--quiet"], repo, label="one"),
                                   before=lambda: (edit_one_followup(repo, next(rounds)), time.sleep(0.01)))
+    res["one_outcome"] = median_of(runs, lambda: run_cmd([*AVR, "build", "--quiet"], repo, label="outcome"),
+                                   before=lambda: (edit_one_outcome(repo, next(rounds)), time.sleep(0.01)))
     shutil.rmtree(clean, ignore_errors=True)
     run_cmd([*AVR, "build", "--quiet", "--jobs", "1", "--out", str(clean)], repo)
     res["identical"] = same_tree(out, clean)
@@ -276,6 +286,7 @@ def report(results: dict[str, dict[str, Any]], stage_times: dict[str, dict[str, 
              row("**one follow-up changed** (target ≤ 0.5 s at 50k)", lambda r: f"**{_s(r['one_change'][0])}**"),
              row("no-op rebuild, CPU time", lambda r: _s(r["noop_cpu"])),
              row("one follow-up changed, CPU time", lambda r: _s(r["one_cpu"])),
+             row("one indicator outcome changed (every report of its plan)", lambda r: _s(r["one_outcome"][0])),
              row("`avr check`, no cache", lambda r: _s(r["check"][0])),
              row("`avr check`, cache warm", lambda r: _s(r["check_warm"][0])),
              row("**check ÷ full build** (target ≤ 1)", lambda r: f"**{r['check'][0] / r['full'][0]:.2f}**"),

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 import avr.load.cache as doc_cache
 import avr.render.incremental as incremental
 from avr.cli import app
+from avr.errors import InvalidInput
 from avr.render.build import build as clean_build
 from avr.render.incremental import CACHE_DIR, build_incremental
 
@@ -141,8 +142,86 @@ def test_one_change_renders_only_its_plan(repo: Path, tmp_path: Path) -> None:
     target = plans[0] / "followups/2022/a1.yaml"
     target.write_text(target.read_text(encoding="utf-8").replace("status: ", "status: Stoppad\n#", 1), encoding="utf-8")
     result = build_incremental(repo, out, jobs=1)
-    assert result.rendered_reports == 5  # the plan document and its four periods
+    assert result.rendered_reports == 1  # only the follow-up report of 2022 shows this status
+    assert result.plans_read == 1  # the other plan is not even read: its diagnostics are kept
     assert {p: p.stat().st_mtime_ns for p in other_outputs} == other_outputs
+    assert _tree(out) == _reference(repo, tmp_path / "clean")
+
+
+def _goal_outcome(plan: Path, period: str) -> Path:
+    target = plan / f"followups/{period}/mal-1.yaml"
+    target.write_text(re.sub(r"(?m)^(  ind-1: )\d+", r"\g<1>123", target.read_text(encoding="utf-8")), encoding="utf-8")
+    return target
+
+
+def test_an_outcome_re_renders_every_report_of_its_plan(repo: Path, tmp_path: Path) -> None:
+    """Indicator outcomes of any period show in every report (history, charts, comparisons)."""
+    out = tmp_path / "out"
+    build_incremental(repo, out, jobs=1)
+    plan = sorted(p.parent for p in repo.glob("plans/*/*/plan.yaml"))[0]
+    _goal_outcome(plan, "2021-H1")
+    result = build_incremental(repo, out, jobs=1)
+    assert result.rendered_reports == 5 and result.plans_read == 1
+    assert _tree(out) == _reference(repo, tmp_path / "clean")
+    # the goal follow-up's text shows only in its own period's report
+    target = plan / "followups/2021-H1/mal-1.yaml"
+    target.write_text(re.sub(r"(?m)^text: .*$", "text: Ny bedömning av målet.", target.read_text(encoding="utf-8")),
+                      encoding="utf-8")
+    result = build_incremental(repo, out, jobs=1)
+    assert result.rendered_reports == 1
+    assert _tree(out) == _reference(repo, tmp_path / "clean2")
+
+
+def test_a_changed_plan_title_rebuilds_the_index_from_every_plan(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_incremental(repo, out, jobs=1)
+    plan = sorted(repo.glob("plans/*/*/plan.yaml"))[0]
+    plan.write_text(re.sub(r"(?m)^title: .*$", "title: Ny titel på planen", plan.read_text(encoding="utf-8")),
+                    encoding="utf-8")
+    result = build_incremental(repo, out, jobs=1)
+    assert result.plans_read == 2 and result.rendered_reports == 5
+    assert "Ny titel på planen" in (out / "index.html").read_text(encoding="utf-8")
+    assert _tree(out) == _reference(repo, tmp_path / "clean")
+
+
+def test_diagnostics_of_skipped_plans_are_kept(repo: Path, tmp_path: Path) -> None:
+    """A warning in one plan and an error in another: both reported, whichever plan a rebuild reads."""
+    out = tmp_path / "out"
+    plans = sorted(p.parent for p in repo.glob("plans/*/*/plan.yaml"))
+    (plans[1] / "anteckningar.yaml").write_text("text: utkast\n", encoding="utf-8")  # W103
+    first = build_incremental(repo, out, jobs=1)
+    warnings = [d.format() for d in first.diagnostics.sorted()]
+    assert any("W103" in w for w in warnings)
+    target = plans[0] / "followups/2022/a1.yaml"
+    target.write_text(target.read_text(encoding="utf-8").replace("status: ", "status: Okänd\n#", 1), encoding="utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        build_incremental(repo, out, jobs=1)
+    got = [d.format() for d in caught.value.diagnostics.sorted()]
+    from avr.model.repository import load_repository
+
+    assert got == [d.format() for d in load_repository(repo, strict=False).diagnostics.sorted()]
+    assert any("E204" in g for g in got) and any("W103" in g for g in got)
+    target.write_text(target.read_text(encoding="utf-8").replace("status: Okänd\n#", "status: ", 1), encoding="utf-8")
+    again = build_incremental(repo, out, jobs=1)
+    assert again.plans_read == 0 and again.rendered_reports == 0  # as before the refused build: nothing to read
+    assert [d.format() for d in again.diagnostics.sorted()] == warnings
+    assert _tree(out) == _reference(repo, tmp_path / "clean")
+
+
+def test_own_templates_make_every_report_depend_on_its_whole_plan(repo: Path, tmp_path: Path) -> None:
+    """A repository's own templates may show any follow-up in any report: no finer dependencies then."""
+    (repo / "mallar").mkdir()
+    (repo / "mallar" / "followup.md.j2").write_text(
+        "{% for a in r.plan.followups %}{{ a.period }} {{ a.status }}\n{% endfor %}", encoding="utf-8")
+    config = repo / "avr.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "templates_dir: mallar\n", encoding="utf-8")
+    out = tmp_path / "out"
+    build_incremental(repo, out, jobs=1)
+    plan = sorted(p.parent for p in repo.glob("plans/*/*/plan.yaml"))[0]
+    target = plan / "followups/2022/a1.yaml"
+    target.write_text(target.read_text(encoding="utf-8").replace("status: ", "status: Stoppad\n#", 1), encoding="utf-8")
+    result = build_incremental(repo, out, jobs=1)
+    assert result.rendered_reports == 5 and result.plans_read == 2
     assert _tree(out) == _reference(repo, tmp_path / "clean")
 
 
@@ -242,5 +321,5 @@ def test_plans_at_the_repository_root(repo: Path, tmp_path: Path) -> None:
     target = next(flat.glob("*/*/followups/2022/a1.yaml"))
     target.write_text(target.read_text(encoding="utf-8").replace("status: ", "status: Stoppad\n#", 1), encoding="utf-8")
     result = build_incremental(flat, out, jobs=1)
-    assert result.rendered_reports == 5
+    assert result.rendered_reports == 1 and result.plans_read == 1
     assert _tree(out) == _reference(flat, tmp_path / "clean")

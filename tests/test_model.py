@@ -752,3 +752,48 @@ def test_all_problems_are_reported_together(tmp_path: Path) -> None:
     messages = " | ".join(d.message for d in repo.diagnostics.items)
     assert "did you mean `barnfamiljer`?" in messages
     assert "did you mean `title`?" in messages
+
+
+def test_folder_listing_finds_what_pathlib_glob_finds(tmp_path: Path) -> None:
+    """The loader lists plan folders with one os.scandir walk; it must find exactly what pathlib's glob did:
+    every kind of entry, hidden names, nested folders, but no descent into linked folders."""
+    import random
+
+    from avr.model.repository import _list_yaml
+
+    rng = random.Random(5)
+    base = tmp_path / "plan"
+    outside = tmp_path / "outside"
+    (outside / "deep").mkdir(parents=True)
+    base.mkdir()
+    (outside / "x.yaml").write_text("a: 1\n")
+    (outside / "deep" / "y.yaml").write_text("a: 1\n")
+    folders = [base]
+    for number in range(60):
+        parent = rng.choice(folders)
+        name = rng.choice(["a", "b", "2022", "2022-H1", ".dold", "ö", "x.yaml", "sub dir"]) + str(number)
+        kind = rng.randrange(6)
+        target = parent / name
+        if kind == 0:
+            target.mkdir()
+            folders.append(target)
+        elif kind == 1:
+            (parent / f"{name}.yaml").write_text("a: 1\n")
+        elif kind == 2:
+            (parent / f"{name}.yml").write_text("a: 1\n")
+        elif kind == 3:
+            (parent / f".{name}.yaml").write_text("a: 1\n")
+        elif kind == 4:
+            os.symlink(outside, parent / f"{name}-link")  # a linked folder: not entered
+            os.symlink(outside / "x.yaml", parent / f"{name}-link.yaml")
+        else:
+            os.symlink(tmp_path / "missing.yaml", parent / f"{name}-broken.yaml")
+    for pattern in ("*.yaml", "**/*.yaml"):
+        expected = sorted(base.glob(pattern), key=lambda p: p.parts)
+        found = _list_yaml(base, recursive=pattern.startswith("**/"))
+        assert [base.joinpath(*parts) for parts, _ in found] == expected
+        assert [link for _, link in found] == [p.is_symlink() for p in expected]
+    both = sorted([*base.rglob("*.yaml"), *base.rglob("*.yml")], key=str)
+    found = _list_yaml(base, recursive=True, suffixes=(".yaml", ".yml"))
+    assert sorted(str(base.joinpath(*parts)) for parts, _ in found) == [str(p) for p in both]
+    assert _list_yaml(tmp_path / "no such folder", recursive=True) == []

@@ -66,13 +66,13 @@ class Loader(Protocol):
     def add_unique(self, table: dict[str, Any], key: str, model: BaseModel, what: str) -> None: ...
 
     def read_folders(
-        self, folder: Path, subfolders: Iterable[tuple[str, type[BaseModel], str]], seen: set[Path],
+        self, folder: Path, subfolders: Iterable[tuple[str, type[BaseModel], str]], seen: set[str],
         docs: dict[int, Any],
     ) -> Iterable[tuple[Path, BaseModel]]: ...
 
 
 def load_interim(
-    loader: Loader, folder: Path, organisation: Organisation, docs: dict[int, Any], seen: set[Path]
+    loader: Loader, folder: Path, organisation: Organisation, docs: dict[int, Any], seen: set[str]
 ) -> InterimData:
     """Read the sub-folders of one plan and check them; `docs` gets each model's file for positions."""
     data = InterimData()

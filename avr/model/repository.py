@@ -110,8 +110,43 @@ _PLAN_FOLDERS: tuple[tuple[str, type[BaseModel], str], ...] = (
 )
 
 
-def _parts(path: Path) -> tuple[str, ...]:
-    return path.parts
+def _list_yaml(
+    folder: Path, recursive: bool, suffixes: tuple[str, ...] = (".yaml",), prune: frozenset[tuple[str, ...]] = frozenset()
+) -> list[tuple[tuple[str, ...], bool]]:
+    """What ``folder.glob("*.yaml")`` (or ``"**/*.yaml"``) finds, as name parts below ``folder``, sorted like
+    ``Path.parts``, each with whether it is a symbolic link.
+
+    One ``os.scandir`` walk with plain strings: pathlib's glob, sort and ``Path`` hashing cost seconds at 50 000
+    files. Like pathlib, the walk does not enter linked folders (``is_dir(follow_symlinks=False)``) and matches
+    entries of any kind; a folder that cannot be listed gives nothing. Folders in ``prune`` (as parts) are not
+    entered.
+    """
+    found: list[tuple[tuple[str, ...], bool]] = []
+    stack: list[tuple[str, tuple[str, ...]]] = [(str(folder), ())]
+    while stack:
+        path, rel = stack.pop()
+        try:
+            with os.scandir(path) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.endswith(suffixes):
+                try:
+                    link = entry.is_symlink()
+                except OSError:
+                    link = False
+                found.append(((*rel, name), link))
+            if recursive:
+                try:
+                    inner = entry.is_dir(follow_symlinks=False)
+                except OSError:
+                    inner = False
+                if inner and (*rel, name) not in prune:
+                    stack.append((entry.path, (*rel, name)))
+    found.sort()
+    return found
 
 
 def find_root(start: Path) -> Path:
@@ -123,9 +158,16 @@ def find_root(start: Path) -> Path:
     raise UsageError(f"no {CONFIG_NAME} in {start} or any folder above it; run avr in a plan repository")
 
 
-def load_repository(root: Path, *, strict: bool = True, preload: Preload | None = None) -> Repository:
-    """Read and check every file; raise InvalidInput with all errors if any."""
-    loader = _Loader(root, preload)
+def load_repository(
+    root: Path, *, strict: bool = True, preload: Preload | None = None, skip: frozenset[str] = frozenset()
+) -> Repository:
+    """Read and check every file; raise InvalidInput with all errors if any.
+
+    ``skip`` names plan folders (as shown in diagnostics, e.g. ``plans/org/plan``) not to read at all: an
+    incremental build passes the unchanged ones, whose diagnostics it kept. Checks never cross plan folders,
+    so the others are checked exactly as in a full load.
+    """
+    loader = _Loader(root, preload, skip)
     repo = loader.run()
     if strict and repo.diagnostics.errors:
         raise InvalidInput(repo.diagnostics)
@@ -133,13 +175,15 @@ def load_repository(root: Path, *, strict: bool = True, preload: Preload | None 
 
 
 class _Loader:
-    def __init__(self, root: Path, preload: Preload | None = None) -> None:
+    def __init__(self, root: Path, preload: Preload | None = None, skip: frozenset[str] = frozenset()) -> None:
         self.root = root
+        self.skip = skip
+        self.links: dict[str, bool] = {}  # path -> is a symbolic link, for files the folder walks listed
         self.real_root = root.resolve()
         self.preload = preload
         self.preloaded_by_name: dict[str, tuple[Document | None, list[Diagnostic]]] = {}
         self.files: list[Path] | None = None  # every YAML file under plans_dir, once listed
-        self.inside_dirs: dict[Path, bool] = {}  # folder -> its resolved path lies inside the repository
+        self.inside_dirs: dict[str, bool] = {}  # folder -> its resolved path lies inside the repository
         self.diags = Diagnostics()
         self.docs: dict[int, Document] = {}
         self.limits = Limits()
@@ -184,13 +228,17 @@ class _Loader:
 
     def inside(self, path: Path) -> bool:
         """``path.resolve()`` lies inside the repository; each folder is resolved once, not every file's."""
-        if os.path.islink(path):
+        text = str(path)
+        link = self.links.get(text)
+        if link is None:
+            link = os.path.islink(text)
+        if link:
             return path.resolve().is_relative_to(self.real_root)
         # not a link itself: it resolves to its resolved folder plus its name, so inside exactly when the folder is
-        folder = path.parent
+        folder = os.path.dirname(text)
         known = self.inside_dirs.get(folder)
         if known is None:
-            known = self.inside_dirs[folder] = folder.resolve().is_relative_to(self.real_root)
+            known = self.inside_dirs[folder] = path.parent.resolve().is_relative_to(self.real_root)
         return known
 
     def remember_id(self, path: Path) -> None:
@@ -233,7 +281,7 @@ class _Loader:
             preloaded = self.preload(self.yaml_files(plans_root), self.limits)
             self.preloaded_by_name = {str(path): loaded for path, loaded in preloaded.items()}
         orgs: dict[str, OrgData] = {}
-        seen: set[Path] = {config_path}
+        seen: set[str] = {str(config_path)}
         for org_id in config.organisations:
             org_dir = plans_root / org_id
             org_file = org_dir / "organisation.yaml"
@@ -241,7 +289,7 @@ class _Loader:
                 self.at(config, ("organisations",), "E202",
                         f"organisation `{org_id}` has no {self.display(org_file)}")
                 continue
-            seen.add(org_file)
+            seen.add(str(org_file))
             organisation = self.read(org_file, Organisation)
             if organisation is None:
                 continue
@@ -249,7 +297,9 @@ class _Loader:
             self.check_organisation(org)
             orgs[org_id] = org
             for plan_file in sorted(org_dir.glob("*/plan.yaml")):
-                seen.add(plan_file)
+                if self.display(plan_file.parent) in self.skip:
+                    continue
+                seen.add(str(plan_file))
                 plan_data = self.load_plan(org, plan_file, seen)
                 if plan_data is not None:
                     org.plans[plan_data.id] = plan_data
@@ -272,20 +322,23 @@ class _Loader:
                         f"output_dir `{value}` would hold the plans themselves; use a folder of its own, e.g. build")
 
     def read_folders(
-        self, folder: Path, subfolders: Iterable[tuple[str, type[BaseModel], str]], seen: set[Path],
+        self, folder: Path, subfolders: Iterable[tuple[str, type[BaseModel], str]], seen: set[str],
         docs: dict[int, Document],
     ) -> Iterator[tuple[Path, BaseModel]]:
         """Every valid file of a plan's sub-folders, in order; ``docs`` gets each model's file for positions."""
         for sub, schema, pattern in subfolders:
-            # by parts, the order of Path comparisons, which cost far more (thousands of files per plan)
-            for path in sorted((folder / sub).glob(pattern), key=_parts):
-                seen.add(path)
+            base = folder / sub
+            for parts, link in _list_yaml(base, recursive=pattern.startswith("**/")):
+                path = base.joinpath(*parts)
+                text = str(path)
+                seen.add(text)
+                self.links[text] = link
                 model = self.read(path, schema)
                 if model is not None:
                     docs[id(model)] = self.docs[id(model)]
                     yield path, model
 
-    def load_plan(self, org: OrgData, plan_file: Path, seen: set[Path]) -> PlanData | None:
+    def load_plan(self, org: OrgData, plan_file: Path, seen: set[str]) -> PlanData | None:
         plan = self.read(plan_file, Plan)
         if plan is None:
             return None
@@ -462,16 +515,23 @@ class _Loader:
             self.at(model, loc, "E103", problem)
 
     def yaml_files(self, plans_root: Path) -> list[Path]:
+        """Every .yaml/.yml file under plans_dir, as ``rglob`` finds them, except in skipped plan folders."""
         if self.files is None:
-            # by string: Path comparisons cost seconds at 50 000 files; the order only needs to be stable
-            self.files = sorted([*plans_root.rglob("*.yaml"), *plans_root.rglob("*.yml")], key=str) if plans_root.is_dir() else []
+            self.files = []
+            if plans_root.is_dir():
+                top = self.display(plans_root)
+                skipped = frozenset(tuple(folder[len(top) + 1:].split("/")) for folder in self.skip
+                                    if folder.startswith(top + "/"))
+                found = _list_yaml(plans_root, recursive=True, suffixes=(".yaml", ".yml"), prune=skipped)
+                # by string: Path comparisons cost seconds at 50 000 files; the order only needs to be stable
+                paths = sorted(str(plans_root.joinpath(*parts)) for parts, _ in found)
+                self.files = [Path(text) for text in paths]
         return self.files
 
-    def report_strays(self, plans_root: Path, seen: set[Path]) -> None:
+    def report_strays(self, plans_root: Path, seen: set[str]) -> None:
         if not plans_root.is_dir():
             return
-        names = {str(path) for path in seen}
         for path in self.yaml_files(plans_root):
-            if str(path) not in names:
+            if str(path) not in seen:
                 self.diags.add(self.display(path), 0, 0, "W103",
                                "avr does not read this file (not in a known folder or organisation)")

@@ -1,17 +1,25 @@
 """Incremental, parallel builds: only reports whose inputs changed are computed, rendered and written.
 
-Dependencies are tracked per plan folder: a plan's reports depend on every file under its folder (whatever its
-kind, so new file kinds need no change here), its organisation.yaml, avr.yaml, the templates and labels, and
-avr's version. The manifest under ``<out>/.avr-cache/`` records the stat and content hash of every input, each
-plan's key, each output's hash and the diagnostics of the last build:
+Dependencies are tracked per plan folder and per report. A plan folder's key covers every file under it (whatever
+its kind, so new file kinds need no change here), its organisation.yaml, avr.yaml, the templates and labels, and
+avr's version. A report's key covers what it is computed from: with avr's own templates, a follow-up report of
+period P reads the plan's follow-ups of P, and of the others only their periods and indicator outcomes
+(``compute_plan``); a repository's own templates may read anything, so then a report depends on its whole plan.
+The manifest under ``<out>/.avr-cache/`` records the stat and content hash of every input, the keys, each
+output's hash, the diagnostics of the last build, and per plan folder its diagnostics and what the site's index
+shows of it:
 
 * nothing changed (same files, same stat, outputs untouched): the last diagnostics are printed and nothing is
   read, imported or written;
+* only files inside plan folders changed: only those plans are read and checked (checks never cross plan
+  folders), the others' diagnostics are taken from the manifest, so they stay complete; if what the index shows
+  of a changed plan differs, every plan is read;
 * otherwise every file is loaded (unchanged ones from the document cache, changed ones parsed, in parallel when
-  many) and checked as a whole, so diagnostics are always complete; only the reports of plans whose key changed,
-  or whose outputs were touched, are rendered, and a rendered file identical to the one on disk is not rewritten.
+  many) and checked as a whole.
 
-The output is byte-identical to a clean single-process build: the same functions render it.
+Either way only reports whose key changed, or whose outputs were touched, are rendered, and a rendered file
+identical to the one on disk is not rewritten. The output is byte-identical to a clean single-process build:
+the same functions render it.
 """
 
 from __future__ import annotations
@@ -29,10 +37,10 @@ from typing import Any
 from avr import __version__
 from avr.errors import Diagnostics, InvalidInput
 from avr.load.cache import DocStore, file_hash
-from avr.load.yamlfile import load_document
+from avr.load.yamlfile import Limits, load_document
 
 CACHE_DIR = ".avr-cache"
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
 _MAGIC = b"AVRMAN1\n"
 _RACY_SECONDS = 2.0
 # Rendering a report costs ~0.1-1 s at scale; forking pays off from a few reports of real size.
@@ -54,6 +62,7 @@ class BuildResult:
     noop: bool = False
     seconds: dict[str, float] = field(default_factory=dict)
     out_dir: Path = Path()
+    plans_read: int = 0  # plans loaded and checked in this run (unchanged ones are skipped when possible)
 
 
 # ----------------------------------------------------------------- inputs
@@ -208,7 +217,7 @@ def build_incremental(
         lap("scan")
         outputs = [out_dir / rel for rel in manifest["outputs"]]
         return BuildResult(outputs, _diags_from(manifest["diagnostics"]), noop=True, seconds=seconds, out_dir=out_dir)
-    return _build_changed(root, out_dir, files, manifest, jobs, formats, step, seconds, lap, clean)
+    return _build_changed(root, out_dir, files, manifest, jobs, formats, step, seconds, lap, clean, raw)
 
 
 def _hashes(root: Path, files: dict[str, Stat], manifest: dict[str, Any], known: dict[str, str]) -> dict[str, str]:
@@ -231,21 +240,165 @@ def _hashes(root: Path, files: dict[str, Stat], manifest: dict[str, Any], known:
     return hashes
 
 
-def _plan_keys(prefix: str, hashes: dict[str, str], global_key: str) -> dict[str, str]:
-    """One key per plan folder (<plans_dir>/<org>/<plan>) over every file in it, of any kind."""
-    members: dict[str, list[str]] = {}
-    for rel in sorted(hashes):
-        if not rel.startswith(prefix):
-            continue
-        parts = rel[len(prefix):].split("/")
-        if len(parts) >= 3:
-            members.setdefault(prefix + "/".join(parts[:2]), []).append(f"{rel}\0{hashes[rel]}")
-    keys = {}
-    for folder, items in members.items():
+def _key(items: list[str]) -> str:
+    return hashlib.blake2b("\n".join(items).encode(), digest_size=16).hexdigest()
+
+
+@dataclass
+class _Layout:
+    """Inputs sorted into plan folders (<plans_dir>/<org>/<plan>) and everything else ("outer")."""
+
+    prefix: str  # "plans/"
+    global_prefixes: tuple[str, ...]  # never in a plan folder: avr's own templates, templates_dir
+    members: dict[str, list[str]]  # plan folder -> its files, sorted (every folder, or the ones a rebuild reads)
+    global_key: str  # avr's version, formats, avr.yaml, templates: what every report depends on
+    outer_key: str  # global_key, every file under plans_dir outside a plan folder, and the list of plan folders
+    keys: dict[str, str]  # plan folder -> key over every file in it and its organisation.yaml
+
+    def is_global(self, rel: str) -> bool:
+        return not rel.startswith(self.prefix) or rel.startswith(self.global_prefixes)
+
+    def folder_of(self, rel: str) -> str | None:
+        if self.is_global(rel):
+            return None
+        parts = rel[len(self.prefix):].split("/")
+        return self.prefix + "/".join(parts[:2]) if len(parts) >= 3 else None
+
+    def plan_key(self, folder: str, rels: list[str], hashes: dict[str, str]) -> str:
         org_file = folder.rsplit("/", 1)[0] + "/organisation.yaml"
-        text = "\n".join([global_key, hashes.get(org_file, ""), *items])
-        keys[folder] = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        return _key([self.global_key, hashes.get(org_file, ""), *(f"{r}\0{hashes[r]}" for r in rels)])
+
+
+def _prefixes(root: Path, raw: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+    plans_rel = _rel(root / (_str(raw, "plans_dir", "plans") or "plans"), root).rstrip("/")
+    templates = _str(raw, "templates_dir", None)
+    # with plans_dir `.` the plans folder holds everything: templates (and absolute paths) stay global
+    global_prefixes = ("/", _rel(root / templates, root).rstrip("/") + "/") if templates else ("/",)
+    return ("" if plans_rel in ("", ".") else plans_rel + "/"), global_prefixes
+
+
+def _layout(root: Path, raw: dict[str, Any], hashes: dict[str, str], formats: tuple[str, ...]) -> _Layout:
+    layout = _Layout(*_prefixes(root, raw), {}, "", "", {})
+    global_items = [repr(_version(formats)), hashes.get("avr.yaml", "")]
+    global_items += [f"{rel}\0{h}" for rel, h in sorted(hashes.items()) if layout.is_global(rel)]
+    layout.global_key = _key(global_items)
+    outer = [layout.global_key]
+    for rel in sorted(hashes):
+        folder = layout.folder_of(rel)
+        if folder is not None:
+            layout.members.setdefault(folder, []).append(rel)
+        elif not layout.is_global(rel):
+            outer.append(f"{rel}\0{hashes[rel]}")
+    outer += sorted(layout.members)
+    layout.outer_key = _key(outer)
+    for folder, rels in layout.members.items():
+        layout.keys[folder] = layout.plan_key(folder, rels, hashes)
+    return layout
+
+
+def _report_keys(
+    jobs: list[Any], layout: _Layout, hashes: dict[str, str], per_report: bool
+) -> dict[str, str]:
+    """A key per report over exactly what it is computed from, so one change re-renders only what it affects.
+
+    With avr's own templates a report of period P reads a plan's follow-ups of P, and of the other follow-ups
+    only their periods and indicator outcomes (compute_plan); every other file of the plan folder counts in
+    full. A repository's own templates may read anything in the plan: then every report of a plan depends on
+    every file of it.
+    """
+    keys: dict[str, str] = {}
+    by_plan: dict[str, list[Any]] = {}
+    for job in jobs:
+        by_plan.setdefault(job.plan.path, []).append(job)
+    for folder, plan_jobs in by_plan.items():
+        plan_key = layout.keys.get(folder, "")
+        if not per_report:
+            for job in plan_jobs:
+                keys[job.out_base] = _key([plan_key, job.report_id, repr(job.spec)])
+            continue
+        data = plan_jobs[0].plan
+        org_file = folder.rsplit("/", 1)[0] + "/organisation.yaml"
+        followups: dict[str, list[str]] = {}  # period -> its follow-up files with their hashes
+        outcomes: list[str] = []
+        paths: set[str] = set()
+        for fu in data.followups:
+            path = data.docs[id(fu)].path
+            paths.add(path)
+            followups.setdefault(fu.period, []).append(f"{path}\0{hashes.get(path, '')}")
+            outcomes.append(f"{path}\0{fu.period}\0{fu.outcomes!r}")
+        base = [layout.global_key, hashes.get(org_file, ""), *outcomes, repr(sorted(followups))]
+        base += [f"{rel}\0{hashes[rel]}" for rel in layout.members.get(folder, []) if rel not in paths]
+        for job in plan_jobs:
+            period = job.spec.period
+            own = followups.get(period, []) if period is not None else []
+            keys[job.out_base] = _key([*base, job.report_id, repr(job.spec), *own])
     return keys
+
+
+def _summary(jobs: list[Any]) -> dict[str, Any]:
+    """Per plan folder, what the site's index shows of it: a change here means the index is built again."""
+    out: dict[str, Any] = {}
+    for job in jobs:
+        plan = job.plan.plan
+        entry = out.setdefault(job.plan.path, [repr((job.org.id, plan.id, plan.title, plan.years_label))])
+        entry.append(repr((job.out_base, job.spec)))
+    return out
+
+
+def _by_folder(layout: _Layout, diagnostics: list[Problem]) -> dict[str, list[Problem]]:
+    grouped: dict[str, list[Problem]] = {}
+    for item in diagnostics:
+        folder = layout.folder_of(item[0])
+        if folder is not None:
+            grouped.setdefault(folder, []).append(item)
+    return grouped
+
+
+def _partial(
+    root: Path, raw: dict[str, Any], out_dir: Path, files: dict[str, Stat], manifest: dict[str, Any],
+    formats: tuple[str, ...],
+) -> tuple[dict[str, str], _Layout, frozenset[str]] | None:
+    """When only plan folders changed: hashes, layout and the unchanged plan folders not to read at all.
+
+    None when the whole repository must be read: no usable manifest, a changed avr.yaml, template,
+    organisation file or set of plan folders, touched site pages, a repository's own templates (they may
+    show anything of any plan on any page), or more files than the file limit allows counting on.
+    """
+    if not manifest or _str(raw, "templates_dir", None):
+        return None
+    limits = raw.get("limits", {})
+    max_files = limits.get("max_files", str(Limits().max_files)) if isinstance(limits, dict) else None
+    if not (isinstance(max_files, str) and max_files.isdigit() and len(files) + 1 < int(max_files)):
+        return None  # every file counts towards the limit (E011): only a full read knows where it stops
+    old_outputs: dict[str, Any] = manifest["outputs"]
+    if not _outputs_intact(out_dir, {rel: v for rel, v in old_outputs.items() if "/" not in rel}):
+        return None  # the site's own pages
+    hashes = _hashes(root, files, manifest, {})
+    old_files: dict[str, Stat] = manifest["files"]
+    changed = [rel for rel, st in files.items() if old_files.get(rel) != st]
+    changed += [rel for rel in old_files if rel not in files]
+    old_keys: dict[str, str] = manifest.get("plans", {})
+    layout = _Layout(*_prefixes(root, raw), {}, manifest["global"], manifest["outer"], dict(old_keys))
+    # a report's output is <org>/<plan>/<report>.<ext>, from the plan folder <plans_dir>/<org>/<plan>
+    touched = {layout.prefix + "/".join(rel.split("/")[:2]) for rel, (_, size, mtime) in old_outputs.items()
+               if "/" in rel and _stat_of(out_dir / rel) != (size, mtime)}
+    folders = [layout.folder_of(rel) for rel in changed]
+    dirty = {folder for folder in folders if folder is not None}
+    if None in folders or len(dirty | touched) > 8:  # outside plan folders, or many: work it all out
+        layout = _layout(root, raw, hashes, formats)
+        if layout.outer_key != manifest["outer"]:
+            return None
+    else:  # only these plan folders can have changed: the other keys stand
+        for folder in dirty | touched:
+            start = folder + "/"
+            rels = sorted(rel for rel in hashes if rel.startswith(start))
+            if not rels or folder not in old_keys:
+                return None  # a plan folder added or removed: the list of plans changes
+            layout.members[folder] = rels
+            layout.keys[folder] = layout.plan_key(folder, rels, hashes)
+    unchanged = frozenset(folder for folder, key in layout.keys.items()
+                          if old_keys.get(folder) == key and folder not in touched)
+    return hashes, layout, unchanged
 
 
 _STATE: dict[str, Any] = {}  # what forked render workers inherit
@@ -262,6 +415,7 @@ def _build_changed(
     seconds: dict[str, float],
     lap: Callable[[str], None],
     clean: bool,
+    raw: dict[str, Any],
 ) -> BuildResult:
     from avr.model.repository import load_repository
     from avr.render.build import MARKER, report_env, report_jobs, site_pages
@@ -269,34 +423,43 @@ def _build_changed(
 
     now = time.time()
     store = DocStore(root, out_dir / CACHE_DIR, jobs, (lambda n, total: step("read", n, total)) if step else None)
-    repo = load_repository(root, strict=False, preload=store.load_all)
+    partial = None if clean else _partial(root, raw, out_dir, files, manifest, formats)
+    skip: frozenset[str] = partial[2] if partial is not None else frozenset()
+    old_info: dict[str, Any] = manifest.get("info", {})
+    repo = load_repository(root, strict=False, preload=store.load_all, skip=skip)
+    if partial is not None:
+        hashes, layout = partial[0], partial[1]
+        if skip and any(_summary(report_jobs(repo)).get(f) != old_info.get(f, (None, []))[0]
+                        for f in layout.members if f not in skip):
+            skip = frozenset()  # the site's index changes: it lists every plan, so read them all
+            repo = load_repository(root, strict=False, preload=store.load_all)
+            layout = _layout(root, raw, hashes, formats)
+    else:
+        hashes = _hashes(root, files, manifest, store.hashes)
+        layout = _layout(root, raw, hashes, formats)
     lap("read+parse+validate")
-    hashes = _hashes(root, files, manifest, store.hashes)
-    if repo.diagnostics.errors:
+    fresh: list[Problem] = [(d.path, d.line, d.col, d.code, d.message) for d in repo.diagnostics.items]
+    kept: list[Problem] = [item for folder in sorted(skip) for item in old_info[folder][1]]
+    diagnostics = _diags_from(fresh + kept)
+    if diagnostics.errors:
         if (out_dir / MARKER).is_file():
             store.flush()  # an output folder of avr's may keep the cache; a refused build creates nothing
-        raise InvalidInput(repo.diagnostics)
-    plans_rel = _rel(root / repo.config.plans_dir, root).rstrip("/")
-    prefix = "" if plans_rel in ("", ".") else plans_rel + "/"
-    global_items = [repr(_version(formats)), hashes.get("avr.yaml", "")]
-    global_items += [f"{rel}\0{h}" for rel, h in sorted(hashes.items()) if not rel.startswith(prefix)]
-    global_key = hashlib.blake2b("\n".join(global_items).encode(), digest_size=16).hexdigest()
-    keys = _plan_keys(prefix, hashes, global_key)
-    old_keys: dict[str, str] = manifest.get("plans", {})
+        raise InvalidInput(diagnostics)
     old_outputs: dict[str, Any] = manifest.get("outputs", {})
+    old_reports: dict[str, str] = manifest.get("reports", {})
 
     # only into a folder that is avr's, one build at a time (render.output); the cache lives inside it
     with output_folder(out_dir):
         store.flush()
         all_jobs = report_jobs(repo)
+        report_keys = _report_keys(all_jobs, layout, hashes, per_report=not repo.config.templates_dir)
         todo = []
         for index, job in enumerate(all_jobs):
             rels = [f"{job.out_base}.{ext}" for ext in formats]
-            key = keys.get(job.plan.path)
-            fresh = key is not None and old_keys.get(job.plan.path) == key and all(
+            fresh_output = old_reports.get(job.out_base) == report_keys[job.out_base] and all(
                 rel in old_outputs and _stat_of(out_dir / rel) == tuple(old_outputs[rel][1:]) for rel in rels
             )
-            if not fresh:
+            if not fresh_output:
                 todo.append(index)
         env = report_env(repo)
         # Reports are rendered into a staging folder and moved into place only when every one succeeded:
@@ -323,7 +486,8 @@ def _build_changed(
                         step("render", done, len(todo))
             if problems:
                 raise InvalidInput(_diags_from(problems))
-            pages = site_pages(repo, all_jobs, formats, env)
+            # the site's pages list every plan: unchanged when only unchanged plans were skipped (see _partial)
+            pages = {} if skip else site_pages(repo, all_jobs, formats, env)
             page_results = [_write_if_changed(out_dir, name, page, old_outputs, staging) for name, page in pages.items()]
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -338,28 +502,32 @@ def _build_changed(
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         lap("compute+render+write")
-        outputs = dict(old_outputs)
-        written = []
-        for rel, digest, size, mtime, wrote in results:
-            outputs[rel] = (digest, size, mtime)
-            if wrote:
-                written.append(out_dir / rel)
-        for entry in page_results:
-            outputs[entry[0]] = entry[1:4]
-            if entry[4]:
-                written.append(out_dir / entry[0])
-        current = {f"{job.out_base}.{ext}" for job in all_jobs for ext in formats} | set(pages)
-        outputs = {rel: value for rel, value in outputs.items() if rel in current}
+        written = [out_dir / entry[0] for entry in results + page_results if entry[4]]
+        new_entries = {entry[0]: entry[1:4] for entry in results + page_results}
+        if skip:  # the same reports as last time: the kept plans' entries as they were
+            outputs = {rel: new_entries.get(rel, value) for rel, value in old_outputs.items()}
+            reports = {base: report_keys.get(base, key) for base, key in old_reports.items()}
+        else:
+            order = [f"{job.out_base}.{ext}" for job in all_jobs for ext in formats] + list(pages)
+            outputs = {rel: new_entries.get(rel, old_outputs.get(rel)) for rel in order}
+            reports = report_keys
+        info = {folder: old_info[folder] for folder in skip}
+        grouped = _by_folder(layout, fresh)
+        summaries = _summary(all_jobs)
+        for folder in layout.members:
+            if folder not in skip:
+                info[folder] = (summaries.get(folder), grouped.get(folder, []))
         racy = {rel: ((-1, st[1]) if now - st[1] / 1e9 < _RACY_SECONDS else st) for rel, st in files.items()}
         _write_manifest(out_dir, {
-            "version": _version(formats), "files": racy, "hashes": hashes, "plans": keys, "outputs": outputs,
-            "diagnostics": [(d.path, d.line, d.col, d.code, d.message) for d in repo.diagnostics.items],
+            "version": _version(formats), "files": racy, "hashes": hashes, "plans": layout.keys,
+            "global": layout.global_key, "outer": layout.outer_key, "reports": reports, "outputs": outputs, "info": info,
+            "diagnostics": [(d.path, d.line, d.col, d.code, d.message) for d in diagnostics.items],
         })
         record(out_dir, [out_dir / rel for rel in outputs], clean=clean)
     lap("write")
     return BuildResult(
-        [out_dir / f"{job.out_base}.{ext}" for job in all_jobs for ext in formats] + [out_dir / name for name in pages],
-        repo.diagnostics, written, len(todo), store.parsed, False, seconds, out_dir,
+        [out_dir / rel for rel in outputs], diagnostics, written, len(todo), store.parsed, False, seconds, out_dir,
+        sum(len(org.plans) for org in repo.orgs.values()),
     )
 
 
