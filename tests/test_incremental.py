@@ -323,3 +323,31 @@ def test_plans_at_the_repository_root(repo: Path, tmp_path: Path) -> None:
     result = build_incremental(flat, out, jobs=1)
     assert result.rendered_reports == 1 and result.plans_read == 1
     assert _tree(out) == _reference(flat, tmp_path / "clean")
+
+
+def test_plans_in_workers_give_a_whole_load_s_diagnostics(repo: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plan folders read, checked and rendered in forked workers: the same diagnostics as one whole load,
+    and a refused build leaves no output folder behind."""
+    from avr.model.repository import load_repository
+
+    monkeypatch.setattr(incremental, "PARALLEL_MIN_FILES", 10)
+    plans = sorted(p.parent for p in repo.glob("plans/*/*/plan.yaml"))
+    (plans[1] / "anteckningar.yaml").write_text("text: utkast\n", encoding="utf-8")  # W103 in one plan
+    (repo / "plans" / "lösa-papper").mkdir()
+    (repo / "plans" / "lösa-papper" / "x.yaml").write_text("a: 1\n", encoding="utf-8")  # W103 outside plans
+    bad = plans[0] / "followups/2022/a2.yaml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("activity: a2", "activity: a99999"), encoding="utf-8")
+    out = tmp_path / "out"
+    with pytest.raises(InvalidInput) as caught:
+        build_incremental(repo, out, jobs=2)
+    whole = [d.format() for d in load_repository(repo, strict=False).diagnostics.sorted()]
+    assert [d.format() for d in caught.value.diagnostics.sorted()] == whole
+    assert any("E202" in line for line in whole) and sum("W103" in line for line in whole) == 2
+    assert not out.exists()
+    bad.write_text(bad.read_text(encoding="utf-8").replace("activity: a99999", "activity: a2"), encoding="utf-8")
+    result = build_incremental(repo, out, jobs=2)
+    assert result.plans_read == 2 and result.rendered_reports == 10
+    assert [d.format() for d in result.diagnostics.sorted()] == \
+        [d.format() for d in load_repository(repo, strict=False).diagnostics.sorted()]
+    assert _tree(out) == _reference(repo, tmp_path / "clean")

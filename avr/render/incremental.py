@@ -29,7 +29,7 @@ import marshal
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -277,20 +277,31 @@ def _prefixes(root: Path, raw: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
     return ("" if plans_rel in ("", ".") else plans_rel + "/"), global_prefixes
 
 
-def _layout(root: Path, raw: dict[str, Any], hashes: dict[str, str], formats: tuple[str, ...]) -> _Layout:
+def _split(root: Path, raw: dict[str, Any], rels: Iterable[str]) -> tuple[_Layout, list[str]]:
+    """A layout with every plan folder's members (sorted), and the files outside plan folders (sorted)."""
     layout = _Layout(*_prefixes(root, raw), {}, "", "", {})
-    global_items = [repr(_version(formats)), hashes.get("avr.yaml", "")]
-    global_items += [f"{rel}\0{h}" for rel, h in sorted(hashes.items()) if layout.is_global(rel)]
-    layout.global_key = _key(global_items)
-    outer = [layout.global_key]
-    for rel in sorted(hashes):
+    outside: list[str] = []
+    for rel in sorted(rels):
         folder = layout.folder_of(rel)
-        if folder is not None:
+        if folder is None:
+            outside.append(rel)
+        else:
             layout.members.setdefault(folder, []).append(rel)
-        elif not layout.is_global(rel):
-            outer.append(f"{rel}\0{hashes[rel]}")
-    outer += sorted(layout.members)
-    layout.outer_key = _key(outer)
+    return layout, outside
+
+
+def _outer_keys(layout: _Layout, outside: list[str], hashes: dict[str, str], formats: tuple[str, ...]) -> None:
+    global_items = [repr(_version(formats)), hashes.get("avr.yaml", "")]
+    global_items += [f"{rel}\0{hashes[rel]}" for rel in outside if layout.is_global(rel)]
+    layout.global_key = _key(global_items)
+    outer = [f"{rel}\0{hashes[rel]}" for rel in outside if not layout.is_global(rel)]
+    layout.outer_key = _key([layout.global_key, *outer, *sorted(layout.members)])
+
+
+def _layout(root: Path, raw: dict[str, Any], hashes: dict[str, str], formats: tuple[str, ...]) -> _Layout:
+    """The whole layout, every plan folder's key included."""
+    layout, outside = _split(root, raw, hashes)
+    _outer_keys(layout, outside, hashes, formats)
     for folder, rels in layout.members.items():
         layout.keys[folder] = layout.plan_key(folder, rels, hashes)
     return layout
@@ -354,22 +365,44 @@ def _by_folder(layout: _Layout, diagnostics: list[Problem]) -> dict[str, list[Pr
     return grouped
 
 
+def _by_plan(raw: dict[str, Any], files: dict[str, Stat]) -> bool:
+    """Whether the build may go plan folder by plan folder (render/byplan.py).
+
+    Not with a repository's own templates (they may show anything of any plan on any page), nor near the file
+    limit: every file counts towards it (E011), and only a whole load knows where it stops.
+    """
+    if _str(raw, "templates_dir", None):
+        return False
+    limits = raw.get("limits", {})
+    max_files = limits.get("max_files", str(Limits().max_files)) if isinstance(limits, dict) else None
+    return isinstance(max_files, str) and max_files.isdigit() and len(files) + 1 < int(max_files)
+
+
+def _layout_outside(
+    root: Path, raw: dict[str, Any], files: dict[str, Stat], manifest: dict[str, Any], formats: tuple[str, ...]
+) -> tuple[dict[str, str], _Layout]:
+    """The layout without the plan folders' keys (left to whoever reads them), and the hashes of every file
+    outside the plan folders and of those the stat vouches for."""
+    layout, outside = _split(root, raw, files)
+    old_files: dict[str, Stat] = manifest.get("files", {})
+    old_hashes: dict[str, str] = manifest.get("hashes", {})
+    hashes = {rel: old_hashes[rel] for rel, st in files.items() if rel in old_hashes and old_files.get(rel) == st}
+    hashes.update(_hashes(root, {rel: files[rel] for rel in outside}, manifest, {}))
+    _outer_keys(layout, outside, hashes, formats)
+    return hashes, layout
+
+
 def _partial(
     root: Path, raw: dict[str, Any], out_dir: Path, files: dict[str, Stat], manifest: dict[str, Any],
     formats: tuple[str, ...],
 ) -> tuple[dict[str, str], _Layout, frozenset[str]] | None:
     """When only plan folders changed: hashes, layout and the unchanged plan folders not to read at all.
 
-    None when the whole repository must be read: no usable manifest, a changed avr.yaml, template,
-    organisation file or set of plan folders, touched site pages, a repository's own templates (they may
-    show anything of any plan on any page), or more files than the file limit allows counting on.
+    None when every plan folder must be read: no usable manifest, a changed avr.yaml, template, organisation
+    file or set of plan folders, or touched site pages.
     """
-    if not manifest or _str(raw, "templates_dir", None):
+    if not manifest:
         return None
-    limits = raw.get("limits", {})
-    max_files = limits.get("max_files", str(Limits().max_files)) if isinstance(limits, dict) else None
-    if not (isinstance(max_files, str) and max_files.isdigit() and len(files) + 1 < int(max_files)):
-        return None  # every file counts towards the limit (E011): only a full read knows where it stops
     old_outputs: dict[str, Any] = manifest["outputs"]
     if not _outputs_intact(out_dir, {rel: v for rel, v in old_outputs.items() if "/" not in rel}):
         return None  # the site's own pages
@@ -421,26 +454,20 @@ def _build_changed(
     from avr.render.build import MARKER, report_env, report_jobs, site_pages
     from avr.render.output import output_folder, record
 
+    if _by_plan(raw, files):
+        from avr.render.byplan import build_by_plan
+
+        partial = None if clean else _partial(root, raw, out_dir, files, manifest, formats)
+        return build_by_plan(root, out_dir, files, manifest, jobs, formats, step, seconds, lap, clean, raw, partial)
+    # a repository's own templates: the whole repository is loaded and checked in this process
     now = time.time()
     store = DocStore(root, out_dir / CACHE_DIR, jobs, (lambda n, total: step("read", n, total)) if step else None)
-    partial = None if clean else _partial(root, raw, out_dir, files, manifest, formats)
-    skip: frozenset[str] = partial[2] if partial is not None else frozenset()
-    old_info: dict[str, Any] = manifest.get("info", {})
-    repo = load_repository(root, strict=False, preload=store.load_all, skip=skip)
-    if partial is not None:
-        hashes, layout = partial[0], partial[1]
-        if skip and any(_summary(report_jobs(repo)).get(f) != old_info.get(f, (None, []))[0]
-                        for f in layout.members if f not in skip):
-            skip = frozenset()  # the site's index changes: it lists every plan, so read them all
-            repo = load_repository(root, strict=False, preload=store.load_all)
-            layout = _layout(root, raw, hashes, formats)
-    else:
-        hashes = _hashes(root, files, manifest, store.hashes)
-        layout = _layout(root, raw, hashes, formats)
+    repo = load_repository(root, strict=False, preload=store.load_all)
+    hashes = _hashes(root, files, manifest, store.hashes)
+    layout = _layout(root, raw, hashes, formats)
     lap("read+parse+validate")
     fresh: list[Problem] = [(d.path, d.line, d.col, d.code, d.message) for d in repo.diagnostics.items]
-    kept: list[Problem] = [item for folder in sorted(skip) for item in old_info[folder][1]]
-    diagnostics = _diags_from(fresh + kept)
+    diagnostics = _diags_from(fresh)
     if diagnostics.errors:
         if (out_dir / MARKER).is_file():
             store.flush()  # an output folder of avr's may keep the cache; a refused build creates nothing
@@ -486,8 +513,7 @@ def _build_changed(
                         step("render", done, len(todo))
             if problems:
                 raise InvalidInput(_diags_from(problems))
-            # the site's pages list every plan: unchanged when only unchanged plans were skipped (see _partial)
-            pages = {} if skip else site_pages(repo, all_jobs, formats, env)
+            pages = site_pages(repo, all_jobs, formats, env)
             page_results = [_write_if_changed(out_dir, name, page, old_outputs, staging) for name, page in pages.items()]
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -504,23 +530,15 @@ def _build_changed(
         lap("compute+render+write")
         written = [out_dir / entry[0] for entry in results + page_results if entry[4]]
         new_entries = {entry[0]: entry[1:4] for entry in results + page_results}
-        if skip:  # the same reports as last time: the kept plans' entries as they were
-            outputs = {rel: new_entries.get(rel, value) for rel, value in old_outputs.items()}
-            reports = {base: report_keys.get(base, key) for base, key in old_reports.items()}
-        else:
-            order = [f"{job.out_base}.{ext}" for job in all_jobs for ext in formats] + list(pages)
-            outputs = {rel: new_entries.get(rel, old_outputs.get(rel)) for rel in order}
-            reports = report_keys
-        info = {folder: old_info[folder] for folder in skip}
+        order = [f"{job.out_base}.{ext}" for job in all_jobs for ext in formats] + list(pages)
+        outputs = {rel: new_entries.get(rel, old_outputs.get(rel)) for rel in order}
         grouped = _by_folder(layout, fresh)
         summaries = _summary(all_jobs)
-        for folder in layout.members:
-            if folder not in skip:
-                info[folder] = (summaries.get(folder), grouped.get(folder, []))
+        info = {folder: (summaries.get(folder), grouped.get(folder, [])) for folder in layout.members}
         racy = {rel: ((-1, st[1]) if now - st[1] / 1e9 < _RACY_SECONDS else st) for rel, st in files.items()}
         _write_manifest(out_dir, {
             "version": _version(formats), "files": racy, "hashes": hashes, "plans": layout.keys,
-            "global": layout.global_key, "outer": layout.outer_key, "reports": reports, "outputs": outputs, "info": info,
+            "global": layout.global_key, "outer": layout.outer_key, "reports": report_keys, "outputs": outputs, "info": info,
             "diagnostics": [(d.path, d.line, d.col, d.code, d.message) for d in diagnostics.items],
         })
         record(out_dir, [out_dir / rel for rel in outputs], clean=clean)

@@ -1,0 +1,279 @@
+"""Build plan by plan: each plan folder is read, checked and rendered on its own, in parallel when many.
+
+No check crosses plan folders (model/repository.py), so a plan folder loaded alone, with avr.yaml and its
+organisation, gives exactly the diagnostics and models a whole load gives for it. The main process reads only
+avr.yaml, the organisations and files outside plan folders; each plan folder is a task that loads the plan,
+checks it, works out its report keys and renders the reports whose key changed. With ``--jobs`` above one a
+task runs in a forked worker that exits after it (so a plan's memory is given back at once), which puts
+validation on every core as well as parsing and rendering, and no process ever holds the whole repository.
+
+Used with avr's own templates only: the site's index is rendered from each plan's report list, which is all
+avr's index template reads of a plan; a repository's own templates may read anything (render/incremental.py).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from avr.errors import InvalidInput
+from avr.load.cache import DocStore, file_hash
+from avr.render.incremental import (
+    CACHE_DIR,
+    BuildResult,
+    Entry,
+    Problem,
+    Stat,
+    Step,
+    _diags_from,
+    _Layout,
+    _report_keys,
+    _stat_of,
+    _summary,
+    _write_if_changed,
+)
+
+_STATE: dict[str, Any] = {}  # what a forked task inherits: set by build_by_plan, cleared after
+
+
+@dataclass
+class PlanOutcome:
+    """What one plan folder's task gives back (plain data and pickled models: it may cross processes)."""
+
+    folder: str
+    diagnostics: list[Problem]  # every diagnostic of a file in this folder
+    hashes: dict[str, str]  # every file of the folder
+    key: str
+    jobs: list[tuple[str, Any, str, Any]] = field(default_factory=list)  # (org id, Plan, report id, ReportSpec)
+    summary: list[str] | None = None
+    report_keys: dict[str, str] = field(default_factory=dict)
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # reports refused (E701)
+    rendered: int = 0
+    parsed: int = 0
+    plans: int = 0
+
+
+def plan_task(folder: str) -> PlanOutcome:
+    """Load, check and render one plan folder, as the state set by :func:`build_by_plan` says."""
+    from avr.model.repository import load_repository
+    from avr.render.build import render_outputs, report_jobs
+
+    state = _STATE
+    root: Path = state["root"]
+    layout: _Layout = state["layout"]
+    start = folder + "/"
+    store = DocStore(root, state["cache_dir"], state["parse_jobs"])
+
+    def preload(paths: Iterable[Path], limits: Any) -> dict[Path, Any]:
+        # organisation files and other folders' files are not this task's to cache
+        return store.load_all([p for p in paths if store.display(p).startswith(start)], limits)
+
+    repo = load_repository(root, strict=False, preload=preload, skip=state["folders"] - {folder})
+    store.flush()
+    diagnostics = [(d.path, d.line, d.col, d.code, d.message) for d in repo.diagnostics.items
+                   if d.path.startswith(start)]
+    known: dict[str, str] = state["known"]
+    hashes: dict[str, str] = {}
+    for rel in layout.members[folder]:
+        digest = known.get(rel) or store.hashes.get(rel)
+        if digest is None:
+            try:
+                digest = file_hash((root / rel).read_bytes())
+            except OSError:
+                digest = "unreadable"
+        hashes[rel] = digest
+    everything = {**state["hashes"], **hashes}
+    key = layout.plan_key(folder, layout.members[folder], everything)
+    outcome = PlanOutcome(folder, diagnostics, hashes, key, parsed=store.parsed,
+                          plans=sum(len(org.plans) for org in repo.orgs.values()))
+    if any(item[3].startswith("E") for item in diagnostics):
+        return outcome  # the build is refused: nothing to render
+    jobs = report_jobs(repo)
+    outcome.jobs = [(job.org.id, job.plan.plan, job.report_id, job.spec) for job in jobs]
+    outcome.summary = _summary(jobs).get(folder)
+    layout.keys[folder] = key
+    outcome.report_keys = _report_keys(jobs, layout, everything, per_report=True)
+    out_dir: Path = state["out_dir"]
+    old_outputs: dict[str, Any] = state["old_outputs"]
+    old_reports: dict[str, str] = state["old_reports"]
+    for job in jobs:
+        rels = [f"{job.out_base}.{ext}" for ext in state["formats"]]
+        if old_reports.get(job.out_base) == outcome.report_keys[job.out_base] and all(
+            rel in old_outputs and _stat_of(out_dir / rel) == tuple(old_outputs[rel][1:]) for rel in rels
+        ):
+            continue
+        outcome.rendered += 1
+        try:
+            contents = render_outputs(repo, job, state["formats"], state["env"])
+        except InvalidInput as exc:
+            outcome.problems += [(d.path, d.line, d.col, d.code, d.message) for d in exc.diagnostics.items]
+            continue
+        outcome.entries += [
+            _write_if_changed(out_dir, f"{job.out_base}.{ext}", content, old_outputs, state["staging"])
+            for ext, content in contents.items()
+        ]
+    return outcome
+
+
+def run_tasks(folders: list[str], jobs: int, step: Step | None) -> list[PlanOutcome]:
+    """Every folder's task: in forked workers when there are several and ``jobs`` allows, else here."""
+    import multiprocessing
+
+    import avr.render.incremental as incremental
+
+    outcomes: list[PlanOutcome] = []
+    files = sum(len(_STATE["layout"].members[f]) for f in folders)
+    if jobs > 1 and len(folders) > 1 and files >= incremental.PARALLEL_MIN_FILES and (
+            "fork" in multiprocessing.get_all_start_methods()):
+        import gc
+
+        # the biggest first, so that the last task to finish is a small one
+        ordered = sorted(folders, key=lambda f: -len(_STATE["layout"].members[f]))
+        gc.freeze()  # a worker's collector then leaves the inherited objects (and their pages) alone
+        try:
+            with multiprocessing.get_context("fork").Pool(min(jobs, len(folders)), maxtasksperchild=1) as pool:
+                for done, outcome in enumerate(pool.imap_unordered(plan_task, ordered), start=1):
+                    outcomes.append(outcome)
+                    if step:
+                        step("render", done, len(folders))
+        finally:
+            gc.unfreeze()
+        return outcomes
+    for done, folder in enumerate(folders, start=1):
+        outcomes.append(plan_task(folder))
+        if step:
+            step("render", done, len(folders))
+    return outcomes
+
+
+def undo_output_folder(out_dir: Path, created: bool, had_marker: bool) -> None:
+    """A refused build leaves the output folder as it found it: absent, or without avr's marker and cache."""
+    from avr.render.output import LOCK, MARKER
+
+    if created:
+        shutil.rmtree(out_dir, ignore_errors=True)
+    elif not had_marker:
+        shutil.rmtree(out_dir / CACHE_DIR, ignore_errors=True)
+        for name in (MARKER, LOCK):
+            (out_dir / name).unlink(missing_ok=True)
+
+
+def build_by_plan(
+    root: Path,
+    out_dir: Path,
+    files: dict[str, Stat],
+    manifest: dict[str, Any],
+    jobs: int,
+    formats: tuple[str, ...],
+    step: Step | None,
+    seconds: dict[str, float],
+    lap: Callable[[str], None],
+    clean: bool,
+    raw: dict[str, Any],
+    partial: tuple[dict[str, str], _Layout, frozenset[str]] | None,
+) -> BuildResult:
+    """The build of render/incremental.py, plan folder by plan folder (with avr's own templates)."""
+    from avr.model.repository import PlanData, load_repository
+    from avr.render.build import MARKER, ReportJob, report_env, site_pages
+    from avr.render.incremental import _RACY_SECONDS, _layout_outside, _version, _write_manifest
+    from avr.render.output import output_folder, record
+
+    now = time.time()
+    old_info: dict[str, Any] = manifest.get("info", {})
+    if partial is not None:
+        hashes, layout, unchanged = partial
+    else:
+        hashes, layout = _layout_outside(root, raw, files, manifest, formats)
+        unchanged = frozenset()
+    every_folder = frozenset(layout.keys) | frozenset(layout.members)
+    store = DocStore(root, out_dir / CACHE_DIR, 1)
+    main = load_repository(root, strict=False, preload=store.load_all, skip=every_folder)
+    outer = [(d.path, d.line, d.col, d.code, d.message) for d in main.diagnostics.items]
+    load = sorted(every_folder - unchanged)
+    created, had_marker = not out_dir.exists(), (out_dir / MARKER).is_file()
+    old_outputs: dict[str, Any] = manifest.get("outputs", {})
+    try:
+        with output_folder(out_dir):
+            store.flush()
+            env = report_env(main)
+            if jobs > 1 and len(load) > 1:  # compile once, here, not in every worker
+                for name in env.list_templates(filter_func=lambda n: n.endswith((".md.j2", ".html.j2"))):
+                    env.get_template(name)
+            staging = out_dir / CACHE_DIR / f"staging-{os.getpid()}"
+            for stale in (out_dir / CACHE_DIR).glob("staging-*"):  # left by a killed build; we hold the lock
+                shutil.rmtree(stale, ignore_errors=True)
+            _STATE.update(root=root, layout=layout, folders=every_folder, cache_dir=out_dir / CACHE_DIR,
+                          parse_jobs=jobs if len(load) == 1 else 1, known=hashes, hashes=hashes, out_dir=out_dir,
+                          formats=formats, old_outputs=old_outputs, old_reports=manifest.get("reports", {}),
+                          env=env, staging=staging)
+            try:
+                outcomes = {o.folder: o for o in run_tasks(load, jobs, step)}
+                if unchanged and any(o.summary != old_info[o.folder][0] for o in outcomes.values()):
+                    # the index lists every plan: a changed entry needs every plan's list (their reports stay)
+                    for folder in unchanged:
+                        layout.members[folder] = sorted(r for r in hashes if r.startswith(folder + "/"))
+                    outcomes.update((o.folder, o) for o in run_tasks(sorted(unchanged), jobs, step))
+                    unchanged = frozenset()
+                kept = [item for folder in sorted(unchanged) for item in old_info[folder][1]]
+                diagnostics = _diags_from(outer + [item for o in outcomes.values() for item in o.diagnostics] + kept)
+                if diagnostics.errors:
+                    raise InvalidInput(diagnostics)
+                problems = [item for o in outcomes.values() for item in o.problems]
+                if problems:
+                    raise InvalidInput(_diags_from(problems))
+                site_jobs: list[Any] = []
+                pages: dict[str, str] = {}
+                if not unchanged:  # every plan's report list is at hand, in the order of a whole load
+                    order = {org_id: index for index, org_id in enumerate(main.orgs)}
+                    listed = sorted((o for o in outcomes.values() if o.jobs),
+                                    key=lambda o: (order.get(o.jobs[0][0], len(order)), o.folder))
+                    site_jobs = [ReportJob(main.orgs[org_id], PlanData(org_id, plan, o.folder), report_id, spec)
+                                 for o in listed for org_id, plan, report_id, spec in o.jobs]
+                    pages = site_pages(main, site_jobs, formats, env)
+                entries = [entry for o in outcomes.values() for entry in o.entries]
+                entries += [_write_if_changed(out_dir, name, page, old_outputs, staging) for name, page in pages.items()]
+                for rel, *_, wrote in entries:
+                    if wrote:
+                        (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+                        os.replace(staging / rel, out_dir / rel)  # keeps the inode, so the recorded stat stays true
+            finally:
+                _STATE.clear()
+                shutil.rmtree(staging, ignore_errors=True)
+            lap("read+check+render")
+            for o in outcomes.values():
+                hashes.update(o.hashes)
+                layout.keys[o.folder] = o.key
+            new_entries = {entry[0]: entry[1:4] for entry in entries}
+            report_keys = {base: key for o in outcomes.values() for base, key in o.report_keys.items()}
+            if unchanged:  # the same reports as last time: the kept plans' entries as they were
+                outputs = {rel: new_entries.get(rel, value) for rel, value in old_outputs.items()}
+                reports = {base: report_keys.get(base, key) for base, key in manifest.get("reports", {}).items()}
+            else:
+                rels = [f"{job.out_base}.{ext}" for job in site_jobs for ext in formats] + list(pages)
+                outputs = {rel: new_entries.get(rel, old_outputs.get(rel)) for rel in rels}
+                reports = report_keys
+            info = {folder: old_info[folder] for folder in unchanged}
+            for o in outcomes.values():
+                info[o.folder] = (o.summary, o.diagnostics)
+            racy = {rel: ((-1, st[1]) if now - st[1] / 1e9 < _RACY_SECONDS else st) for rel, st in files.items()}
+            _write_manifest(out_dir, {
+                "version": _version(formats), "files": racy, "hashes": hashes, "plans": layout.keys,
+                "global": layout.global_key, "outer": layout.outer_key, "reports": reports, "outputs": outputs,
+                "info": info, "diagnostics": [(d.path, d.line, d.col, d.code, d.message) for d in diagnostics.items],
+            })
+            record(out_dir, [out_dir / rel for rel in outputs], clean=clean)
+    except InvalidInput:
+        undo_output_folder(out_dir, created, had_marker)
+        raise
+    lap("write")
+    return BuildResult(
+        [out_dir / rel for rel in outputs], diagnostics, [out_dir / e[0] for e in entries if e[4]],
+        sum(o.rendered for o in outcomes.values()), store.parsed + sum(o.parsed for o in outcomes.values()),
+        False, seconds, out_dir, sum(o.plans for o in outcomes.values()),
+    )
