@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 from avr.render.safety import _UNSAFE_LT, _link_finder, _unsafe_link_lines, neutralise_markdown
 
@@ -58,3 +59,105 @@ def test_remembered_start_tags_give_exactly_the_parser_s_problems() -> None:
         assert html_problems(text) == html_problems(text, remember=False), repr(text)
     assert _Checker.harmless  # the shortcut was taken
     assert not any(tag in ("script", "style") for tag, _ in _Checker.harmless.values())
+
+
+# ------------------------------------------------------------------ the HTML check's shortcut
+#
+# `_clearly_harmless` may answer "nothing to find" only when the parser finds nothing; every other page
+# goes to the parser. Checked on random pages made mostly of the simple pieces it accepts (so that both
+# answers occur), on avr's own built pages and the hostile fixture's, and on those pages with hostile
+# pieces put in at random places.
+
+SIMPLE_PIECES = ['<td class="num">', "</td>", "<br>", "<br/>", "<br />", '<a href="https://example.se/?a=1&amp;b">',
+                 '<a href="javascript:x">', '<a href="&#106;avascript:x">', '<a href=" java\tscript:x">',
+                 '<img src="x" onerror="y">', '<p onclick="x">', '<div\nclass="card">', "<dl>", "</dl>",
+                 '<div style="color:red">', '<div style="background:url(x)">', "<style>", "</style>",
+                 "p{color:red}", "a{background:url(x)}", "@import 'x';", "<STYLE>", '<style media="all">',
+                 "<script>", "</script>", "<svg>", "<title>", "</title>", '<rect width="3" height="4"/>',
+                 '<meta charset="utf-8">', '<meta http-equiv="refresh">', '<link href="x">', '<link rel="x">',
+                 "<!DOCTYPE html>", "<!-- c -->", "<style>a{background:url(x)}</style>",
+                 "<style>@im&#112;ort 'x';</style>",
+                 "<style>p{}</style>", "<style>p{}</style >", "<!doctype html>", '<input disabled/>', '<p title="it&#39;s">',
+                 '<p title="a\'b">', "<p title='x'>", "<P>", "<iframe>", "<object>", "<x:y>", '<a xlink:href="j:x">',
+                 '<img srcset="a.png 1x, javascript:x 2x">', "&lt;", "&amp;", "&", ">", "<", "/", '"', "'", "=",
+                 " ", "\n", "\r", "\t", "\x00", "text", "å", "\xa0"]
+
+HARMLESS_PIECES = ['<td class="num">', "</td>", "<br>", "<br/>", "<br />", '<a href="https://example.se/?a=1&amp;b">',
+                   "<dl>", "</dl>", '<div\nclass="card">', '<div style="color:red">', "<style>", "</style>", "p{color:red}",
+                   "<svg>", "<title>", "</title>", '<rect width="3" height="4"/>', '<meta charset="utf-8">',
+                   "<style>p{}</style>", '<link rel="x">',
+                   "<!DOCTYPE html>", "<input disabled/>", '<p title="it&#39;s">', "<P>", "&lt;",
+                   "&amp;", "&", ">", "text", " ", "\n", "å", "\xa0", "=", "/", '"']
+
+
+def _same_findings(text: str) -> bool:
+    """The shortcut's answer, after checking that the check with shortcuts finds exactly what the parser finds."""
+    from avr.render.safety import _clearly_harmless, html_problems
+
+    slow = html_problems(text, remember=False)
+    fast = _clearly_harmless(text)
+    assert not (fast and slow), repr(text)
+    assert html_problems(text) == slow, repr(text)
+    return fast
+
+
+def test_html_shortcut_on_random_pages() -> None:
+    from avr.render.safety import _Checker
+
+    rng = random.Random(8)
+    answers = {True: 0, False: 0}
+    for attempt in range(6000):
+        if attempt % 1000 == 0:
+            _Checker.harmless.clear()  # also without what earlier pages taught it
+        pieces = [rng.choice(HARMLESS_PIECES) for _ in range(rng.randint(1, 25))]
+        if attempt % 3:  # one piece or more of anything
+            for _ in range(rng.randint(1, attempt % 3)):
+                pieces.insert(rng.randrange(len(pieces) + 1), rng.choice(SIMPLE_PIECES))
+        text = "".join(pieces)
+        answers[_same_findings(text)] += 1
+    assert answers[True] > 500 and answers[False] > 500, answers
+
+
+def test_html_shortcut_property() -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    piece = st.one_of(st.sampled_from(SIMPLE_PIECES + TAG_PIECES), st.text(alphabet="<>/=\"' \nabcsrt:-!&;#", max_size=12))
+
+    @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(piece, max_size=30))
+    def check(pieces: list[str]) -> None:
+        _same_findings("".join(pieces))
+
+    check()
+
+
+def _built_pages(tmp_path_factory: object, repo: Path) -> list[str]:
+    from conftest import run_avr
+
+    out = Path(str(tmp_path_factory.mktemp("site"))) / "site"  # type: ignore[attr-defined]
+    proc = run_avr("build", "--repo", repo, "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    pages = [p.read_text(encoding="utf-8") for p in sorted(out.rglob("*.html"))]
+    assert pages
+    return pages
+
+
+def test_html_shortcut_on_built_pages(tmp_path_factory: object) -> None:
+    from conftest import FIXTURES, ROOT
+
+    from avr.render.safety import _clearly_harmless
+
+    pages = _built_pages(tmp_path_factory, ROOT) + _built_pages(tmp_path_factory, FIXTURES / "hostile")
+    for page in pages:
+        assert _clearly_harmless(page)  # avr's own pages take the shortcut, hostile text included
+        assert _same_findings(page)
+    rng = random.Random(9)
+    hostile = [p for p in SIMPLE_PIECES + TAG_PIECES if len(p) > 1]
+    small = sorted(pages, key=len)[: max(4, len(pages) // 2)]
+    for _ in range(300):
+        page = rng.choice(small)
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(page) + 1)
+            page = page[:at] + rng.choice(hostile) + page[at:]
+        _same_findings(page)

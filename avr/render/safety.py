@@ -205,8 +205,69 @@ class _Checker(HTMLParser):
                 self.problem(f"script or a load in attribute style= on <{tag}>")
 
 
+# ------------------------------------------------------------------ HTML, the shortcut
+#
+# A page avr renders is made of a few hundred distinct start tags repeated a hundred thousand times,
+# end tags and escaped text. When the whole page is made only of the simple pieces below, the parser
+# above could find a problem only in a start tag or in the text of a <style> element, and how it reads
+# each of these depends on its own text alone: so the page is harmless when each distinct start tag is
+# (checked once by the parser itself, in isolation) and each style sheet is. Anything else (a comment,
+# a single quote, a `<` that opens no simple tag) and any finding go to the parser, for the exact
+# findings and their positions.
+
+_SIMPLE_TOKEN = re.compile(
+    r"</[a-zA-Z][a-zA-Z0-9]*>"  # an end tag
+    # a start tag: name, then attributes with no value or a double-quoted value without quotes or <>
+    r"|(<[a-zA-Z][a-zA-Z0-9]*(?:[ \n]+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:=\"[^\"'<>]*\")?)*[ \n]*/?>)"
+    r"|<!DOCTYPE html>"
+)
+_STYLE_ELEMENT = re.compile(r"<style>([^<]*)</style>")
+
+
+def _harmless_start_tag(text: str) -> bool:
+    """What the parser makes of this one start tag, alone: a complete tag, not script or style, no problem."""
+    if text in _Checker.harmless:
+        return True
+    checker = _Checker(remember=False)
+    checker.rawdata = text
+    end = checker.parse_starttag(0)
+    handled = checker.handled
+    harmless = (end == len(text) and handled is not None and not checker.problems
+                and handled[0] not in _Checker.CDATA_CONTENT_ELEMENTS)
+    if harmless and handled is not None and len(_Checker.harmless) < _Checker.HARMLESS_MAX:
+        _Checker.harmless[text] = handled
+    return harmless
+
+
+def _harmless_style(text: str) -> bool:
+    return not any(bad in _bare(text) for bad in (*_SCRIPTY, "@import", "url("))
+
+
+def _clearly_harmless(text: str) -> bool:
+    """True only when the parser would find nothing in ``text`` (see above); False when unsure."""
+    start_tags = _SIMPLE_TOKEN.findall(text)  # "" for an end tag or the doctype
+    if len(start_tags) != text.count("<"):  # some `<` opens something else
+        return False
+    for tag in set(start_tags):
+        if tag == "<style>":  # the parser reads up to </style> as the style sheet's text
+            position = text.find(tag)
+            while position >= 0:
+                element = _STYLE_ELEMENT.match(text, position)
+                if element is None or not _harmless_style(element.group(1)):
+                    return False
+                position = text.find(tag, element.end())
+        elif tag and not _harmless_start_tag(tag):
+            return False
+    return True
+
+
 def html_problems(text: str, remember: bool = True) -> list[tuple[int, int, str]]:
-    """(line, column, problem) for everything in ``text`` that could run script or load something."""
+    """(line, column, problem) for everything in ``text`` that could run script or load something.
+
+    ``remember=False`` takes no shortcut: the parser reads every tag (the reference for the tests).
+    """
+    if remember and _clearly_harmless(text):
+        return []
     checker = _Checker(remember)
     checker.feed(text)
     checker.close()
