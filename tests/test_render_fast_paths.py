@@ -161,3 +161,131 @@ def test_html_shortcut_on_built_pages(tmp_path_factory: object) -> None:
             at = rng.randrange(len(page) + 1)
             page = page[:at] + rng.choice(hostile) + page[at:]
         _same_findings(page)
+
+
+# ------------------------------------------------------------------ the sandbox's shortcuts
+#
+# avr/render/env.py calls macros, the label catalogue and plain functions without the sandbox's checks
+# (they cannot apply), reads known-safe attributes looked up as items straight away, and draws each
+# completion bar once per number. Every report of the example and fixture repositories must render
+# exactly as with Jinja's own sandbox methods, and the checks must still stop what they stop.
+
+
+def _reference_env(repo: object) -> object:
+    """The environment as make_env builds it, but with Jinja's own sandbox methods and no memo."""
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from avr.render import env as env_module
+    from avr.render.build import report_env
+
+    class Reference(env_module._Sandbox):
+        call = SandboxedEnvironment.call
+        getitem = SandboxedEnvironment.getitem
+        getattr = SandboxedEnvironment.getattr
+        is_safe_attribute = SandboxedEnvironment.is_safe_attribute
+
+    saved = env_module._Sandbox, env_module._memoised
+    env_module._Sandbox, env_module._memoised = Reference, lambda draw: draw  # type: ignore[misc]
+    try:
+        return report_env(repo)  # type: ignore[arg-type]
+    finally:
+        env_module._Sandbox, env_module._memoised = saved  # type: ignore[misc]
+
+
+def test_reports_render_as_with_jinjas_own_sandbox() -> None:
+    from conftest import FIXTURES, ROOT
+
+    from avr.model.repository import load_repository
+    from avr.render.build import render_job, report_env, report_jobs
+
+    rendered = 0
+    for root in (ROOT, FIXTURES / "hostile", FIXTURES / "interim", FIXTURES / "mini"):
+        repo = load_repository(root)
+        fast, reference = report_env(repo), _reference_env(repo)
+        assert type(fast) is not type(reference)
+        for job in report_jobs(repo):
+            assert render_job(repo, job, fast) == render_job(repo, job, reference), (root, job.out_base)  # type: ignore[arg-type]
+            rendered += 1
+    assert rendered > 10
+
+
+def test_sandbox_shortcuts_keep_the_checks() -> None:
+    import pytest
+    from jinja2 import pass_context
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import unsafe
+
+    from avr.render.env import make_env
+    from avr.render.labels import load_labels
+
+    env = make_env(load_labels("sv"), None)
+
+    def plain(*args: object) -> str:
+        return "plain" + repr(args)
+
+    @unsafe
+    def refused() -> str:
+        return "ran"
+
+    def alters() -> str:
+        return "ran"
+
+    alters.alters_data = True  # type: ignore[attr-defined]
+
+    @pass_context
+    def with_context(context: object, x: object) -> str:
+        return f"{type(context).__name__} {x}"
+
+    def stops() -> str:
+        raise StopIteration
+
+    source = ("{% macro m(x) %}<{{ x }}>{% endmacro %}{% for i in [1, 2] %}{{ m(i) }}{{ plain(i) }}"
+              "{{ L('field', 'report') }}{{ ctx(i) }}{% endfor %}{{ stops() is undefined }}")
+    out = env.from_string(source).render(plain=plain, ctx=with_context, stops=stops)
+    word = load_labels("sv")("field", "report")
+    assert out == f"<1>plain(1,){word}Context 1<2>plain(2,){word}Context 2True", out
+    for function in (refused, alters):
+        with pytest.raises(SecurityError):
+            env.from_string("{{ f() }}").render(f=function)
+        with pytest.raises(SecurityError):
+            env.from_string("{% for i in [1] %}{{ f() }}{% endfor %}").render(f=function)
+
+
+def test_items_looked_up_as_attributes_are_still_checked() -> None:
+    import pytest
+    from jinja2.exceptions import SecurityError
+
+    from avr.render.env import make_env
+    from avr.render.labels import load_labels
+
+    env = make_env(load_labels("sv"), None)
+
+    class Card:
+        def __init__(self) -> None:
+            self.unit = "vux"
+            self._secret = "hemligt"
+
+    cards = [Card(), Card()]
+    template = env.from_string("{{ cards | map(attribute='unit') | join(',') }}|{{ cards[0]['unit'] }}")
+    for _ in range(2):  # before and after the attribute is known safe
+        assert template.render(cards=cards) == "vux,vux|vux"
+        for source in ("{{ cards | map(attribute='_secret') | join(',') }}", "{{ cards[0]['_secret'] }}"):
+            with pytest.raises(SecurityError):
+                env.from_string(source).render(cards=cards)
+    assert env.from_string("{{ d['unit'] }}").render(d={"unit": "item"}) == "item"  # items of a dict win
+
+
+def test_completion_bars_drawn_once_are_the_same() -> None:
+    from decimal import Decimal
+
+    from avr.render.charts import completion_bar
+    from avr.render.env import make_env
+    from avr.render.labels import load_labels
+
+    labels = load_labels("sv")
+    draw = make_env(labels, None).globals["completion_bar"]
+    values: list[object] = [*range(101), Decimal("50"), Decimal("50.0"), Decimal("33.3"), 50, None, 150, -1]
+    for _ in range(2):
+        for value in values:
+            assert draw(value) == completion_bar(value, labels), value  # type: ignore[arg-type]
+    assert draw(Decimal("33.3")) != draw(33)
