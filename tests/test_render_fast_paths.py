@@ -289,3 +289,66 @@ def test_completion_bars_drawn_once_are_the_same() -> None:
         for value in values:
             assert draw(value) == completion_bar(value, labels), value  # type: ignore[arg-type]
     assert draw(Decimal("33.3")) != draw(33)
+
+
+# ------------------------------------------------------------------ JSON through orjson
+
+
+def _python_json(data: object) -> str:
+    import json
+
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def test_json_is_pythons_byte_for_byte() -> None:
+    import datetime as dt
+    import math
+    import struct
+
+    import pytest
+
+    from avr.render.jsonout import dumps
+
+    rng = random.Random(10)
+    floats = [0.0, -0.0, 1.0, 0.1, 1e-4, 9.99e-5, 1e-5, 1e15, 1e16, 1.5e16, 123456789.123, 1e300, 5e-324, 33.9]
+    for _ in range(5000):
+        floats.append(struct.unpack("d", struct.pack("Q", rng.getrandbits(64)))[0])
+        floats.append(rng.uniform(-1, 1) * 10 ** rng.randint(-12, 20))
+        floats.append(round(rng.uniform(-1e6, 1e6), rng.randint(0, 8)))
+    for value in floats:  # one by one: a page falls back to Python as a whole
+        if math.isfinite(value):
+            assert dumps({"value": value, "in": [value]}) == _python_json({"value": value, "in": [value]})
+    every_character = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    cases: list[object] = [
+        {"text": every_character, every_character[:300]: [every_character[::-1]]},
+        {"a": [], "b": {}, "c": [1, {"x": None, "y": True, "z": False}], "é": "å\n\t\u2028<"},
+        {"big": 10**30, "negative": -(2**63) - 1, "edge": 2**63 - 1, "small": -(2**63)},
+        {1: "integer key", "x": 2}, {True: "bool key"}, {None: "none key"}, [[[[[]]]]], "", 0, None,
+    ]
+    for data in cases:
+        assert dumps(data) == _python_json(data), repr(data)[:80]
+    for refused in ({"day": dt.date(2022, 1, 1)}, {"set": {1}}, {"bytes": b"x"}):
+        with pytest.raises(TypeError):
+            _python_json(refused)
+        with pytest.raises(TypeError):
+            dumps(refused)
+
+
+def test_json_property() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from avr.render.jsonout import dumps
+
+    leaves = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
+                       st.text())
+    trees = st.recursive(leaves, lambda inner: st.one_of(st.lists(inner, max_size=5),
+                                                          st.dictionaries(st.text(max_size=8), inner, max_size=5)),
+                         max_leaves=40)
+
+    @settings(max_examples=500, deadline=None)
+    @given(trees)
+    def check(data: object) -> None:
+        assert dumps(data) == _python_json(data)
+
+    check()
