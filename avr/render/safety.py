@@ -215,12 +215,14 @@ class _Checker(HTMLParser):
 # a single quote, a `<` that opens no simple tag) and any finding go to the parser, for the exact
 # findings and their positions.
 
-_SIMPLE_TOKEN = re.compile(
-    r"</[a-zA-Z][a-zA-Z0-9]*>"  # an end tag
-    # a start tag: name, then attributes with no value or a double-quoted value without quotes or <>
-    r"|(<[a-zA-Z][a-zA-Z0-9]*(?:[ \n]+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:=\"[^\"'<>]*\")?)*[ \n]*/?>)"
-    r"|<!DOCTYPE html>"
+# a `<` that opens none of the simple pieces: an end tag, the doctype, or a start tag (a name, then
+# attributes with no value or a double-quoted value without quotes or <>)
+_NOT_SIMPLE = re.compile(
+    r"<(?!/[a-zA-Z][a-zA-Z0-9]*>"
+    r"|!DOCTYPE html>"
+    r"|[a-zA-Z][a-zA-Z0-9]*(?:[ \n]+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:=\"[^\"'<>]*\")?)*[ \n]*/?>)"
 )
+_START_TAG = re.compile(r"<[a-zA-Z][^>]*>")  # on a page of simple pieces, exactly its start tags
 _STYLE_ELEMENT = re.compile(r"<style>([^<]*)</style>")
 
 
@@ -245,10 +247,9 @@ def _harmless_style(text: str) -> bool:
 
 def _clearly_harmless(text: str) -> bool:
     """True only when the parser would find nothing in ``text`` (see above); False when unsure."""
-    start_tags = _SIMPLE_TOKEN.findall(text)  # "" for an end tag or the doctype
-    if len(start_tags) != text.count("<"):  # some `<` opens something else
+    if _NOT_SIMPLE.search(text):
         return False
-    for tag in set(start_tags):
+    for tag in set(_START_TAG.findall(text)):
         if tag == "<style>":  # the parser reads up to </style> as the style sheet's text
             position = text.find(tag)
             while position >= 0:
@@ -256,7 +257,7 @@ def _clearly_harmless(text: str) -> bool:
                 if element is None or not _harmless_style(element.group(1)):
                     return False
                 position = text.find(tag, element.end())
-        elif tag and not _harmless_start_tag(tag):
+        elif not _harmless_start_tag(tag):
             return False
     return True
 
