@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
+
 from avr.render.safety import _UNSAFE_LT, _link_finder, _unsafe_link_lines, neutralise_markdown
 
 PIECES = ["<br>", "<sup>", "</sub>",
@@ -210,7 +212,6 @@ def test_reports_render_as_with_jinjas_own_sandbox() -> None:
 
 
 def test_sandbox_shortcuts_keep_the_checks() -> None:
-    import pytest
     from jinja2 import pass_context
     from jinja2.exceptions import SecurityError
     from jinja2.sandbox import unsafe
@@ -252,7 +253,6 @@ def test_sandbox_shortcuts_keep_the_checks() -> None:
 
 
 def test_items_looked_up_as_attributes_are_still_checked() -> None:
-    import pytest
     from jinja2.exceptions import SecurityError
 
     from avr.render.env import make_env
@@ -305,8 +305,6 @@ def test_json_is_pythons_byte_for_byte() -> None:
     import math
     import struct
 
-    import pytest
-
     from avr.render.jsonout import dumps
 
     rng = random.Random(10)
@@ -352,3 +350,35 @@ def test_json_property() -> None:
         assert dumps(data) == _python_json(data)
 
     check()
+
+
+def test_two_part_labels_as_the_general_look_up() -> None:
+    from conftest import FIXTURES
+
+    from avr.errors import AvrError
+    from avr.render.labels import Labels, load_labels
+
+    def general(labels: Labels, *path: str) -> object:
+        node: object = labels.data
+        for part in path:
+            if not isinstance(node, dict) or part not in node:
+                raise AvrError("missing")
+            node = node[part]
+        return node
+
+    catalogues = [load_labels("sv"), load_labels("en"), load_labels("sv", FIXTURES / "hostile" / "local"),
+                  Labels({"group": "not a group", "list": [1, 2], "empty": {}}, "xx")]
+    checked = 0
+    for labels in catalogues:
+        paths = [(group, key) for group, node in labels.data.items() if isinstance(node, dict) for key in node]
+        paths += [(group, "missing") for group in labels.data] + [("missing", "x"), ("group", "x"), ("list", "0")]
+        for path in paths:
+            try:
+                expected = general(labels, *path)
+            except AvrError:
+                with pytest.raises(AvrError):
+                    labels(*path)
+            else:
+                assert labels(*path) is expected, path
+            checked += 1
+    assert checked > 300

@@ -67,6 +67,7 @@ class _Sandbox(SandboxedEnvironment):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._safe: dict[tuple[type, str], bool] = {}
+        self._no_items: dict[type, bool] = {}
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         key = (type(obj), attr)
@@ -82,8 +83,9 @@ class _Sandbox(SandboxedEnvironment):
         # into these checks, a dozen label look-ups per activity card).
         kind = type(__obj)
         if kind is Macro or kind is Labels or (kind is FunctionType and not __obj.__dict__):
-            kwargs.pop("_block_vars", None)
-            kwargs.pop("_loop_vars", None)
+            if kwargs:
+                kwargs.pop("_block_vars", None)
+                kwargs.pop("_loop_vars", None)
             try:
                 return __obj(*args, **kwargs)
             except StopIteration:  # as Context.call
@@ -94,8 +96,8 @@ class _Sandbox(SandboxedEnvironment):
         # `groupby("activity.unit")` and `selectattr` look attributes up as items first; on an object that
         # has no items at all, `obj[argument]` can only fail and the sandbox then reads the attribute, so
         # a known-safe data attribute is read straight away (as getattr below).
-        if (type(argument) is str and not isinstance(obj, type) and not hasattr(type(obj), "__getitem__")
-                and self._safe.get((type(obj), argument))):
+        kind = type(obj)
+        if type(argument) is str and self._safe.get((kind, argument)) and self._itemless(kind):
             try:
                 value = getattr(obj, argument)
             except AttributeError:
@@ -103,6 +105,13 @@ class _Sandbox(SandboxedEnvironment):
             if not callable(value):
                 return value
         return super().getitem(obj, argument)
+
+    def _itemless(self, kind: type) -> bool:
+        """True if ``kind``'s objects have no items: not a class (``list[int]``), no ``__getitem__``."""
+        itemless = self._no_items.get(kind)
+        if itemless is None:  # hasattr on a pydantic model class goes through its metaclass's __getattr__
+            itemless = self._no_items[kind] = not issubclass(kind, type) and not hasattr(kind, "__getitem__")
+        return itemless
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # The common case, a data attribute already known safe, skips the str.format wrapping check:
@@ -112,7 +121,7 @@ class _Sandbox(SandboxedEnvironment):
                 value = getattr(obj, attribute)
             except AttributeError:
                 return super().getattr(obj, attribute)
-            if not callable(value):
+            if not callable(value) or type(value) is Macro:  # a macro is no str.format either
                 return value
         return super().getattr(obj, attribute)
 

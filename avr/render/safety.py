@@ -21,7 +21,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
@@ -217,10 +217,10 @@ class _Checker(HTMLParser):
 
 # a `<` that opens none of the simple pieces: an end tag, the doctype, or a start tag (a name, then
 # attributes with no value or a double-quoted value without quotes or <>)
-_NOT_SIMPLE = re.compile(
-    r"<(?!/[a-zA-Z][a-zA-Z0-9]*>"
-    r"|!DOCTYPE html>"
-    r"|[a-zA-Z][a-zA-Z0-9]*(?:[ \n]+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:=\"[^\"'<>]*\")?)*[ \n]*/?>)"
+_NOT_SIMPLE = re.compile(  # (possessive: none of these pieces needs backtracking)
+    r"<(?![a-zA-Z][a-zA-Z0-9]*+(?:[ \n]++[a-zA-Z_:][-a-zA-Z0-9_:.]*+(?:=\"[^\"'<>]*+\")?+)*+[ \n]*+/?>"
+    r"|/[a-zA-Z][a-zA-Z0-9]*+>"
+    r"|!DOCTYPE html>)"
 )
 _START_TAG = re.compile(r"<[a-zA-Z][^>]*>")  # on a page of simple pieces, exactly its start tags
 _STYLE_ELEMENT = re.compile(r"<style>([^<]*)</style>")
@@ -241,6 +241,7 @@ def _harmless_start_tag(text: str) -> bool:
     return harmless
 
 
+@lru_cache(maxsize=64)  # every page of a build carries the same style sheet
 def _harmless_style(text: str) -> bool:
     return not any(bad in _bare(text) for bad in (*_SCRIPTY, "@import", "url("))
 
