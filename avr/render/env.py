@@ -164,8 +164,8 @@ def make_env(labels: Labels, override_dir: Path | None) -> SandboxedEnvironment:
 def _memoised(draw: Callable[[Any], Markup]) -> Callable[[Any], Markup]:
     """A chart of one number, drawn once per distinct number (a completion bar on every activity card).
 
-    The drawing depends on the number's value and how it prints, so the key is its type and its text
-    (50 and 50.0 are equal but print differently).
+    Keyed by the number's type and text, not its value: two numbers share a drawing only when they are
+    written alike (equal numbers of different types or precision are drawn separately).
     """
     drawn: dict[tuple[type, str], Markup] = {}
 
