@@ -8,7 +8,6 @@ reports intact.
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from avr.model.plan import ReportSpec
 from avr.model.repository import OrgData, PlanData, Repository
 from avr.render.env import make_env, status_label
 from avr.render.interim import interim_context, interim_json
-from avr.render.jsonout import plan_json
+from avr.render.jsonout import dumps, plan_json
 from avr.render.labels import load_labels
 from avr.render.output import MARKER, output_folder, record
 from avr.render.safety import html_problems, neutralise_markdown
@@ -78,7 +77,7 @@ def render_job(repo: Repository, job: ReportJob, env: SandboxedEnvironment | Non
             "sentence": context["sentence"], **plan_json(result),
             **interim_json(job.plan, result, job.spec.kind, repo.config)}
     # `<` escaped: the JSON stays inert even if a page embeds it or a server sends it as HTML
-    out["json"] = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False).replace("<", "\\u003c") + "\n"
+    out["json"] = dumps(data).replace("<", "\\u003c") + "\n"
     return out
 
 

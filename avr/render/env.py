@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from types import FunctionType
 from typing import Any
 
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from jinja2.exceptions import SecurityError
-from jinja2.runtime import Context
+from jinja2.runtime import Context, Macro
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -66,6 +67,7 @@ class _Sandbox(SandboxedEnvironment):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._safe: dict[tuple[type, str], bool] = {}
+        self._no_items: dict[type, bool] = {}
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         key = (type(obj), attr)
@@ -73,6 +75,43 @@ class _Sandbox(SandboxedEnvironment):
         if safe is None:
             safe = self._safe[key] = super().is_safe_attribute(obj, attr, value)
         return safe
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        # What the sandbox and Context.call check (unsafe_callable, alters_data, jinja_pass_arg on the
+        # object or its __call__) cannot be set on a macro or the label catalogue, nor on a plain function
+        # with no attributes of its own: those are called directly (a tenth of the rendering time went
+        # into these checks, a dozen label look-ups per activity card).
+        kind = type(__obj)
+        if kind is Macro or kind is Labels or (kind is FunctionType and not __obj.__dict__):
+            if kwargs:
+                kwargs.pop("_block_vars", None)
+                kwargs.pop("_loop_vars", None)
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:  # as Context.call
+                return __self.undefined("value was undefined because a callable raised a StopIteration exception")
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        # `groupby("activity.unit")` and `selectattr` look attributes up as items first; on an object that
+        # has no items at all, `obj[argument]` can only fail and the sandbox then reads the attribute, so
+        # a known-safe data attribute is read straight away (as getattr below).
+        kind = type(obj)
+        if type(argument) is str and self._safe.get((kind, argument)) and self._itemless(kind):
+            try:
+                value = getattr(obj, argument)
+            except AttributeError:
+                return super().getitem(obj, argument)
+            if not callable(value):
+                return value
+        return super().getitem(obj, argument)
+
+    def _itemless(self, kind: type) -> bool:
+        """True if ``kind``'s objects have no items: not a class (``list[int]``), no ``__getitem__``."""
+        itemless = self._no_items.get(kind)
+        if itemless is None:  # hasattr on a pydantic model class goes through its metaclass's __getattr__
+            itemless = self._no_items[kind] = not issubclass(kind, type) and not hasattr(kind, "__getitem__")
+        return itemless
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # The common case, a data attribute already known safe, skips the str.format wrapping check:
@@ -82,7 +121,7 @@ class _Sandbox(SandboxedEnvironment):
                 value = getattr(obj, attribute)
             except AttributeError:
                 return super().getattr(obj, attribute)
-            if not callable(value):
+            if not callable(value) or type(value) is Macro:  # a macro is no str.format either
                 return value
         return super().getattr(obj, attribute)
 
@@ -101,7 +140,9 @@ def make_env(labels: Labels, override_dir: Path | None) -> SandboxedEnvironment:
     )
     locale = labels.locale
     env.globals.update(L=labels, kind_label=lambda g: goal_label(g, labels))
-    env.globals.update(chart_globals(labels))
+    charts = chart_globals(labels)
+    charts["completion_bar"] = _memoised(charts["completion_bar"])
+    env.globals.update(charts)
     env.filters.update(
         num=lambda v, d=None: fmt.number(v, locale, d),
         long_date=lambda d: fmt.long_date(d, locale),
@@ -118,6 +159,26 @@ def make_env(labels: Labels, override_dir: Path | None) -> SandboxedEnvironment:
         md_cell=md_cell,
     )
     return env
+
+
+def _memoised(draw: Callable[[Any], Markup]) -> Callable[[Any], Markup]:
+    """A chart of one number, drawn once per distinct number (a completion bar on every activity card).
+
+    Keyed by the number's type and text, not its value: two numbers share a drawing only when they are
+    written alike (equal numbers of different types or precision are drawn separately).
+    """
+    drawn: dict[tuple[type, str], Markup] = {}
+
+    def chart(number: Any) -> Markup:
+        key = (type(number), str(number))
+        found = drawn.get(key)
+        if found is None:
+            found = draw(number)
+            if len(drawn) < 10_000:
+                drawn[key] = found
+        return found
+
+    return chart
 
 
 def _value(item: Verdict | Status | str) -> str:

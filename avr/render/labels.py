@@ -18,6 +18,9 @@ def builtin_templates() -> Path:
     return Path(__file__).resolve().parent.parent.parent / "templates"
 
 
+_MISSING = object()
+
+
 class Labels:
     """Nested lookup with a readable error for a missing key."""
 
@@ -26,6 +29,12 @@ class Labels:
         self.language = language
 
     def __call__(self, *path: str) -> Any:
+        if len(path) == 2:  # L("field", "report"): a dozen per activity card, so without the loop
+            group = self.data.get(path[0], _MISSING) if isinstance(self.data, dict) else _MISSING
+            if isinstance(group, dict):
+                value = group.get(path[1], _MISSING)
+                if value is not _MISSING:
+                    return value
         node: Any = self.data
         for part in path:
             if not isinstance(node, dict) or part not in node:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
@@ -205,8 +205,71 @@ class _Checker(HTMLParser):
                 self.problem(f"script or a load in attribute style= on <{tag}>")
 
 
+# ------------------------------------------------------------------ HTML, the shortcut
+#
+# A page avr renders is made of a few hundred distinct start tags repeated a hundred thousand times,
+# end tags and escaped text. When the whole page is made only of the simple pieces below, the parser
+# above could find a problem only in a start tag or in the text of a <style> element, and how it reads
+# each of these depends on its own text alone: so the page is harmless when each distinct start tag is
+# (checked once by the parser itself, in isolation) and each style sheet is. Anything else (a comment,
+# a single quote, a `<` that opens no simple tag) and any finding go to the parser, for the exact
+# findings and their positions.
+
+# a `<` that opens none of the simple pieces: an end tag, the doctype, or a start tag (a name, then
+# attributes with no value or a double-quoted value without quotes or <>)
+_NOT_SIMPLE = re.compile(  # (possessive: none of these pieces needs backtracking)
+    r"<(?![a-zA-Z][a-zA-Z0-9]*+(?:[ \n]++[a-zA-Z_:][-a-zA-Z0-9_:.]*+(?:=\"[^\"'<>]*+\")?+)*+[ \n]*+/?>"
+    r"|/[a-zA-Z][a-zA-Z0-9]*+>"
+    r"|!DOCTYPE html>)"
+)
+_START_TAG = re.compile(r"<[a-zA-Z][^>]*>")  # on a page of simple pieces, exactly its start tags
+_STYLE_ELEMENT = re.compile(r"<style>([^<]*)</style>")
+
+
+def _harmless_start_tag(text: str) -> bool:
+    """What the parser makes of this one start tag, alone: a complete tag, not script or style, no problem."""
+    if text in _Checker.harmless:
+        return True
+    checker = _Checker(remember=False)
+    checker.rawdata = text
+    end = checker.parse_starttag(0)
+    handled = checker.handled
+    harmless = (end == len(text) and handled is not None and not checker.problems
+                and handled[0] not in _Checker.CDATA_CONTENT_ELEMENTS)
+    if harmless and handled is not None and len(_Checker.harmless) < _Checker.HARMLESS_MAX:
+        _Checker.harmless[text] = handled
+    return harmless
+
+
+@lru_cache(maxsize=64)  # every page of a build carries the same style sheet
+def _harmless_style(text: str) -> bool:
+    return not any(bad in _bare(text) for bad in (*_SCRIPTY, "@import", "url("))
+
+
+def _clearly_harmless(text: str) -> bool:
+    """True only when the parser would find nothing in ``text`` (see above); False when unsure."""
+    if _NOT_SIMPLE.search(text):
+        return False
+    for tag in set(_START_TAG.findall(text)):
+        if tag == "<style>":  # the parser reads up to </style> as the style sheet's text
+            position = text.find(tag)
+            while position >= 0:
+                element = _STYLE_ELEMENT.match(text, position)
+                if element is None or not _harmless_style(element.group(1)):
+                    return False
+                position = text.find(tag, element.end())
+        elif not _harmless_start_tag(tag):
+            return False
+    return True
+
+
 def html_problems(text: str, remember: bool = True) -> list[tuple[int, int, str]]:
-    """(line, column, problem) for everything in ``text`` that could run script or load something."""
+    """(line, column, problem) for everything in ``text`` that could run script or load something.
+
+    ``remember=False`` takes no shortcut: the parser reads every tag (the reference for the tests).
+    """
+    if remember and _clearly_harmless(text):
+        return []
     checker = _Checker(remember)
     checker.feed(text)
     checker.close()
