@@ -69,8 +69,13 @@ def avr(*args: str | Path, cwd: Path, fast: bool = True, module: bool = False) -
 
 # The fast path's main with the modules loaded printed on stdout at exit (avr prints nothing there on a build).
 PROBE = """
-import sys
+import os, sys
 sys.argv = ["avr", *sys.argv[1:]]
+real_exit = os._exit
+def report(code):
+    print(" ".join(sorted(sys.modules)), flush=True)
+    real_exit(code)
+os._exit = report
 from avr.fastpath import main
 try:
     main()
@@ -87,6 +92,7 @@ def probe(*args: str | Path, cwd: Path) -> tuple[int, set[str], str]:
 
 
 def _fast_answered(modules: set[str]) -> bool:
+    assert "avr.fastpath" in modules, "the probe reported no modules"
     return not any(name == heavy or name.startswith(heavy + ".") for name in modules for heavy in HEAVY)
 
 

@@ -16,6 +16,7 @@ The output is byte-identical to a clean single-process build: the same functions
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import marshal
 import os
@@ -221,12 +222,18 @@ def up_to_date(root: Path, out: Path | None, formats: tuple[str, ...]) -> Scanne
     stat as the manifest records (files written within 2 s of a build are recorded so that they never match)
     and every output as the last build left it."""
     start = time.perf_counter()
-    raw = _raw_config(root)
-    out_dir = out if out is not None else root / (_str(raw, "output_dir", "build") or "build")
-    if not out_dir.is_absolute():
-        out_dir = Path.cwd() / out_dir
-    files = _inputs(root, raw, out_dir)
-    manifest = read_manifest(out_dir, formats)
+    collecting = gc.isenabled()
+    gc.disable()  # ~10^5 new tuples and no cycles: the collector would only walk them, over and over
+    try:
+        raw = _raw_config(root)
+        out_dir = out if out is not None else root / (_str(raw, "output_dir", "build") or "build")
+        if not out_dir.is_absolute():
+            out_dir = Path.cwd() / out_dir
+        files = _inputs(root, raw, out_dir)
+        manifest = read_manifest(out_dir, formats)
+    finally:
+        if collecting:
+            gc.enable()
     result = None
     if manifest and manifest.get("files") == files and _outputs_intact(out_dir, manifest["outputs"]):
         outputs = [out_dir / rel for rel in manifest["outputs"]]
