@@ -326,3 +326,30 @@ def test_a_build_after_the_check_reuses_its_scan_once(tmp_path: Path, monkeypatc
     assert not result.noop and result.diagnostics.warnings and not incremental.HANDOFF
     monkeypatch.setattr(incremental, "up_to_date", real)
     assert not incremental.build_incremental(repo, None, formats=formats).noop  # the new file is racy: read again
+
+
+COUNTING = """
+import sys
+import avr.render.incremental as incremental
+calls = []
+real = incremental.up_to_date
+incremental.up_to_date = lambda *a, **k: calls.append(a) or real(*a, **k)
+sys.argv = ["avr", *sys.argv[1:]]
+from avr.fastpath import main
+try:
+    main()
+finally:
+    print(len(calls))
+"""
+
+
+@pytest.mark.parametrize("args", [[], ["-C", "repo/plans", "--out", "ut", "-f", "html,md", "-q"]], ids=["plain", "options"])
+def test_a_changed_repository_is_walked_once_per_run(tmp_path: Path, args: list[str]) -> None:
+    repo = _make_repo(tmp_path / "repo", False)
+    assert avr("build", *args, cwd=tmp_path if args else repo, fast=False)[0] == 0
+    _new_file(repo)
+    done = subprocess.run([sys.executable, "-c", COUNTING, "build", *args], cwd=tmp_path if args else repo,
+                          env=_env(True), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "wrote" in done.stderr or "-q" in args
+    assert done.stdout.split() == ["1"], "the build after the fast path's check walked the repository again"
