@@ -1,3 +1,3 @@
-from avr.cli import main
+from avr.fastpath import main
 
 main()

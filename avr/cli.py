@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from jinja2 import TemplateError
 
 from avr import __version__
 from avr.errors import AvrError, Diagnostics, InvalidInput, UsageError
@@ -34,11 +33,18 @@ QuietOption = typer.Option(False, "--quiet", "-q", help="No progress bar and no 
 
 
 def _print_diagnostics(diags: Diagnostics) -> None:
-    for d in diags.sorted():
-        typer.echo(d.format(), err=True)
-    errors, warnings = len(diags.errors), len(diags.warnings)
-    if errors or warnings:
-        typer.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+    for line in diags.report():
+        typer.echo(line, err=True)
+
+
+class _NoTemplateError(Exception):
+    """Never raised: stands for jinja2's TemplateError while jinja2 is not imported."""
+
+
+def _template_error() -> type[Exception]:
+    """jinja2's TemplateError, without importing jinja2 for it: a command that never loaded it cannot raise one."""
+    jinja2 = sys.modules.get("jinja2")
+    return jinja2.TemplateError if jinja2 is not None else _NoTemplateError
 
 
 def _run(action: Callable[[], int | None]) -> None:
@@ -57,10 +63,10 @@ def _run(action: Callable[[], int | None]) -> None:
     except KeyboardInterrupt:
         typer.echo("avr: interrupted", err=True)
         raise typer.Exit(130) from None
-    except TemplateError as exc:
+    except _template_error() as exc:  # evaluated only when an exception gets here; before OSError (TemplateNotFound)
         name, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
         where = f"{name}:{line}: " if name else ""
-        typer.echo(f"avr: template error: {where}{exc.message or exc}", err=True)
+        typer.echo(f"avr: template error: {where}{getattr(exc, 'message', None) or exc}", err=True)
         raise typer.Exit(1) from None
     except OSError as exc:
         typer.echo(f"avr: {exc.filename or ''}: {exc.strerror or exc}", err=True)

@@ -128,6 +128,14 @@ class Diagnostics:
     def sorted(self) -> list[Diagnostic]:
         return sorted(set(self.items))
 
+    def report(self) -> list[str]:
+        """The lines avr prints for them: sorted, without repeats, then the counts when there are any."""
+        lines = [d.format() for d in self.sorted()]
+        errors, warnings = len(self.errors), len(self.warnings)
+        if errors or warnings:
+            lines.append(f"{errors} error(s), {warnings} warning(s)")
+        return lines
+
     def __bool__(self) -> bool:
         return bool(self.items)
 

@@ -17,13 +17,21 @@ _STAGES = {"read": "reading files", "render": "rendering plans"}
 
 def find_root(start: Path) -> Path:
     """model.repository.find_root without importing the schemas: a no-op build must start in milliseconds."""
+    root = root_above(start)
+    if root is not None:
+        return root
+    from avr.model.repository import find_root as full
+
+    return full(start.resolve())  # raises the usage error
+
+
+def root_above(start: Path) -> Path | None:
+    """The folder holding avr.yaml at or above ``start``, or None."""
     start = start.resolve()
     for folder in (start, *start.parents):
         if (folder / "avr.yaml").is_file():
             return folder
-    from avr.model.repository import find_root as full
-
-    return full(start)  # raises the usage error
+    return None
 
 
 def default_jobs() -> int:

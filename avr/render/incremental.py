@@ -24,6 +24,7 @@ the same functions render it.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import marshal
 import os
@@ -31,6 +32,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +82,11 @@ def _str(raw: dict[str, Any], key: str, default: str | None) -> str | None:
 
 
 def _scan(folder: Path, into: dict[str, Stat], root: Path, skip: Path | None = None) -> None:
-    """Every file under ``folder`` with its stat: os.scandir and plain strings, one syscall per file."""
+    """Every file under ``folder`` with its stat: os.scandir and plain strings, one stat per file.
+
+    The files of a folder are stat'ed relative to its descriptor (fstatat: no walk down the whole path per
+    file) and added to ``into`` in one go; the stat is that of DirEntry.stat() (links followed).
+    """
     base = _rel(folder, root)
     skipped = str(skip) if skip is not None else None
     stack = [(str(folder), "" if base == "." else base + "/")]
@@ -88,20 +94,37 @@ def _scan(folder: Path, into: dict[str, Stat], root: Path, skip: Path | None = N
         path, rel = stack.pop()
         try:
             entries = list(os.scandir(path))
+            fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
         except OSError:
             continue
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            try:
-                if entry.is_dir():
-                    if entry.path != skipped:
-                        stack.append((entry.path, rel + entry.name + "/"))
+        try:
+            names = []
+            for entry in entries:
+                name = entry.name
+                if name.startswith("."):
                     continue
-                st = entry.stat()
-            except OSError:
-                continue
-            into[rel + entry.name] = (st.st_size, st.st_mtime_ns)
+                try:
+                    if entry.is_dir():
+                        if entry.path != skipped:
+                            stack.append((entry.path, rel + name + "/"))
+                        continue
+                except OSError:
+                    continue
+                names.append(name)
+            try:
+                stats = list(map(partial(os.stat, dir_fd=fd), names))
+            except OSError:  # a file gone since the listing, or a broken link: skip just those
+                stats, kept = [], []
+                for name in names:
+                    try:
+                        stats.append(os.stat(name, dir_fd=fd))
+                    except OSError:
+                        continue
+                    kept.append(name)
+                names = kept
+            into.update(zip([rel + name for name in names], [(st.st_size, st.st_mtime_ns) for st in stats], strict=True))
+        finally:
+            os.close(fd)
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -184,6 +207,50 @@ def _diags_from(items: list[tuple[str, int, int, str, str]]) -> Diagnostics:
     return diags
 
 
+# ---------------------------------------------------------------- no-op
+
+
+@dataclass
+class Scanned:
+    """What the no-op check found: the last build's result when nothing changed, else what a build starts from."""
+
+    result: BuildResult | None
+    out_dir: Path
+    files: dict[str, Stat]
+    manifest: dict[str, Any]
+    seconds: float = 0.0
+    raw: dict[str, Any] = field(default_factory=dict)  # avr.yaml as read, unvalidated
+
+
+# A check made by avr.fastpath that found changes, for the one build the command line then runs in this process
+# (keyed by its arguments): the repository is walked once per run, not twice.
+HANDOFF: dict[tuple[Path, Path | None, tuple[str, ...]], Scanned] = {}
+
+
+def up_to_date(root: Path, out: Path | None, formats: tuple[str, ...]) -> Scanned:
+    """The no-op check of `avr build` (the fast path's and build_incremental's): the same files with the same
+    stat as the manifest records (files written within 2 s of a build are recorded so that they never match)
+    and every output as the last build left it."""
+    start = time.perf_counter()
+    collecting = gc.isenabled()
+    gc.disable()  # ~10^5 new tuples and no cycles: the collector would only walk them, over and over
+    try:
+        raw = _raw_config(root)
+        out_dir = out if out is not None else root / (_str(raw, "output_dir", "build") or "build")
+        if not out_dir.is_absolute():
+            out_dir = Path.cwd() / out_dir
+        files = _inputs(root, raw, out_dir)
+        manifest = read_manifest(out_dir, formats)
+    finally:
+        if collecting:
+            gc.enable()
+    result = None
+    if manifest and manifest.get("files") == files and _outputs_intact(out_dir, manifest["outputs"]):
+        outputs = [out_dir / rel for rel in manifest["outputs"]]
+        result = BuildResult(outputs, _diags_from(manifest["diagnostics"]), noop=True, out_dir=out_dir)
+    return Scanned(result, out_dir, files, manifest, time.perf_counter() - start, raw)
+
+
 # ------------------------------------------------------------------ build
 
 
@@ -206,18 +273,18 @@ def build_incremental(
         seconds[stage] = seconds.get(stage, 0.0) + now - clock
         clock = now
 
-    raw = _raw_config(root)
-    out_dir = out if out is not None else root / (_str(raw, "output_dir", "build") or "build")
-    if not out_dir.is_absolute():
-        out_dir = Path.cwd() / out_dir
-    files = _inputs(root, raw, out_dir)
-    manifest = read_manifest(out_dir, formats)
+    scanned = HANDOFF.pop((root, out, formats), None)
+    HANDOFF.clear()
+    if scanned is None:
+        scanned = up_to_date(root, out, formats)
+    else:
+        seconds["scan"] = scanned.seconds
+    noop, out_dir, files, manifest = scanned.result, scanned.out_dir, scanned.files, scanned.manifest
     lap("scan")
-    if not clean and manifest and manifest.get("files") == files and _outputs_intact(out_dir, manifest["outputs"]):
-        lap("scan")
-        outputs = [out_dir / rel for rel in manifest["outputs"]]
-        return BuildResult(outputs, _diags_from(manifest["diagnostics"]), noop=True, seconds=seconds, out_dir=out_dir)
-    return _build_changed(root, out_dir, files, manifest, jobs, formats, step, seconds, lap, clean, raw)
+    if noop is not None and not clean:
+        noop.seconds = seconds
+        return noop
+    return _build_changed(root, out_dir, files, manifest, jobs, formats, step, seconds, lap, clean, scanned.raw)
 
 
 def _hashes(root: Path, files: dict[str, Stat], manifest: dict[str, Any], known: dict[str, str]) -> dict[str, str]:
