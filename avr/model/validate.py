@@ -18,7 +18,8 @@ M = TypeVar("M", bound=BaseModel)
 def validate(doc: Document, schema: type[M], diags: Diagnostics) -> M | None:
     """Return the model, or None after adding one diagnostic per problem."""
     try:
-        model = schema.model_validate(doc.data)
+        # what model_validate calls, without its frame (all options left at the model's own)
+        model: M = schema.__pydantic_validator__.validate_python(doc.data)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             _report(doc, schema, error, diags)
