@@ -310,3 +310,39 @@ def test_keys_alphabet_covers_the_fast_path() -> None:
     doc = assert_same("'0': a\nlist: [b]\n" + "".join(f"{c}: {c}\n" for c in string.ascii_lowercase[:5]))
     assert doc is not None
     assert doc.position(("0",)) == (1, 6) and doc.position(("list", 0)) == (2, 8)
+
+
+def test_unusual_files_are_reported_as_load_document_reports_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a cache the workers stat each file; FIFOs, folders, links and big files still reach load_document."""
+    import os
+
+    from avr.load import cache as cache_module
+
+    root = tmp_path / "repo"
+    folder = root / "plans" / "org" / "plan" / "goals"
+    folder.mkdir(parents=True)
+    for i in range(6):
+        (folder / f"{i}.yaml").write_text(f"id: '{i}'\ntitle: Mål {i}\n", encoding="utf-8")
+    (folder / "bad.yaml").write_text("a: 1\na: 2\n", encoding="utf-8")
+    (folder / "big.yaml").write_text("a: " + "x" * 300 + "\n", encoding="utf-8")
+    (folder / "dir.yaml").mkdir()
+    os.mkfifo(folder / "fifo.yaml")
+    (folder / "broken.yaml").symlink_to(folder / "missing.yaml")
+    (folder / "link.yaml").symlink_to(folder / "1.yaml")
+    files = sorted(folder.iterdir())
+    limits = Limits(max_file_bytes=200)
+    monkeypatch.setattr(cache_module, "PARALLEL_MIN_FILES", 1)
+    for jobs in (1, 2):
+        for cache in (None, tmp_path / f"cache{jobs}"):
+            for _ in range(2):
+                store = DocStore(root, cache, jobs=jobs)
+                loaded = store.load_all(files, limits)
+                store.flush()
+                for path in files:
+                    doc, items = loaded[path]
+                    diags = Diagnostics()
+                    expected = load_document(path, store.display(path), diags, limits)
+                    assert [d.format() for d in items] == [d.format() for d in diags.items], path.name
+                    assert (doc is None) == (expected is None), path.name
+                    if doc is not None and expected is not None:
+                        assert doc.data == expected.data and doc.positions == expected.positions

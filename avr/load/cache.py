@@ -3,9 +3,10 @@
 The cache holds plain data only (marshal of dicts, lists, tuples, strings and bytes): each file's data as marshal
 bytes, the marks of its values and keys (Document.packed), and the diagnostics reading it produced, so errors stay
 complete and exact when a build reuses it. Workers send documents back in the same form, and documents keep it:
-their objects are made when first read and dropped again once validated. It is keyed by content hash (BLAKE2b) with a stat shortcut (size, mtime_ns), sharded by the folder
-directly under the plans folder's organisations (one shard per plan), and versioned by avr's version, the cache
-format and the configured limits. Each shard carries a checksum: a damaged, foreign or stale shard is ignored and
+their objects are made when first read and dropped again once validated. The cache is keyed by content hash
+(BLAKE2b) with a stat shortcut (size, mtime_ns), sharded by the folder directly under the plans folder's
+organisations (one shard per plan), and versioned by avr's version, the cache format and the configured limits.
+Each shard carries a checksum: a damaged, foreign or stale shard is ignored and
 rewritten, never trusted.
 """
 
@@ -66,17 +67,30 @@ def _parse(raw: bytes, display: str, limits: Limits) -> tuple[Any, list[tuple[st
     return _pack_doc(doc), [(d.path, d.line, d.col, d.code, d.message) for d in diags.items]
 
 
-def _parse_files(items: list[tuple[str, str]], limits: Limits) -> list[tuple[str, str | None, Any, Any]]:
-    out: list[tuple[str, str | None, Any, Any]] = []
+Parsed = tuple[str, str | None, Any, Any, int, int]  # path, content hash (None: unusual), packed, diagnostics, stat
+
+
+def _parse_files(items: list[tuple[str, str]], limits: Limits) -> list[Parsed]:
+    """Read, hash and parse each file, with its size and mtime (the stat is done here, in the worker).
+
+    A file that cannot be read, or is not a regular file, or is too big, comes back with no hash: the main process
+    reports it through load_document, as it would have after its own stat.
+    """
+    out: list[Parsed] = []
     for path, display in items:
         try:
+            st = os.stat(path)  # follows links, like load_document
+            if not stat.S_ISREG(st.st_mode) or st.st_size > limits.max_file_bytes:
+                raise OSError
             with open(path, "rb") as handle:
-                raw = handle.read()
+                raw = handle.read(limits.max_file_bytes + 1)
+            if len(raw) > limits.max_file_bytes:
+                raise OSError
         except OSError:
-            out.append((path, None, None, None))  # the main process reports it through load_document
+            out.append((path, None, None, None, 0, 0))
             continue
         packed, diags = _parse(raw, display, limits)
-        out.append((path, file_hash(raw), packed, diags))
+        out.append((path, file_hash(raw), packed, diags, st.st_size, st.st_mtime_ns))
     return out
 
 
@@ -176,7 +190,7 @@ class DocStore:
             by_shard.setdefault(self.shard_of(display), []).append((path, display))
         result: dict[Path, Loaded] = {}
         fresh: dict[str, dict[str, Any]] = {}
-        todo: list[tuple[Path, str, str, os.stat_result]] = []  # (path, display, shard, stat) to parse
+        todo: list[tuple[Path, str, str, tuple[int, int] | None]] = []  # (path, display, shard, size and mtime)
         done = 0
         olds: dict[str, dict[str, Any]] = {}
         for shard, files in by_shard.items():
@@ -184,6 +198,9 @@ class DocStore:
             new: dict[str, Any] = {}
             fresh[shard] = new
             changed = len(old) != len(files)
+            if not old:  # nothing cached to compare with: the workers stat each file as they read it
+                todo.extend((path, display, shard, None) for path, display in files)
+                files = []
             for path, display in files:
                 try:
                     st: os.stat_result | None = path.stat()  # follows links, like load_document
@@ -202,7 +219,7 @@ class DocStore:
                     done += 1
                     continue
                 changed = True
-                todo.append((path, display, shard, st))
+                todo.append((path, display, shard, (st.st_size, st.st_mtime_ns)))
             if not changed:
                 fresh.pop(shard)  # nothing to rewrite
             if self.progress:
@@ -220,7 +237,7 @@ class DocStore:
 
     def _parse_all(
         self,
-        todo: list[tuple[Path, str, str, os.stat_result]],
+        todo: list[tuple[Path, str, str, tuple[int, int] | None]],
         limits: Limits,
         old_entries: dict[str, dict[str, Any]],
         fresh: dict[str, dict[str, Any]],
@@ -229,13 +246,13 @@ class DocStore:
     ) -> None:
         names = [(str(path), display) for path, display, _, _ in todo]
         info = {name: item for (name, _), item in zip(names, todo, strict=True)}
-        parsed: Iterable[tuple[str, str | None, Any, Any]]
+        parsed: Iterable[Parsed]
         if self.jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
             parsed = self._parse_parallel(names, limits)
         else:
             parsed = _parse_files(names, limits)
-        for count, (key, digest, packed, diags) in enumerate(parsed, start=1):
-            path, display, shard, st = info[key]
+        for count, (key, digest, packed, diags, size, mtime) in enumerate(parsed, start=1):
+            path, display, shard, known = info[key]
             if digest is not None:
                 self.hashes[display] = digest
             if digest is None:
@@ -247,13 +264,15 @@ class DocStore:
                 packed, diags = old[3], old[4]  # same content, new mtime: keep the cached parse
             else:
                 self.parsed += 1
-            racy = now - st.st_mtime_ns / 1e9 < _RACY_SECONDS
-            fresh[shard][display] = (-1 if racy else st.st_size, st.st_mtime_ns, digest, packed, diags)
+            if known is not None:
+                size, mtime = known  # the stat compared with the cache
+            racy = now - mtime / 1e9 < _RACY_SECONDS
+            fresh[shard][display] = (-1 if racy else size, mtime, digest, packed, diags)
             result[path] = (_unpack_doc(display, packed), _diagnostics(diags))
             if self.progress and (count % 500 == 0 or count == len(todo)):
                 self.progress(len(result), self.total)
 
-    def _parse_parallel(self, items: list[tuple[str, str]], limits: Limits) -> Iterable[tuple[str, str | None, Any, Any]]:
+    def _parse_parallel(self, items: list[tuple[str, str]], limits: Limits) -> Iterable[Parsed]:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
