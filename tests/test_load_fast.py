@@ -346,3 +346,18 @@ def test_unusual_files_are_reported_as_load_document_reports_them(tmp_path: Path
                     assert (doc is None) == (expected is None), path.name
                     if doc is not None and expected is not None:
                         assert doc.data == expected.data and doc.positions == expected.positions
+
+
+@pytest.mark.parametrize("length", [0, 1, 100, 65535, 65536, 65537, 300_000])
+def test_reading_a_file_whatever_its_stat_said(tmp_path: Path, length: int) -> None:
+    """Workers read with the size stat gave; a file that grew or shrank since is read whole, never past the limit."""
+    from avr.load.cache import _read
+
+    path = tmp_path / "x.yaml"
+    content = bytes(range(256)) * (length // 256) + b"a" * (length % 256)
+    path.write_bytes(content)
+    for hint in (0, 1, length // 2, length, length + 1, length * 2 + 10):
+        assert _read(str(path), hint, 10**6) == content
+        if length > 100:
+            with pytest.raises(OSError):
+                _read(str(path), hint, 100)

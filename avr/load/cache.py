@@ -82,16 +82,38 @@ def _parse_files(items: list[tuple[str, str]], limits: Limits) -> list[Parsed]:
             st = os.stat(path)  # follows links, like load_document
             if not stat.S_ISREG(st.st_mode) or st.st_size > limits.max_file_bytes:
                 raise OSError
-            with open(path, "rb") as handle:
-                raw = handle.read(limits.max_file_bytes + 1)
-            if len(raw) > limits.max_file_bytes:
-                raise OSError
+            raw = _read(path, st.st_size, limits.max_file_bytes)
         except OSError:
             out.append((path, None, None, None, 0, 0))
             continue
         packed, diags = _parse(raw, display, limits)
         out.append((path, file_hash(raw), packed, diags, st.st_size, st.st_mtime_ns))
     return out
+
+
+def _read(path: str, size: int, limit: int) -> bytes:
+    """The file's bytes, read in one call when its size is as stat said; OSError past ``limit`` bytes.
+
+    (A buffered ``read(limit + 1)`` allocates the whole limit, 5 MiB, for every file: three times the cost.)
+    """
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        parts: list[bytes] = []
+        total = 0
+        want = size + 1
+        while True:
+            chunk = os.read(fd, want)
+            if not chunk:
+                break
+            parts.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise OSError("over the limit")
+            # fewer bytes than asked: the end, confirmed by one more (empty) read; more: the file grew, read on
+            want = 1 if len(chunk) < want else 65536
+    finally:
+        os.close(fd)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def _parse_chunk(args: tuple[list[tuple[str, str]], Limits]) -> bytes:
