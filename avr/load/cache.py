@@ -1,21 +1,25 @@
 """Load every YAML file of a repository at once: from a cache when unchanged, in parallel when many changed.
 
-The cache holds plain data only (marshal of dicts, lists, tuples and strings): each file's data, the positions
-of its values and keys, and the diagnostics reading it produced, so errors stay complete and exact when a build
-reuses it. It is keyed by content hash (BLAKE2b) with a stat shortcut (size, mtime_ns), sharded by the folder
-directly under the plans folder's organisations (one shard per plan), and versioned by avr's version, the cache
-format and the configured limits. Each shard carries a checksum: a damaged, foreign or stale shard is ignored and
+The cache holds plain data only (marshal of dicts, lists, tuples, strings and bytes): each file's data as marshal
+bytes, the marks of its values and keys (Document.packed), and the diagnostics reading it produced, so errors stay
+complete and exact when a build reuses it. Workers send documents back in the same form, and documents keep it:
+their objects are made when first read and dropped again once validated. The cache is keyed by content hash
+(BLAKE2b) with a stat shortcut (size, mtime_ns), sharded by the folder directly under the plans folder's
+organisations (one shard per plan), and versioned by avr's version, the cache format and the configured limits.
+Each shard carries a checksum: a damaged, foreign or stale shard is ignored and
 rewritten, never trusted.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import marshal
 import os
 import stat
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +27,7 @@ from avr import __version__
 from avr.errors import Diagnostic, Diagnostics
 from avr.load.yamlfile import Document, Limits, load_bytes, load_document
 
-FORMAT = 2
+FORMAT = 3
 _MAGIC = b"AVRDOC1\n"
 # Parsing a small file takes ~60 µs; below this many files a process pool costs more than it saves.
 PARALLEL_MIN_FILES = 400
@@ -40,84 +44,21 @@ def file_hash(raw: bytes) -> str:
 
 
 def _diagnostics(items: list[tuple[str, int, int, str, str]]) -> list[Diagnostic]:
+    if not items:
+        return []
     diags = Diagnostics()
     for item in items:
         diags.add(*item)
     return diags.items
 
 
-class LazyPositions(dict[Any, tuple[int, int]]):
-    """A document's positions kept as marshal bytes until first asked for.
-
-    Positions are needed only to place a diagnostic, yet as dicts of tuples they were most of a large
-    repository's memory; as bytes they take a tenth of it and cost nothing to load from the cache.
-    """
-
-    __slots__ = ("_blob",)
-
-    def __init__(self, blob: bytes) -> None:
-        super().__init__()
-        self._blob: bytes | None = blob
-
-    def _load(self) -> None:
-        if self._blob is not None:
-            blob, self._blob = self._blob, None
-            self.update(marshal.loads(blob))
-
-    def __contains__(self, key: object) -> bool:
-        self._load()
-        return super().__contains__(key)
-
-    def __getitem__(self, key: Any) -> tuple[int, int]:
-        self._load()
-        return super().__getitem__(key)
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        self._load()
-        return super().get(key, default)
-
-    def __iter__(self) -> Any:
-        self._load()
-        return super().__iter__()
-
-    def __len__(self) -> int:
-        self._load()
-        return super().__len__()
-
-    def __eq__(self, other: object) -> bool:
-        self._load()
-        return super().__eq__(other)
-
-    __hash__ = None
-
-    def keys(self) -> Any:
-        self._load()
-        return super().keys()
-
-    def values(self) -> Any:
-        self._load()
-        return super().values()
-
-    def items(self) -> Any:
-        self._load()
-        return super().items()
-
-    def __repr__(self) -> str:
-        self._load()
-        return super().__repr__()
-
-
 def _pack_doc(doc: Document | None) -> Any:
-    if doc is None:
-        return None
-    return doc.path, doc.data, marshal.dumps(dict(doc.positions)), marshal.dumps(dict(doc.key_positions))
+    """A document as two byte strings (its data in marshal, its marks): cheap to send, keep and cache."""
+    return None if doc is None else doc.packed()
 
 
-def _unpack_doc(packed: Any) -> Document | None:
-    if packed is None:
-        return None
-    path, data, positions, key_positions = packed
-    return Document(path, data, LazyPositions(positions), LazyPositions(key_positions))
+def _unpack_doc(display: str, packed: Any) -> Document | None:
+    return None if packed is None else Document.from_packed(display, *packed)
 
 
 def _parse(raw: bytes, display: str, limits: Limits) -> tuple[Any, list[tuple[str, int, int, str, str]]]:
@@ -126,22 +67,72 @@ def _parse(raw: bytes, display: str, limits: Limits) -> tuple[Any, list[tuple[st
     return _pack_doc(doc), [(d.path, d.line, d.col, d.code, d.message) for d in diags.items]
 
 
-def _parse_files(items: list[tuple[str, str]], limits: Limits) -> list[tuple[str, str | None, Any, Any]]:
-    out: list[tuple[str, str | None, Any, Any]] = []
+Parsed = tuple[str, str | None, Any, Any, int, int]  # path, content hash (None: unusual), packed, diagnostics, stat
+
+
+def _parse_files(items: list[tuple[str, str]], limits: Limits) -> list[Parsed]:
+    """Read, hash and parse each file, with its size and mtime (the stat is done here, in the worker).
+
+    A file that cannot be read, or is not a regular file, or is too big, comes back with no hash: the main process
+    reports it through load_document, as it would have after its own stat.
+    """
+    out: list[Parsed] = []
     for path, display in items:
         try:
-            raw = Path(path).read_bytes()
+            st = os.stat(path)  # follows links, like load_document
+            if not stat.S_ISREG(st.st_mode) or st.st_size > limits.max_file_bytes:
+                raise OSError
+            raw = _read(path, st.st_size, limits.max_file_bytes)
         except OSError:
-            out.append((path, None, None, None))  # the main process reports it through load_document
+            out.append((path, None, None, None, 0, 0))
             continue
         packed, diags = _parse(raw, display, limits)
-        out.append((path, file_hash(raw), packed, diags))
+        out.append((path, file_hash(raw), packed, diags, st.st_size, st.st_mtime_ns))
     return out
+
+
+def _read(path: str, size: int, limit: int) -> bytes:
+    """The file's bytes, read in one call when its size is as stat said; OSError past ``limit`` bytes.
+
+    (A buffered ``read(limit + 1)`` allocates the whole limit, 5 MiB, for every file: three times the cost.)
+    """
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        parts: list[bytes] = []
+        total = 0
+        want = size + 1
+        while True:
+            chunk = os.read(fd, want)
+            if not chunk:
+                break
+            parts.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise OSError("over the limit")
+            # fewer bytes than asked: the end, confirmed by one more (empty) read; more: the file grew, read on
+            want = 1 if len(chunk) < want else 65536
+    finally:
+        os.close(fd)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def _parse_chunk(args: tuple[list[tuple[str, str]], Limits]) -> bytes:
     """Worker: read, hash and parse files; marshal is the cheapest way to send plain data back."""
-    return marshal.dumps(_parse_files(*args))
+    with _no_collector():
+        return marshal.dumps(_parse_files(*args))
+
+
+@contextmanager
+def _no_collector() -> Iterator[None]:
+    """Loading makes no reference cycles (tests/test_load_fast.py checks it), only many objects that live on:
+    the cyclic collector would walk them over and over (a tenth of loading). It runs again afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class DocStore:
@@ -208,6 +199,10 @@ class DocStore:
 
     def load_all(self, paths: Iterable[Path], limits: Limits) -> dict[Path, Loaded]:
         """Every file's document and diagnostics, exactly as :func:`load_document` would give them."""
+        with _no_collector():
+            return self._load_all(paths, limits)
+
+    def _load_all(self, paths: Iterable[Path], limits: Limits) -> dict[Path, Loaded]:
         now = time.time()
         by_shard: dict[str, list[tuple[Path, str]]] = {}
         paths = list(paths)
@@ -217,7 +212,7 @@ class DocStore:
             by_shard.setdefault(self.shard_of(display), []).append((path, display))
         result: dict[Path, Loaded] = {}
         fresh: dict[str, dict[str, Any]] = {}
-        todo: list[tuple[Path, str, str, os.stat_result]] = []  # (path, display, shard, stat) to parse
+        todo: list[tuple[Path, str, str, tuple[int, int] | None]] = []  # (path, display, shard, size and mtime)
         done = 0
         olds: dict[str, dict[str, Any]] = {}
         for shard, files in by_shard.items():
@@ -225,6 +220,9 @@ class DocStore:
             new: dict[str, Any] = {}
             fresh[shard] = new
             changed = len(old) != len(files)
+            if not old:  # nothing cached to compare with: the workers stat each file as they read it
+                todo.extend((path, display, shard, None) for path, display in files)
+                files = []
             for path, display in files:
                 try:
                     st: os.stat_result | None = path.stat()  # follows links, like load_document
@@ -238,12 +236,12 @@ class DocStore:
                     continue
                 entry = old.get(display)
                 if entry is not None and entry[0] == st.st_size and entry[1] == st.st_mtime_ns:
-                    result[path] = (_unpack_doc(entry[3]), _diagnostics(entry[4]))
+                    result[path] = (_unpack_doc(display, entry[3]), _diagnostics(entry[4]))
                     new[display] = entry
                     done += 1
                     continue
                 changed = True
-                todo.append((path, display, shard, st))
+                todo.append((path, display, shard, (st.st_size, st.st_mtime_ns)))
             if not changed:
                 fresh.pop(shard)  # nothing to rewrite
             if self.progress:
@@ -261,21 +259,22 @@ class DocStore:
 
     def _parse_all(
         self,
-        todo: list[tuple[Path, str, str, os.stat_result]],
+        todo: list[tuple[Path, str, str, tuple[int, int] | None]],
         limits: Limits,
         old_entries: dict[str, dict[str, Any]],
         fresh: dict[str, dict[str, Any]],
         result: dict[Path, Loaded],
         now: float,
     ) -> None:
-        info = {str(path): (path, display, shard, st) for path, display, shard, st in todo}
-        parsed: Iterable[tuple[str, str | None, Any, Any]]
+        names = [(str(path), display) for path, display, _, _ in todo]
+        info = {name: item for (name, _), item in zip(names, todo, strict=True)}
+        parsed: Iterable[Parsed]
         if self.jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
-            parsed = self._parse_parallel([(str(p), d) for p, d, _, _ in todo], limits)
+            parsed = self._parse_parallel(names, limits)
         else:
-            parsed = _parse_files([(str(p), d) for p, d, _, _ in todo], limits)
-        for count, (key, digest, packed, diags) in enumerate(parsed, start=1):
-            path, display, shard, st = info[key]
+            parsed = _parse_files(names, limits)
+        for count, (key, digest, packed, diags, size, mtime) in enumerate(parsed, start=1):
+            path, display, shard, known = info[key]
             if digest is not None:
                 self.hashes[display] = digest
             if digest is None:
@@ -287,13 +286,15 @@ class DocStore:
                 packed, diags = old[3], old[4]  # same content, new mtime: keep the cached parse
             else:
                 self.parsed += 1
-            racy = now - st.st_mtime_ns / 1e9 < _RACY_SECONDS
-            fresh[shard][display] = (-1 if racy else st.st_size, st.st_mtime_ns, digest, packed, diags)
-            result[path] = (_unpack_doc(packed), _diagnostics(diags))
+            if known is not None:
+                size, mtime = known  # the stat compared with the cache
+            racy = now - mtime / 1e9 < _RACY_SECONDS
+            fresh[shard][display] = (-1 if racy else size, mtime, digest, packed, diags)
+            result[path] = (_unpack_doc(display, packed), _diagnostics(diags))
             if self.progress and (count % 500 == 0 or count == len(todo)):
                 self.progress(len(result), self.total)
 
-    def _parse_parallel(self, items: list[tuple[str, str]], limits: Limits) -> Iterable[tuple[str, str | None, Any, Any]]:
+    def _parse_parallel(self, items: list[tuple[str, str]], limits: Limits) -> Iterable[Parsed]:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 

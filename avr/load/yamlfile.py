@@ -10,9 +10,12 @@ then decide what a string means.
 
 from __future__ import annotations
 
+import marshal
 import re
-from dataclasses import dataclass, field
+from array import array
+from dataclasses import dataclass
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import yaml
@@ -37,6 +40,24 @@ _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 
+
+def _plain_resolver(loader: Any) -> bool:
+    """The loader resolves every untagged node to its kind's default tag (no implicit or path resolvers)."""
+    return not loader.yaml_implicit_resolvers and not loader.yaml_path_resolvers
+
+
+if _plain_resolver(_Loader):
+    _DEFAULT_TAGS = {yaml.ScalarNode: _STR, yaml.SequenceNode: _SEQ, yaml.MappingNode: _MAP}
+
+    class _ComposeLoader(_Loader):  # type: ignore[misc]
+        """The composer asks for the tag of every untagged node; a plain resolver's answer is its kind's
+        default, looked up here without BaseResolver.resolve's general search (a sixth of composing)."""
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            return _DEFAULT_TAGS[kind]
+
+    _Loader = _ComposeLoader
+
 Loc = tuple[str | int, ...]
 _MAX_REPORTS_PER_FILE = 20
 # Characters no text editor writes: C0 controls other than tab and line breaks, DEL, C1 controls
@@ -59,25 +80,150 @@ def limit_text(name: str, value: int) -> str:
     return f"limit limits.{name} = {value} in avr.yaml"
 
 
-@dataclass
 class Document:
-    """A file's data plus where each value and key was written (1-based)."""
+    """A file's data plus where each value and key was written (1-based).
 
-    path: str
-    data: dict[str, Any]
-    positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
-    key_positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    ``positions`` maps the location of every value (a tuple of keys and indexes) to its (line, column),
+    ``key_positions`` the location of every mapping key. Both are built only when first asked for: the loader
+    keeps the marks of the file's values and keys as a flat array in document order, and walks the data once to
+    give each its location. Data that came through the cache is kept as marshal bytes (``blob``) and turned into
+    objects when first read; :meth:`release` drops the objects again once the data has been validated.
+    """
+
+    __slots__ = ("path", "_data", "_blob", "_marks", "_positions", "_key_positions")
+
+    def __init__(
+        self,
+        path: str,
+        data: dict[str, Any] | None,
+        positions: dict[Loc, tuple[int, int]] | None = None,
+        key_positions: dict[Loc, tuple[int, int]] | None = None,
+        *,
+        blob: bytes | None = None,
+        marks: bytes | None = None,
+    ) -> None:
+        self.path = path
+        self._data = data
+        self._blob = blob
+        self._marks = marks
+        self._positions = positions if positions is not None or marks is not None else {}
+        self._key_positions = key_positions if key_positions is not None or marks is not None else {}
+
+    @property
+    def data(self) -> dict[str, Any]:
+        if self._data is None:
+            self._data = marshal.loads(self._blob) if self._blob is not None else {}
+        return self._data
+
+    @data.setter
+    def data(self, value: dict[str, Any]) -> None:
+        if self._marks is not None:  # positions belong to the data they were read with
+            self._materialise()
+        self._data, self._blob = value, None
+
+    def release(self) -> None:
+        """Drop the data's objects when they can be made again from the bytes (a validated file's)."""
+        if self._blob is not None:
+            self._data = None
+
+    @property
+    def positions(self) -> dict[Loc, tuple[int, int]]:
+        if self._positions is None:
+            self._materialise()
+        assert self._positions is not None
+        return self._positions
+
+    @property
+    def key_positions(self) -> dict[Loc, tuple[int, int]]:
+        if self._key_positions is None:
+            self._materialise()
+        assert self._key_positions is not None
+        return self._key_positions
+
+    def packed(self) -> tuple[bytes, bytes]:
+        """The data as marshal bytes and the marks as bytes: what the cache keeps (see :meth:`from_packed`)."""
+        blob = self._blob if self._blob is not None else marshal.dumps(self.data)
+        marks = self._marks if self._marks is not None else pack_marks(
+            marks_from_positions(self.data, self.positions, self.key_positions))
+        return blob, marks
+
+    @classmethod
+    def from_packed(cls, path: str, blob: bytes, marks: bytes) -> Document:
+        return cls(path, None, blob=blob, marks=marks)
+
+    def _materialise(self) -> None:
+        assert self._marks is not None
+        self._positions, self._key_positions = positions_from_marks(self.data, self._marks)
+        self._marks = None
 
     def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Position of ``loc`` or of its nearest written ancestor."""
         loc = tuple(loc)
-        if key and loc in self.key_positions:
-            return self.key_positions[loc]
+        if key:
+            key_positions = self.key_positions
+            if loc in key_positions:
+                return key_positions[loc]
+        positions = self.positions
         while loc:
-            if loc in self.positions:
-                return self.positions[loc]
+            if loc in positions:
+                return positions[loc]
             loc = loc[:-1]
-        return self.positions.get((), (1, 1))
+        return positions.get((), (1, 1))
+
+    def __repr__(self) -> str:
+        return f"Document({self.path!r}, {self.data!r})"
+
+
+def pack_marks(marks: list[int]) -> bytes:
+    """Line and column numbers as compact bytes: two bytes each while they fit, else four."""
+    code = "H" if not marks or max(marks) < 65536 else "I"
+    return code.encode() + array(code, marks).tobytes()
+
+
+def marks_from_positions(
+    data: Any, positions: dict[Loc, tuple[int, int]], key_positions: dict[Loc, tuple[int, int]]
+) -> list[int]:
+    """The inverse of :func:`positions_from_marks`: every value's and key's mark, in document order."""
+    marks: list[int] = []
+    stack: list[tuple[bool, Loc, Any]] = [(False, (), data)]
+    while stack:
+        keyed, loc, value = stack.pop()
+        if keyed:
+            marks.extend(key_positions[loc])
+        marks.extend(positions[loc])
+        if type(value) is dict:
+            stack.extend([(True, (*loc, key), item) for key, item in reversed(value.items())])
+        elif type(value) is list:
+            stack.extend([(False, (*loc, index), item) for index, item in reversed(list(enumerate(value)))])
+    return marks
+
+
+def positions_from_marks(
+    data: Any, packed: bytes
+) -> tuple[dict[Loc, tuple[int, int]], dict[Loc, tuple[int, int]]]:
+    """Give each value and key of ``data`` its mark, in the order the loader recorded them.
+
+    The loader recorded, in document order, every value's (line, column), and before each mapping value its
+    key's; mappings keep their keys' order (no key is written twice), so a walk in the same order meets them
+    again one by one.
+    """
+    marks = array(packed[:1].decode(), packed[1:])
+    positions: dict[Loc, tuple[int, int]] = {}
+    key_positions: dict[Loc, tuple[int, int]] = {}
+    at = 0
+    stack: list[tuple[bool, Loc, Any]] = [(False, (), data)]  # (after a key?, location, value)
+    while stack:
+        keyed, loc, value = stack.pop()
+        if keyed:
+            key_positions[loc] = (marks[at], marks[at + 1])
+            at += 2
+        positions[loc] = (marks[at], marks[at + 1])
+        at += 2
+        if type(value) is dict:
+            stack.extend([(True, (*loc, key), item) for key, item in reversed(value.items())])
+        elif type(value) is list:
+            stack.extend([(False, (*loc, index), item) for index, item in reversed(list(enumerate(value)))])
+    return positions, key_positions
 
 
 def load_document(
@@ -161,7 +307,7 @@ def load_text(text: str, display: str, diags: Diagnostics, limits: Limits = Limi
         diags.add(display, line, col, "E001",
                   f"control character U+{ord(control.group()):04X}; remove it (the file must be plain text)")
         return None
-    if _report_tabs(text, display, diags):
+    if "\t" in text and _report_tabs(text, display, diags):
         return None
     if ("&" in text or "!" in text) and _report_anchors_and_tags(text, display, diags):
         return None
@@ -204,6 +350,11 @@ def load_text(text: str, display: str, diags: Diagnostics, limits: Limits = Limi
         kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
         diags.add(display, line, col, "E007", f"file holds {kind}; it must hold a mapping of fields (key: value)")
         return None
+    try:
+        data, marks = _build_fast(root, limits, aliases="&" in text)
+        return Document(display, data, marks=pack_marks(marks))
+    except (_Slow, RecursionError):
+        pass  # something to report: the exact builder below finds it and says where
     doc = Document(display, {})
     builder = _Builder(doc, diags, limits)
     try:
@@ -328,8 +479,63 @@ def _explain(problem: str) -> str:
     return problem
 
 
+class _Slow(Exception):
+    """The fast builder met something to report."""
+
+
+def _build_fast(root: yaml.Node, limits: Limits, *, aliases: bool) -> tuple[dict[str, Any], list[int]]:
+    """The data of a file with nothing to report, and its marks in document order (see positions_from_marks).
+
+    Raises _Slow at anything :class:`_Builder` would report, which then reports it exactly: this path does only
+    what a valid file needs, with no location tuples and no diagnostics.
+    """
+    marks: list[int] = []
+    seen: set[int] | None = set() if aliases else None  # an alias needs an anchor, and an anchor a `&`
+    data = _fast_value(root, 0, marks.append, seen, limits.max_depth)
+    if len(marks) // 2 > limits.max_nodes:  # values and keys: at most as many values as _Builder counts
+        raise _Slow
+    return data, marks
+
+
+def _fast_value(node: yaml.Node, depth: int, add: Any, seen: set[int] | None, max_depth: int) -> Any:
+    # a module function, not a closure: a recursive closure is a reference cycle per file for the collector
+    if depth > max_depth:
+        raise _Slow
+    if seen is not None:
+        if id(node) in seen:
+            raise _Slow
+        seen.add(id(node))
+    mark = node.start_mark
+    add(mark.line + 1)
+    add(mark.column + 1)
+    kind = type(node)
+    if kind is yaml.ScalarNode:
+        if node.tag != _STR:
+            raise _Slow
+        value = node.value
+        # short values repeat across thousands of files (periods, statuses, ids): one object each, also after
+        # marshal, which keeps a string interned
+        return intern(value) if len(value) <= 32 else value
+    if kind is yaml.MappingNode and node.tag == _MAP:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is not yaml.ScalarNode:
+                raise _Slow
+            key = intern(key_node.value)
+            if key == "<<" or key in result:
+                raise _Slow
+            mark = key_node.start_mark
+            add(mark.line + 1)
+            add(mark.column + 1)
+            result[key] = _fast_value(value_node, depth + 1, add, seen, max_depth)
+        return result
+    if kind is yaml.SequenceNode and node.tag == _SEQ:
+        return [_fast_value(item, depth + 1, add, seen, max_depth) for item in node.value]
+    raise _Slow
+
+
 class _Builder:
-    """Turns composed nodes into plain data, recording positions."""
+    """Turns composed nodes into plain data, recording positions and reporting every problem (the exact path)."""
 
     def __init__(self, doc: Document, diags: Diagnostics, limits: Limits) -> None:
         self.doc = doc
