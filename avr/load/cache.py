@@ -118,12 +118,12 @@ def _read(path: str, size: int, limit: int) -> bytes:
 
 def _parse_chunk(args: tuple[list[tuple[str, str]], Limits]) -> bytes:
     """Worker: read, hash and parse files; marshal is the cheapest way to send plain data back."""
-    with _no_collector():
+    with no_collector():
         return marshal.dumps(_parse_files(*args))
 
 
 @contextmanager
-def _no_collector() -> Iterator[None]:
+def no_collector() -> Iterator[None]:
     """Loading makes no reference cycles (tests/test_load_fast.py checks it), only many objects that live on:
     the cyclic collector would walk them over and over (a tenth of loading). It runs again afterwards."""
     enabled = gc.isenabled()
@@ -199,7 +199,7 @@ class DocStore:
 
     def load_all(self, paths: Iterable[Path], limits: Limits) -> dict[Path, Loaded]:
         """Every file's document and diagnostics, exactly as :func:`load_document` would give them."""
-        with _no_collector():
+        with no_collector():
             return self._load_all(paths, limits)
 
     def _load_all(self, paths: Iterable[Path], limits: Limits) -> dict[Path, Loaded]:

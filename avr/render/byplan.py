@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from avr.errors import InvalidInput
-from avr.load.cache import DocStore, file_hash
+from avr.load.cache import DocStore, file_hash, no_collector
 from avr.render.incremental import (
     CACHE_DIR,
     BuildResult,
@@ -74,7 +74,8 @@ def plan_task(folder: str) -> PlanOutcome:
         # organisation files and other folders' files are not this task's to cache
         return store.load_all([p for p in paths if store.display(p).startswith(start)], limits)
 
-    repo = load_repository(root, strict=False, preload=preload, skip=state["folders"] - {folder})
+    with no_collector():  # validating makes no reference cycles either: the collector would only walk the models
+        repo = load_repository(root, strict=False, preload=preload, skip=state["folders"] - {folder})
     store.flush()
     diagnostics = [(d.path, d.line, d.col, d.code, d.message) for d in repo.diagnostics.items
                    if d.path.startswith(start)]
