@@ -23,6 +23,7 @@ from typing import Any
 
 from avr.errors import InvalidInput
 from avr.load.cache import DocStore, file_hash, no_collector
+from avr.render.deps import Layout, index_summary, layout_outside, report_keys
 from avr.render.incremental import (
     CACHE_DIR,
     BuildResult,
@@ -31,10 +32,7 @@ from avr.render.incremental import (
     Stat,
     Step,
     _diags_from,
-    _Layout,
-    _report_keys,
     _stat_of,
-    _summary,
     _write_if_changed,
 )
 
@@ -66,7 +64,7 @@ def plan_task(folder: str) -> PlanOutcome:
 
     state = _STATE
     root: Path = state["root"]
-    layout: _Layout = state["layout"]
+    layout: Layout = state["layout"]
     start = folder + "/"
     store = DocStore(root, state["cache_dir"], state["parse_jobs"])
 
@@ -97,9 +95,9 @@ def plan_task(folder: str) -> PlanOutcome:
         return outcome  # the build is refused: nothing to render
     jobs = report_jobs(repo)
     outcome.jobs = [(job.org.id, job.plan.plan, job.report_id, job.spec) for job in jobs]
-    outcome.summary = _summary(jobs).get(folder)
+    outcome.summary = index_summary(jobs).get(folder)
     layout.keys[folder] = key
-    outcome.report_keys = _report_keys(jobs, layout, everything, per_report=True)
+    outcome.report_keys = report_keys(jobs, layout, everything, per_report=True)
     out_dir: Path = state["out_dir"]
     old_outputs: dict[str, Any] = state["old_outputs"]
     old_reports: dict[str, str] = state["old_reports"]
@@ -177,12 +175,12 @@ def build_by_plan(
     lap: Callable[[str], None],
     clean: bool,
     raw: dict[str, Any],
-    partial: tuple[dict[str, str], _Layout, frozenset[str]] | None,
+    partial: tuple[dict[str, str], Layout, frozenset[str]] | None,
 ) -> BuildResult:
     """The build of render/incremental.py, plan folder by plan folder (with avr's own templates)."""
     from avr.model.repository import PlanData, load_repository
     from avr.render.build import MARKER, ReportJob, report_env, site_pages
-    from avr.render.incremental import _RACY_SECONDS, _layout_outside, _version, _write_manifest
+    from avr.render.incremental import _RACY_SECONDS, _version, _write_manifest
     from avr.render.output import output_folder, record
 
     now = time.time()
@@ -190,7 +188,7 @@ def build_by_plan(
     if partial is not None:
         hashes, layout, unchanged = partial
     else:
-        hashes, layout = _layout_outside(root, raw, files, manifest, formats)
+        hashes, layout = layout_outside(root, raw, files, manifest, formats)
         unchanged = frozenset()
     every_folder = frozenset(layout.keys) | frozenset(layout.members)
     store = DocStore(root, out_dir / CACHE_DIR, 1)

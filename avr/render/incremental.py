@@ -18,7 +18,8 @@ shows of it:
   many) and checked as a whole.
 
 Either way only reports whose key changed, or whose outputs were touched, are rendered, and a rendered file
-identical to the one on disk is not rewritten. The output is byte-identical to a clean single-process build:
+identical to the one on disk is not rewritten. The keys are worked out in render/deps.py; with avr's own
+templates the plans are read, checked and rendered one plan folder at a time (render/byplan.py). The output is byte-identical to a clean single-process build:
 the same functions render it.
 """
 
@@ -30,7 +31,7 @@ import marshal
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -39,7 +40,7 @@ from typing import Any
 from avr import __version__
 from avr.errors import Diagnostics, InvalidInput
 from avr.load.cache import DocStore, file_hash
-from avr.load.yamlfile import Limits, load_document
+from avr.load.yamlfile import load_document
 
 CACHE_DIR = ".avr-cache"
 MANIFEST_FORMAT = 2
@@ -287,220 +288,6 @@ def build_incremental(
     return _build_changed(root, out_dir, files, manifest, jobs, formats, step, seconds, lap, clean, scanned.raw)
 
 
-def _hashes(root: Path, files: dict[str, Stat], manifest: dict[str, Any], known: dict[str, str]) -> dict[str, str]:
-    """Content hash of every input, reading only files whose stat changed and that the loader did not read."""
-    old_files: dict[str, Stat] = manifest.get("files", {})
-    old_hashes: dict[str, str] = manifest.get("hashes", {})
-    hashes: dict[str, str] = {}
-    for rel, st in files.items():
-        if old_files.get(rel) == st and rel in old_hashes:
-            hashes[rel] = old_hashes[rel]
-            continue
-        if rel in known:
-            hashes[rel] = known[rel]
-            continue
-        path = Path(rel) if Path(rel).is_absolute() else root / rel
-        try:
-            hashes[rel] = file_hash(path.read_bytes())
-        except OSError:
-            hashes[rel] = "unreadable"
-    return hashes
-
-
-def _key(items: list[str]) -> str:
-    return hashlib.blake2b("\n".join(items).encode(), digest_size=16).hexdigest()
-
-
-@dataclass
-class _Layout:
-    """Inputs sorted into plan folders (<plans_dir>/<org>/<plan>) and everything else ("outer")."""
-
-    prefix: str  # "plans/"
-    global_prefixes: tuple[str, ...]  # never in a plan folder: avr's own templates, templates_dir
-    members: dict[str, list[str]]  # plan folder -> its files, sorted (every folder, or the ones a rebuild reads)
-    global_key: str  # avr's version, formats, avr.yaml, templates: what every report depends on
-    outer_key: str  # global_key, every file under plans_dir outside a plan folder, and the list of plan folders
-    keys: dict[str, str]  # plan folder -> key over every file in it and its organisation.yaml
-
-    def is_global(self, rel: str) -> bool:
-        return not rel.startswith(self.prefix) or rel.startswith(self.global_prefixes)
-
-    def folder_of(self, rel: str) -> str | None:
-        if self.is_global(rel):
-            return None
-        parts = rel[len(self.prefix):].split("/")
-        return self.prefix + "/".join(parts[:2]) if len(parts) >= 3 else None
-
-    def plan_key(self, folder: str, rels: list[str], hashes: dict[str, str]) -> str:
-        org_file = folder.rsplit("/", 1)[0] + "/organisation.yaml"
-        return _key([self.global_key, hashes.get(org_file, ""), *(f"{r}\0{hashes[r]}" for r in rels)])
-
-
-def _prefixes(root: Path, raw: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
-    plans_rel = _rel(root / (_str(raw, "plans_dir", "plans") or "plans"), root).rstrip("/")
-    templates = _str(raw, "templates_dir", None)
-    # with plans_dir `.` the plans folder holds everything: templates (and absolute paths) stay global
-    global_prefixes = ("/", _rel(root / templates, root).rstrip("/") + "/") if templates else ("/",)
-    return ("" if plans_rel in ("", ".") else plans_rel + "/"), global_prefixes
-
-
-def _split(root: Path, raw: dict[str, Any], rels: Iterable[str]) -> tuple[_Layout, list[str]]:
-    """A layout with every plan folder's members (sorted), and the files outside plan folders (sorted)."""
-    layout = _Layout(*_prefixes(root, raw), {}, "", "", {})
-    outside: list[str] = []
-    for rel in sorted(rels):
-        folder = layout.folder_of(rel)
-        if folder is None:
-            outside.append(rel)
-        else:
-            layout.members.setdefault(folder, []).append(rel)
-    return layout, outside
-
-
-def _outer_keys(layout: _Layout, outside: list[str], hashes: dict[str, str], formats: tuple[str, ...]) -> None:
-    global_items = [repr(_version(formats)), hashes.get("avr.yaml", "")]
-    global_items += [f"{rel}\0{hashes[rel]}" for rel in outside if layout.is_global(rel)]
-    layout.global_key = _key(global_items)
-    outer = [f"{rel}\0{hashes[rel]}" for rel in outside if not layout.is_global(rel)]
-    layout.outer_key = _key([layout.global_key, *outer, *sorted(layout.members)])
-
-
-def _layout(root: Path, raw: dict[str, Any], hashes: dict[str, str], formats: tuple[str, ...]) -> _Layout:
-    """The whole layout, every plan folder's key included."""
-    layout, outside = _split(root, raw, hashes)
-    _outer_keys(layout, outside, hashes, formats)
-    for folder, rels in layout.members.items():
-        layout.keys[folder] = layout.plan_key(folder, rels, hashes)
-    return layout
-
-
-def _report_keys(
-    jobs: list[Any], layout: _Layout, hashes: dict[str, str], per_report: bool
-) -> dict[str, str]:
-    """A key per report over exactly what it is computed from, so one change re-renders only what it affects.
-
-    With avr's own templates a report of period P reads a plan's follow-ups of P, and of the other follow-ups
-    only their periods and indicator outcomes (compute_plan); every other file of the plan folder counts in
-    full. A repository's own templates may read anything in the plan: then every report of a plan depends on
-    every file of it.
-    """
-    keys: dict[str, str] = {}
-    by_plan: dict[str, list[Any]] = {}
-    for job in jobs:
-        by_plan.setdefault(job.plan.path, []).append(job)
-    for folder, plan_jobs in by_plan.items():
-        plan_key = layout.keys.get(folder, "")
-        if not per_report:
-            for job in plan_jobs:
-                keys[job.out_base] = _key([plan_key, job.report_id, repr(job.spec)])
-            continue
-        data = plan_jobs[0].plan
-        org_file = folder.rsplit("/", 1)[0] + "/organisation.yaml"
-        followups: dict[str, list[str]] = {}  # period -> its follow-up files with their hashes
-        outcomes: list[str] = []
-        paths: set[str] = set()
-        for fu in data.followups:
-            path = data.docs[id(fu)].path
-            paths.add(path)
-            followups.setdefault(fu.period, []).append(f"{path}\0{hashes.get(path, '')}")
-            outcomes.append(f"{path}\0{fu.period}\0{fu.outcomes!r}")
-        base = [layout.global_key, hashes.get(org_file, ""), *outcomes, repr(sorted(followups))]
-        base += [f"{rel}\0{hashes[rel]}" for rel in layout.members.get(folder, []) if rel not in paths]
-        for job in plan_jobs:
-            period = job.spec.period
-            own = followups.get(period, []) if period is not None else []
-            keys[job.out_base] = _key([*base, job.report_id, repr(job.spec), *own])
-    return keys
-
-
-def _summary(jobs: list[Any]) -> dict[str, Any]:
-    """Per plan folder, what the site's index shows of it: a change here means the index is built again."""
-    out: dict[str, Any] = {}
-    for job in jobs:
-        plan = job.plan.plan
-        entry = out.setdefault(job.plan.path, [repr((job.org.id, plan.id, plan.title, plan.years_label))])
-        entry.append(repr((job.out_base, job.spec)))
-    return out
-
-
-def _by_folder(layout: _Layout, diagnostics: list[Problem]) -> dict[str, list[Problem]]:
-    grouped: dict[str, list[Problem]] = {}
-    for item in diagnostics:
-        folder = layout.folder_of(item[0])
-        if folder is not None:
-            grouped.setdefault(folder, []).append(item)
-    return grouped
-
-
-def _by_plan(raw: dict[str, Any], files: dict[str, Stat]) -> bool:
-    """Whether the build may go plan folder by plan folder (render/byplan.py).
-
-    Not with a repository's own templates (they may show anything of any plan on any page), nor near the file
-    limit: every file counts towards it (E011), and only a whole load knows where it stops.
-    """
-    if _str(raw, "templates_dir", None):
-        return False
-    limits = raw.get("limits", {})
-    max_files = limits.get("max_files", str(Limits().max_files)) if isinstance(limits, dict) else None
-    return isinstance(max_files, str) and max_files.isdigit() and len(files) + 1 < int(max_files)
-
-
-def _layout_outside(
-    root: Path, raw: dict[str, Any], files: dict[str, Stat], manifest: dict[str, Any], formats: tuple[str, ...]
-) -> tuple[dict[str, str], _Layout]:
-    """The layout without the plan folders' keys (left to whoever reads them), and the hashes of every file
-    outside the plan folders and of those the stat vouches for."""
-    layout, outside = _split(root, raw, files)
-    old_files: dict[str, Stat] = manifest.get("files", {})
-    old_hashes: dict[str, str] = manifest.get("hashes", {})
-    hashes = {rel: old_hashes[rel] for rel, st in files.items() if rel in old_hashes and old_files.get(rel) == st}
-    hashes.update(_hashes(root, {rel: files[rel] for rel in outside}, manifest, {}))
-    _outer_keys(layout, outside, hashes, formats)
-    return hashes, layout
-
-
-def _partial(
-    root: Path, raw: dict[str, Any], out_dir: Path, files: dict[str, Stat], manifest: dict[str, Any],
-    formats: tuple[str, ...],
-) -> tuple[dict[str, str], _Layout, frozenset[str]] | None:
-    """When only plan folders changed: hashes, layout and the unchanged plan folders not to read at all.
-
-    None when every plan folder must be read: no usable manifest, a changed avr.yaml, template, organisation
-    file or set of plan folders, or touched site pages.
-    """
-    if not manifest:
-        return None
-    old_outputs: dict[str, Any] = manifest["outputs"]
-    if not _outputs_intact(out_dir, {rel: v for rel, v in old_outputs.items() if "/" not in rel}):
-        return None  # the site's own pages
-    hashes = _hashes(root, files, manifest, {})
-    old_files: dict[str, Stat] = manifest["files"]
-    changed = [rel for rel, st in files.items() if old_files.get(rel) != st]
-    changed += [rel for rel in old_files if rel not in files]
-    old_keys: dict[str, str] = manifest.get("plans", {})
-    layout = _Layout(*_prefixes(root, raw), {}, manifest["global"], manifest["outer"], dict(old_keys))
-    # a report's output is <org>/<plan>/<report>.<ext>, from the plan folder <plans_dir>/<org>/<plan>
-    touched = {layout.prefix + "/".join(rel.split("/")[:2]) for rel, (_, size, mtime) in old_outputs.items()
-               if "/" in rel and _stat_of(out_dir / rel) != (size, mtime)}
-    folders = [layout.folder_of(rel) for rel in changed]
-    dirty = {folder for folder in folders if folder is not None}
-    if None in folders or len(dirty | touched) > 8:  # outside plan folders, or many: work it all out
-        layout = _layout(root, raw, hashes, formats)
-        if layout.outer_key != manifest["outer"]:
-            return None
-    else:  # only these plan folders can have changed: the other keys stand
-        for folder in dirty | touched:
-            start = folder + "/"
-            rels = sorted(rel for rel in hashes if rel.startswith(start))
-            if not rels or folder not in old_keys:
-                return None  # a plan folder added or removed: the list of plans changes
-            layout.members[folder] = rels
-            layout.keys[folder] = layout.plan_key(folder, rels, hashes)
-    unchanged = frozenset(folder for folder, key in layout.keys.items()
-                          if old_keys.get(folder) == key and folder not in touched)
-    return hashes, layout, unchanged
-
-
 _STATE: dict[str, Any] = {}  # what forked render workers inherit
 
 
@@ -519,19 +306,28 @@ def _build_changed(
 ) -> BuildResult:
     from avr.model.repository import load_repository
     from avr.render.build import MARKER, report_env, report_jobs, site_pages
+    from avr.render.deps import (
+        by_folder,
+        by_plan_allowed,
+        changed_plans,
+        hashes_of,
+        index_summary,
+        report_keys,
+        whole_layout,
+    )
     from avr.render.output import output_folder, record
 
-    if _by_plan(raw, files):
+    if by_plan_allowed(raw, files):
         from avr.render.byplan import build_by_plan
 
-        partial = None if clean else _partial(root, raw, out_dir, files, manifest, formats)
-        return build_by_plan(root, out_dir, files, manifest, jobs, formats, step, seconds, lap, clean, raw, partial)
+        changed = None if clean else changed_plans(root, raw, out_dir, files, manifest, formats)
+        return build_by_plan(root, out_dir, files, manifest, jobs, formats, step, seconds, lap, clean, raw, changed)
     # a repository's own templates: the whole repository is loaded and checked in this process
     now = time.time()
     store = DocStore(root, out_dir / CACHE_DIR, jobs, (lambda n, total: step("read", n, total)) if step else None)
     repo = load_repository(root, strict=False, preload=store.load_all)
-    hashes = _hashes(root, files, manifest, store.hashes)
-    layout = _layout(root, raw, hashes, formats)
+    hashes = hashes_of(root, files, manifest, store.hashes)
+    layout = whole_layout(root, raw, hashes, formats)
     lap("read+parse+validate")
     fresh: list[Problem] = [(d.path, d.line, d.col, d.code, d.message) for d in repo.diagnostics.items]
     diagnostics = _diags_from(fresh)
@@ -546,11 +342,11 @@ def _build_changed(
     with output_folder(out_dir):
         store.flush()
         all_jobs = report_jobs(repo)
-        report_keys = _report_keys(all_jobs, layout, hashes, per_report=not repo.config.templates_dir)
+        keys = report_keys(all_jobs, layout, hashes, per_report=not repo.config.templates_dir)
         todo = []
         for index, job in enumerate(all_jobs):
             rels = [f"{job.out_base}.{ext}" for ext in formats]
-            fresh_output = old_reports.get(job.out_base) == report_keys[job.out_base] and all(
+            fresh_output = old_reports.get(job.out_base) == keys[job.out_base] and all(
                 rel in old_outputs and _stat_of(out_dir / rel) == tuple(old_outputs[rel][1:]) for rel in rels
             )
             if not fresh_output:
@@ -599,13 +395,13 @@ def _build_changed(
         new_entries = {entry[0]: entry[1:4] for entry in results + page_results}
         order = [f"{job.out_base}.{ext}" for job in all_jobs for ext in formats] + list(pages)
         outputs = {rel: new_entries.get(rel, old_outputs.get(rel)) for rel in order}
-        grouped = _by_folder(layout, fresh)
-        summaries = _summary(all_jobs)
+        grouped = by_folder(layout, fresh)
+        summaries = index_summary(all_jobs)
         info = {folder: (summaries.get(folder), grouped.get(folder, [])) for folder in layout.members}
         racy = {rel: ((-1, st[1]) if now - st[1] / 1e9 < _RACY_SECONDS else st) for rel, st in files.items()}
         _write_manifest(out_dir, {
             "version": _version(formats), "files": racy, "hashes": hashes, "plans": layout.keys,
-            "global": layout.global_key, "outer": layout.outer_key, "reports": report_keys, "outputs": outputs, "info": info,
+            "global": layout.global_key, "outer": layout.outer_key, "reports": keys, "outputs": outputs, "info": info,
             "diagnostics": [(d.path, d.line, d.col, d.code, d.message) for d in diagnostics.items],
         })
         record(out_dir, [out_dir / rel for rel in outputs], clean=clean)
