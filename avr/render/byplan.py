@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from avr.render.incremental import (
     BuildResult,
     Entry,
     Problem,
-    Stat,
+    Run,
     Step,
     _diags_from,
     _stat_of,
@@ -163,20 +163,7 @@ def undo_output_folder(out_dir: Path, created: bool, had_marker: bool) -> None:
             (out_dir / name).unlink(missing_ok=True)
 
 
-def build_by_plan(
-    root: Path,
-    out_dir: Path,
-    files: dict[str, Stat],
-    manifest: dict[str, Any],
-    jobs: int,
-    formats: tuple[str, ...],
-    step: Step | None,
-    seconds: dict[str, float],
-    lap: Callable[[str], None],
-    clean: bool,
-    raw: dict[str, Any],
-    partial: tuple[dict[str, str], Layout, frozenset[str]] | None,
-) -> BuildResult:
+def build_by_plan(run: Run, partial: tuple[dict[str, str], Layout, frozenset[str]] | None) -> BuildResult:
     """The build of render/incremental.py, plan folder by plan folder (with avr's own templates)."""
     from avr.model.repository import PlanData, load_repository
     from avr.render.build import MARKER, ReportJob, report_env, site_pages
@@ -184,11 +171,12 @@ def build_by_plan(
     from avr.render.output import output_folder, record
 
     now = time.time()
+    root, out_dir, files, manifest, formats, jobs = run.root, run.out_dir, run.files, run.manifest, run.formats, run.jobs
     old_info: dict[str, Any] = manifest.get("info", {})
     if partial is not None:
         hashes, layout, unchanged = partial
     else:
-        hashes, layout = layout_outside(root, raw, files, manifest, formats)
+        hashes, layout = layout_outside(root, run.raw, files, manifest, formats)
         unchanged = frozenset()
     every_folder = frozenset(layout.keys) | frozenset(layout.members)
     store = DocStore(root, out_dir / CACHE_DIR, 1)
@@ -212,12 +200,12 @@ def build_by_plan(
                           formats=formats, old_outputs=old_outputs, old_reports=manifest.get("reports", {}),
                           env=env, staging=staging)
             try:
-                outcomes = {o.folder: o for o in run_tasks(load, jobs, step)}
+                outcomes = {o.folder: o for o in run_tasks(load, jobs, run.step)}
                 if unchanged and any(o.summary != old_info[o.folder][0] for o in outcomes.values()):
                     # the index lists every plan: a changed entry needs every plan's list (their reports stay)
                     for folder in unchanged:
                         layout.members[folder] = sorted(r for r in hashes if r.startswith(folder + "/"))
-                    outcomes.update((o.folder, o) for o in run_tasks(sorted(unchanged), jobs, step))
+                    outcomes.update((o.folder, o) for o in run_tasks(sorted(unchanged), jobs, run.step))
                     unchanged = frozenset()
                 kept = [item for folder in sorted(unchanged) for item in old_info[folder][1]]
                 diagnostics = _diags_from(outer + [item for o in outcomes.values() for item in o.diagnostics] + kept)
@@ -244,7 +232,7 @@ def build_by_plan(
             finally:
                 _STATE.clear()
                 shutil.rmtree(staging, ignore_errors=True)
-            lap("read+check+render")
+            run.lap("read+check+render")
             for o in outcomes.values():
                 hashes.update(o.hashes)
                 layout.keys[o.folder] = o.key
@@ -266,13 +254,13 @@ def build_by_plan(
                 "global": layout.global_key, "outer": layout.outer_key, "reports": reports, "outputs": outputs,
                 "info": info, "diagnostics": [(d.path, d.line, d.col, d.code, d.message) for d in diagnostics.items],
             })
-            record(out_dir, [out_dir / rel for rel in outputs], clean=clean)
+            record(out_dir, [out_dir / rel for rel in outputs], clean=run.clean)
     except InvalidInput:
         undo_output_folder(out_dir, created, had_marker)
         raise
-    lap("write")
+    run.lap("write")
     return BuildResult(
         [out_dir / rel for rel in outputs], diagnostics, [out_dir / e[0] for e in entries if e[4]],
         sum(o.rendered for o in outcomes.values()), store.parsed + sum(o.parsed for o in outcomes.values()),
-        False, seconds, out_dir, sum(o.plans for o in outcomes.values()),
+        False, run.seconds, out_dir, sum(o.plans for o in outcomes.values()),
     )

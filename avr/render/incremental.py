@@ -19,8 +19,8 @@ shows of it:
 
 Either way only reports whose key changed, or whose outputs were touched, are rendered, and a rendered file
 identical to the one on disk is not rewritten. The keys are worked out in render/deps.py; with avr's own
-templates the plans are read, checked and rendered one plan folder at a time (render/byplan.py). The output is byte-identical to a clean single-process build:
-the same functions render it.
+templates the plans are read, checked and rendered one plan folder at a time (render/byplan.py). The output
+is byte-identical to a clean single-process build: the same functions render it.
 """
 
 from __future__ import annotations
@@ -266,44 +266,45 @@ def build_incremental(
 ) -> BuildResult:
     """Build every report of the repository at ``root`` into ``out`` (default: its output_dir)."""
     clock = time.perf_counter()
-    seconds: dict[str, float] = {}
-
-    def lap(stage: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        seconds[stage] = seconds.get(stage, 0.0) + now - clock
-        clock = now
-
     scanned = HANDOFF.pop((root, out, formats), None)
     HANDOFF.clear()
     if scanned is None:
         scanned = up_to_date(root, out, formats)
-    else:
-        seconds["scan"] = scanned.seconds
-    noop, out_dir, files, manifest = scanned.result, scanned.out_dir, scanned.files, scanned.manifest
-    lap("scan")
-    if noop is not None and not clean:
-        noop.seconds = seconds
-        return noop
-    return _build_changed(root, out_dir, files, manifest, jobs, formats, step, seconds, lap, clean, scanned.raw)
+    run = Run(root, scanned.out_dir, scanned.files, scanned.manifest, scanned.raw, jobs, formats, step, clean,
+              {"scan": scanned.seconds}, clock)
+    run.lap("scan")
+    if scanned.result is not None and not clean:
+        scanned.result.seconds = run.seconds
+        return scanned.result
+    return _build_changed(run)
+
+
+@dataclass
+class Run:
+    """A build past its no-op check: what both ways of building (whole, or plan by plan) start from."""
+
+    root: Path
+    out_dir: Path
+    files: dict[str, Stat]  # every input's stat, as scanned
+    manifest: dict[str, Any]  # the last build's, or {}
+    raw: dict[str, Any]  # avr.yaml as read, unvalidated
+    jobs: int
+    formats: tuple[str, ...]
+    step: Step | None
+    clean: bool
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage, for benchmarks and tests
+    clock: float = field(default_factory=time.perf_counter)
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + now - self.clock
+        self.clock = now
 
 
 _STATE: dict[str, Any] = {}  # what forked render workers inherit
 
 
-def _build_changed(
-    root: Path,
-    out_dir: Path,
-    files: dict[str, Stat],
-    manifest: dict[str, Any],
-    jobs: int,
-    formats: tuple[str, ...],
-    step: Step | None,
-    seconds: dict[str, float],
-    lap: Callable[[str], None],
-    clean: bool,
-    raw: dict[str, Any],
-) -> BuildResult:
+def _build_changed(run: Run) -> BuildResult:
     from avr.model.repository import load_repository
     from avr.render.build import MARKER, report_env, report_jobs, site_pages
     from avr.render.deps import (
@@ -317,18 +318,20 @@ def _build_changed(
     )
     from avr.render.output import output_folder, record
 
-    if by_plan_allowed(raw, files):
+    root, out_dir, files, manifest, formats, jobs, step = (
+        run.root, run.out_dir, run.files, run.manifest, run.formats, run.jobs, run.step)
+    if by_plan_allowed(run.raw, files):
         from avr.render.byplan import build_by_plan
 
-        changed = None if clean else changed_plans(root, raw, out_dir, files, manifest, formats)
-        return build_by_plan(root, out_dir, files, manifest, jobs, formats, step, seconds, lap, clean, raw, changed)
+        changed = None if run.clean else changed_plans(root, run.raw, out_dir, files, manifest, formats)
+        return build_by_plan(run, changed)
     # a repository's own templates: the whole repository is loaded and checked in this process
     now = time.time()
     store = DocStore(root, out_dir / CACHE_DIR, jobs, (lambda n, total: step("read", n, total)) if step else None)
     repo = load_repository(root, strict=False, preload=store.load_all)
     hashes = hashes_of(root, files, manifest, store.hashes)
-    layout = whole_layout(root, raw, hashes, formats)
-    lap("read+parse+validate")
+    layout = whole_layout(root, run.raw, hashes, formats)
+    run.lap("read+parse+validate")
     fresh: list[Problem] = [(d.path, d.line, d.col, d.code, d.message) for d in repo.diagnostics.items]
     diagnostics = _diags_from(fresh)
     if diagnostics.errors:
@@ -390,7 +393,7 @@ def _build_changed(
                     os.replace(staging / rel, out_dir / rel)  # keeps the inode, so the recorded stat stays true
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        lap("compute+render+write")
+        run.lap("compute+render+write")
         written = [out_dir / entry[0] for entry in results + page_results if entry[4]]
         new_entries = {entry[0]: entry[1:4] for entry in results + page_results}
         order = [f"{job.out_base}.{ext}" for job in all_jobs for ext in formats] + list(pages)
@@ -404,10 +407,10 @@ def _build_changed(
             "global": layout.global_key, "outer": layout.outer_key, "reports": keys, "outputs": outputs, "info": info,
             "diagnostics": [(d.path, d.line, d.col, d.code, d.message) for d in diagnostics.items],
         })
-        record(out_dir, [out_dir / rel for rel in outputs], clean=clean)
-    lap("write")
+        record(out_dir, [out_dir / rel for rel in outputs], clean=run.clean)
+    run.lap("write")
     return BuildResult(
-        [out_dir / rel for rel in outputs], diagnostics, written, len(todo), store.parsed, False, seconds, out_dir,
+        [out_dir / rel for rel in outputs], diagnostics, written, len(todo), store.parsed, False, run.seconds, out_dir,
         sum(len(org.plans) for org in repo.orgs.values()),
     )
 
