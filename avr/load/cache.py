@@ -237,6 +237,7 @@ class DocStore:
                 entry = old.get(display)
                 if entry is not None and entry[0] == st.st_size and entry[1] == st.st_mtime_ns:
                     result[path] = (_unpack_doc(display, entry[3]), _diagnostics(entry[4]))
+                    self.hashes[display] = entry[2]  # as the stat vouches for the entry, it does for its hash
                     new[display] = entry
                     done += 1
                     continue

@@ -32,8 +32,8 @@ from avr.render.incremental import (
     Run,
     Step,
     _diags_from,
-    _stat_of,
     _write_if_changed,
+    up_to_date_report,
 )
 
 _STATE: dict[str, Any] = {}  # what a forked task inherits: set by build_by_plan, cleared after
@@ -77,7 +77,7 @@ def plan_task(folder: str) -> PlanOutcome:
     store.flush()
     diagnostics = [(d.path, d.line, d.col, d.code, d.message) for d in repo.diagnostics.items
                    if d.path.startswith(start)]
-    known: dict[str, str] = state["known"]
+    known: dict[str, str] = state["hashes"]
     hashes: dict[str, str] = {}
     for rel in layout.members[folder]:
         digest = known.get(rel) or store.hashes.get(rel)
@@ -99,13 +99,10 @@ def plan_task(folder: str) -> PlanOutcome:
     layout.keys[folder] = key
     outcome.report_keys = report_keys(jobs, layout, everything, per_report=True)
     out_dir: Path = state["out_dir"]
-    old_outputs: dict[str, Any] = state["old_outputs"]
-    old_reports: dict[str, str] = state["old_reports"]
+    manifest: dict[str, Any] = state["manifest"]
+    old_outputs: dict[str, Any] = manifest.get("outputs", {})
     for job in jobs:
-        rels = [f"{job.out_base}.{ext}" for ext in state["formats"]]
-        if old_reports.get(job.out_base) == outcome.report_keys[job.out_base] and all(
-            rel in old_outputs and _stat_of(out_dir / rel) == tuple(old_outputs[rel][1:]) for rel in rels
-        ):
+        if up_to_date_report(out_dir, job.out_base, outcome.report_keys[job.out_base], state["formats"], manifest):
             continue
         outcome.rendered += 1
         try:
@@ -196,9 +193,8 @@ def build_by_plan(run: Run, partial: tuple[dict[str, str], Layout, frozenset[str
             for stale in (out_dir / CACHE_DIR).glob("staging-*"):  # left by a killed build; we hold the lock
                 shutil.rmtree(stale, ignore_errors=True)
             _STATE.update(root=root, layout=layout, folders=every_folder, cache_dir=out_dir / CACHE_DIR,
-                          parse_jobs=jobs if len(load) == 1 else 1, known=hashes, hashes=hashes, out_dir=out_dir,
-                          formats=formats, old_outputs=old_outputs, old_reports=manifest.get("reports", {}),
-                          env=env, staging=staging)
+                          parse_jobs=jobs if len(load) == 1 else 1, hashes=hashes, out_dir=out_dir,
+                          formats=formats, manifest=manifest, env=env, staging=staging)
             try:
                 outcomes = {o.folder: o for o in run_tasks(load, jobs, run.step)}
                 if unchanged and any(o.summary != old_info[o.folder][0] for o in outcomes.values()):

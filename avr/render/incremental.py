@@ -339,21 +339,14 @@ def _build_changed(run: Run) -> BuildResult:
             store.flush()  # an output folder of avr's may keep the cache; a refused build creates nothing
         raise InvalidInput(diagnostics)
     old_outputs: dict[str, Any] = manifest.get("outputs", {})
-    old_reports: dict[str, str] = manifest.get("reports", {})
 
     # only into a folder that is avr's, one build at a time (render.output); the cache lives inside it
     with output_folder(out_dir):
         store.flush()
         all_jobs = report_jobs(repo)
         keys = report_keys(all_jobs, layout, hashes, per_report=not repo.config.templates_dir)
-        todo = []
-        for index, job in enumerate(all_jobs):
-            rels = [f"{job.out_base}.{ext}" for ext in formats]
-            fresh_output = old_reports.get(job.out_base) == keys[job.out_base] and all(
-                rel in old_outputs and _stat_of(out_dir / rel) == tuple(old_outputs[rel][1:]) for rel in rels
-            )
-            if not fresh_output:
-                todo.append(index)
+        todo = [index for index, job in enumerate(all_jobs)
+                if not up_to_date_report(out_dir, job.out_base, keys[job.out_base], formats, manifest)]
         env = report_env(repo)
         # Reports are rendered into a staging folder and moved into place only when every one succeeded:
         # a template error in one report leaves all published reports as they were.
@@ -489,6 +482,15 @@ def _render_one(index: int) -> tuple[list[Entry], list[Problem]]:
         _write_if_changed(out_dir, f"{job.out_base}.{ext}", content, _STATE["old"], _STATE["staging"])
         for ext, content in contents.items()
     ], []
+
+
+def up_to_date_report(out_dir: Path, out_base: str, key: str, formats: tuple[str, ...], manifest: dict[str, Any]) -> bool:
+    """The report's key is the last build's, and its files are as that build left them."""
+    outputs: dict[str, Any] = manifest.get("outputs", {})
+    if manifest.get("reports", {}).get(out_base) != key:
+        return False
+    rels = [f"{out_base}.{ext}" for ext in formats]
+    return all(rel in outputs and _stat_of(out_dir / rel) == tuple(outputs[rel][1:]) for rel in rels)
 
 
 def _write_if_changed(
