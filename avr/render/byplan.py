@@ -13,9 +13,7 @@ avr's index template reads of a plan; a repository's own templates may read anyt
 
 from __future__ import annotations
 
-import os
 import shutil
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,10 +162,8 @@ def build_by_plan(run: Run, partial: tuple[dict[str, str], Layout, frozenset[str
     """The build of render/incremental.py, plan folder by plan folder (with avr's own templates)."""
     from avr.model.repository import PlanData, load_repository
     from avr.render.build import MARKER, ReportJob, report_env, site_pages
-    from avr.render.incremental import _RACY_SECONDS, _version, _write_manifest
-    from avr.render.output import output_folder, record
+    from avr.render.output import output_folder
 
-    now = time.time()
     root, out_dir, files, manifest, formats, jobs = run.root, run.out_dir, run.files, run.manifest, run.formats, run.jobs
     old_info: dict[str, Any] = manifest.get("info", {})
     if partial is not None:
@@ -189,9 +185,7 @@ def build_by_plan(run: Run, partial: tuple[dict[str, str], Layout, frozenset[str
             if jobs > 1 and len(load) > 1:  # compile once, here, not in every worker
                 for name in env.list_templates(filter_func=lambda n: n.endswith((".md.j2", ".html.j2"))):
                     env.get_template(name)
-            staging = out_dir / CACHE_DIR / f"staging-{os.getpid()}"
-            for stale in (out_dir / CACHE_DIR).glob("staging-*"):  # left by a killed build; we hold the lock
-                shutil.rmtree(stale, ignore_errors=True)
+            staging = run.staging()
             _STATE.update(root=root, layout=layout, folders=every_folder, cache_dir=out_dir / CACHE_DIR,
                           parse_jobs=jobs if len(load) == 1 else 1, hashes=hashes, out_dir=out_dir,
                           formats=formats, manifest=manifest, env=env, staging=staging)
@@ -221,10 +215,7 @@ def build_by_plan(run: Run, partial: tuple[dict[str, str], Layout, frozenset[str
                     pages = site_pages(main, site_jobs, formats, env)
                 entries = [entry for o in outcomes.values() for entry in o.entries]
                 entries += [_write_if_changed(out_dir, name, page, old_outputs, staging) for name, page in pages.items()]
-                for rel, *_, wrote in entries:
-                    if wrote:
-                        (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
-                        os.replace(staging / rel, out_dir / rel)  # keeps the inode, so the recorded stat stays true
+                written = run.publish(staging, entries)
             finally:
                 _STATE.clear()
                 shutil.rmtree(staging, ignore_errors=True)
@@ -244,19 +235,13 @@ def build_by_plan(run: Run, partial: tuple[dict[str, str], Layout, frozenset[str
             info = {folder: old_info[folder] for folder in unchanged}
             for o in outcomes.values():
                 info[o.folder] = (o.summary, o.diagnostics)
-            racy = {rel: ((-1, st[1]) if now - st[1] / 1e9 < _RACY_SECONDS else st) for rel, st in files.items()}
-            _write_manifest(out_dir, {
-                "version": _version(formats), "files": racy, "hashes": hashes, "plans": layout.keys,
-                "global": layout.global_key, "outer": layout.outer_key, "reports": reports, "outputs": outputs,
-                "info": info, "diagnostics": [(d.path, d.line, d.col, d.code, d.message) for d in diagnostics.items],
-            })
-            record(out_dir, [out_dir / rel for rel in outputs], clean=run.clean)
+            run.save({"hashes": hashes, "reports": reports, "outputs": outputs, "info": info}, layout, diagnostics)
     except InvalidInput:
         undo_output_folder(out_dir, created, had_marker)
         raise
     run.lap("write")
     return BuildResult(
-        [out_dir / rel for rel in outputs], diagnostics, [out_dir / e[0] for e in entries if e[4]],
+        [out_dir / rel for rel in outputs], diagnostics, written,
         sum(o.rendered for o in outcomes.values()), store.parsed + sum(o.parsed for o in outcomes.values()),
         False, run.seconds, out_dir, sum(o.plans for o in outcomes.values()),
     )

@@ -35,12 +35,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from avr import __version__
 from avr.errors import Diagnostics, InvalidInput
 from avr.load.cache import DocStore, file_hash
 from avr.load.yamlfile import load_document
+
+if TYPE_CHECKING:
+    from avr.render.deps import Layout
 
 CACHE_DIR = ".avr-cache"
 MANIFEST_FORMAT = 2
@@ -294,11 +297,47 @@ class Run:
     clean: bool
     seconds: dict[str, float] = field(default_factory=dict)  # per stage, for benchmarks and tests
     clock: float = field(default_factory=time.perf_counter)
+    started: float = field(default_factory=time.time)  # wall clock, for files saved just before the build
 
     def lap(self, stage: str) -> None:
         now = time.perf_counter()
         self.seconds[stage] = self.seconds.get(stage, 0.0) + now - self.clock
         self.clock = now
+
+    def staging(self) -> Path:
+        """This build's staging folder, after removing those a killed build left (the caller holds the lock).
+
+        Reports are rendered into it and moved into place only when every one succeeded: a template error
+        in one report leaves all published reports as they were."""
+        for stale in (self.out_dir / CACHE_DIR).glob("staging-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        return self.out_dir / CACHE_DIR / f"staging-{os.getpid()}"
+
+    def publish(self, staging: Path, entries: list[Entry]) -> list[Path]:
+        """Move the staged files into place; the files written."""
+        written = []
+        for rel, *_, wrote in entries:
+            if wrote:
+                (self.out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staging / rel, self.out_dir / rel)  # keeps the inode, so the recorded stat stays true
+                written.append(self.out_dir / rel)
+        return written
+
+    def save(self, state: dict[str, Any], layout: Layout, diagnostics: Diagnostics) -> None:
+        """Write the manifest (``state``: hashes, reports, outputs, info) and the output folder's marker.
+
+        A file saved within _RACY_SECONDS of the build is recorded with size -1, so that it never looks
+        unchanged: its mtime cannot tell a later save in the same tick apart."""
+        from avr.render.output import record
+
+        racy = {rel: ((-1, st[1]) if self.started - st[1] / 1e9 < _RACY_SECONDS else st)
+                for rel, st in self.files.items()}
+        _write_manifest(self.out_dir, {
+            "version": _version(self.formats), "files": racy, "plans": layout.keys, "global": layout.global_key,
+            "outer": layout.outer_key, **state,
+            "diagnostics": [(d.path, d.line, d.col, d.code, d.message) for d in diagnostics.items],
+        })
+        record(self.out_dir, [self.out_dir / rel for rel in state["outputs"]], clean=self.clean)
 
 
 _STATE: dict[str, Any] = {}  # what forked render workers inherit
@@ -316,7 +355,7 @@ def _build_changed(run: Run) -> BuildResult:
         report_keys,
         whole_layout,
     )
-    from avr.render.output import output_folder, record
+    from avr.render.output import output_folder
 
     root, out_dir, files, manifest, formats, jobs, step = (
         run.root, run.out_dir, run.files, run.manifest, run.formats, run.jobs, run.step)
@@ -326,7 +365,6 @@ def _build_changed(run: Run) -> BuildResult:
         changed = None if run.clean else changed_plans(root, run.raw, out_dir, files, manifest, formats)
         return build_by_plan(run, changed)
     # a repository's own templates: the whole repository is loaded and checked in this process
-    now = time.time()
     store = DocStore(root, out_dir / CACHE_DIR, jobs, (lambda n, total: step("read", n, total)) if step else None)
     repo = load_repository(root, strict=False, preload=store.load_all)
     hashes = hashes_of(root, files, manifest, store.hashes)
@@ -348,11 +386,7 @@ def _build_changed(run: Run) -> BuildResult:
         todo = [index for index, job in enumerate(all_jobs)
                 if not up_to_date_report(out_dir, job.out_base, keys[job.out_base], formats, manifest)]
         env = report_env(repo)
-        # Reports are rendered into a staging folder and moved into place only when every one succeeded:
-        # a template error in one report leaves all published reports as they were.
-        staging = out_dir / CACHE_DIR / f"staging-{os.getpid()}"
-        for stale in (out_dir / CACHE_DIR).glob("staging-*"):  # left by a killed build; we hold the lock
-            shutil.rmtree(stale, ignore_errors=True)
+        staging = run.staging()
         _STATE.update(repo=repo, jobs=all_jobs, out_dir=out_dir, formats=formats, old=old_outputs, env=env,
                       staging=staging)
         results: list[Entry] = []
@@ -380,27 +414,17 @@ def _build_changed(run: Run) -> BuildResult:
         finally:
             _STATE.clear()
         try:
-            for rel, *_, wrote in results + page_results:
-                if wrote:
-                    (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(staging / rel, out_dir / rel)  # keeps the inode, so the recorded stat stays true
+            written = run.publish(staging, results + page_results)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         run.lap("compute+render+write")
-        written = [out_dir / entry[0] for entry in results + page_results if entry[4]]
         new_entries = {entry[0]: entry[1:4] for entry in results + page_results}
         order = [f"{job.out_base}.{ext}" for job in all_jobs for ext in formats] + list(pages)
         outputs = {rel: new_entries.get(rel, old_outputs.get(rel)) for rel in order}
         grouped = by_folder(layout, fresh)
         summaries = index_summary(all_jobs)
         info = {folder: (summaries.get(folder), grouped.get(folder, [])) for folder in layout.members}
-        racy = {rel: ((-1, st[1]) if now - st[1] / 1e9 < _RACY_SECONDS else st) for rel, st in files.items()}
-        _write_manifest(out_dir, {
-            "version": _version(formats), "files": racy, "hashes": hashes, "plans": layout.keys,
-            "global": layout.global_key, "outer": layout.outer_key, "reports": keys, "outputs": outputs, "info": info,
-            "diagnostics": [(d.path, d.line, d.col, d.code, d.message) for d in diagnostics.items],
-        })
-        record(out_dir, [out_dir / rel for rel in outputs], clean=run.clean)
+        run.save({"hashes": hashes, "reports": keys, "outputs": outputs, "info": info}, layout, diagnostics)
     run.lap("write")
     return BuildResult(
         [out_dir / rel for rel in outputs], diagnostics, written, len(todo), store.parsed, False, run.seconds, out_dir,
