@@ -797,3 +797,18 @@ def test_folder_listing_finds_what_pathlib_glob_finds(tmp_path: Path) -> None:
     found = _list_yaml(base, recursive=True, suffixes=(".yaml", ".yml"))
     assert sorted(str(base.joinpath(*parts)) for parts, _ in found) == [str(p) for p in both]
     assert _list_yaml(tmp_path / "no such folder", recursive=True) == []
+
+
+def test_checked_models_share_their_written_fields_but_refuse_to_change_them(tmp_path: Path) -> None:
+    """Models validated from files hold one shared set of written fields: assigning to one must fail loudly
+    rather than mark the field written in every other model; a copy gets a set of its own."""
+    first, _ = check('id: "a1"\ngoals: ["1"]\nunit: vux\ntitle: Första\n', Activity)
+    second, _ = check('id: "a2"\ngoals: ["1"]\nunit: vux\ntitle: Andra\n', Activity)
+    assert first is not None and second is not None
+    assert first.model_fields_set is second.model_fields_set
+    with pytest.raises(TypeError, match="not assigned to after loading"):
+        first.summary = "Ändrad"
+    assert "summary" not in second.model_fields_set
+    copied = first.model_copy(update={"title": "Kopia"})
+    assert copied.title == "Kopia" and first.title == "Första"
+    assert copied.model_fields_set == first.model_fields_set

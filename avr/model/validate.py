@@ -30,9 +30,24 @@ def validate(doc: Document, schema: type[M], diags: Diagnostics) -> M | None:
     return model
 
 
+class _SharedFields(set[str]):
+    """The written fields of many checked models, held once. It refuses to change: an assignment to one model
+    would otherwise mark the field as written in all of them. A copy (``model_copy``) is a set of its own."""
+
+    def _refuse(self, *args: Any) -> Any:
+        raise TypeError("a checked model is not assigned to after loading (its fields set is shared)")
+
+    add = discard = remove = pop = clear = update = _refuse
+    difference_update = intersection_update = symmetric_difference_update = _refuse
+    __ior__ = __iand__ = __isub__ = __ixor__ = _refuse
+
+    def __copy__(self) -> set[str]:
+        return set(self)
+
+
 # One set object per distinct set of written fields: at 50 000 files the models' own copies were a seventh of
-# the memory. Checked models are read, never assigned to (an assignment would add its field to the shared set).
-_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+# the memory.
+_FIELDS_SETS: dict[frozenset[str], _SharedFields] = {}
 
 
 def _share_fields_set(model: BaseModel) -> None:
@@ -42,7 +57,7 @@ def _share_fields_set(model: BaseModel) -> None:
     if shared is None:
         if len(_FIELDS_SETS) > 4096:  # bounded, whatever the files hold
             return
-        shared = _FIELDS_SETS[key] = written
+        shared = _FIELDS_SETS[key] = _SharedFields(written)
     object.__setattr__(model, "__pydantic_fields_set__", shared)
 
 
