@@ -186,3 +186,27 @@ FRAGMENTS = st.sampled_from([
 def test_neutralised_markdown_never_holds_html_or_unsafe_links(text: str) -> None:
     assert unsafe_in_markdown(neutralise_markdown(text)) == []
     assert html_problems(to_html(text)) == []
+
+
+# the characters of the value grammars (numbers, targets, ratios): their repetitions are what makes a
+# backtracking pattern slow
+GRAMMAR_PIECES = st.text(alphabet=" \u00a0\u202f0123456789.,+-−%/≥≤=<>minstaxhögäl", min_size=1, max_size=8)
+
+
+@settings(max_examples=max(10, EXAMPLES // 5), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(GRAMMAR_PIECES, GRAMMAR_PIECES, st.sampled_from(["", "x", "%", " x"]))
+def test_value_grammars_take_linear_time_on_200_kb_values(head: str, piece: str, tail: str) -> None:
+    """A value of 200 KB made of grammar characters is read or refused in well under a second per field."""
+    import time
+
+    value = head + piece * (200_000 // len(piece)) + tail
+    data = {"id": "1", "text": "T", "indicators": [{
+        "id": "i", "title": "I", "unit": "count", "better": "higher",
+        "history": {"2021": value}, "targets": {"2022": value},
+        "baseline": {"period": "2020", "value": value},
+    }]}
+    doc = load_text(yaml.safe_dump(data, allow_unicode=True, width=10**7), "goal.yaml", Diagnostics())
+    assert doc is not None
+    start = time.perf_counter()
+    validate(doc, Goal, Diagnostics())
+    assert time.perf_counter() - start < 3, repr(value[:40])

@@ -18,12 +18,14 @@ __all__ = [
     "Id",
     "Markdown",
     "Number",
+    "NumberTooLong",
     "Schema",
     "Status",
     "Verdict",
     "Year",
     "YearOrOngoing",
     "parse_number",
+    "shown",
 ]
 
 
@@ -52,19 +54,44 @@ Id = Annotated[
 
 Markdown = Annotated[str, Field(description="Text in Markdown / text i Markdown")]
 
-_NUMBER = re.compile(r"^[+\-−]?\d+(?:[.,]\d+)?$")
+# Digits are ASCII only (Python's \d and Decimal also take Arabic-Indic or fullwidth digits, which no
+# report means). Bounded so that any sum over a repository stays exact in Decimal's 28 digits and every
+# number can be printed: 15 digits before the decimal sign (a municipality's budget has 11) and 6 after.
+_NUMBER = re.compile(r"[+\-−]?([0-9]+)(?:[.,]([0-9]+))?")
+MAX_INTEGER_DIGITS = 15
+MAX_DECIMALS = 6
+# Spaces people write between thousands: space, no-break space, thin space, narrow no-break space.
+_THOUSANDS = str.maketrans("", "", " \u00a0\u2009\u202f")
+
+
+def shown(value: str, limit: int = 60) -> str:
+    """``value`` as a diagnostic quotes it: a long value is cut, so a 200 KB value is not printed whole."""
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
+class NumberTooLong(ValueError):
+    """A number with more digits than avr reads."""
 
 
 def parse_number(value: Any) -> Any:
-    """Accept `33,9`, `33.9`, `1 040` and `−28,6` (Unicode minus) as exact decimals."""
+    """Accept `33,9`, `33.9`, `1 040` and `−28,6` (Unicode minus) as exact decimals.
+
+    One anchored pattern without nested or overlapping repetition: linear in the value's length.
+    """
     if isinstance(value, str):
-        text = value.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-        if not _NUMBER.match(text):
-            raise ValueError(f"`{value}` is not a number; write e.g. 33,9 or 1040")
+        text = value.strip().translate(_THOUSANDS)
+        match = _NUMBER.fullmatch(text)
+        if not match:
+            raise ValueError(f"`{shown(value)}` is not a number; write e.g. 33,9 or 1040")
+        if len(match[1]) > MAX_INTEGER_DIGITS or len(match[2] or "") > MAX_DECIMALS:
+            raise NumberTooLong(
+                f"`{shown(value)}` has more digits than avr reads: at most {MAX_INTEGER_DIGITS} before "
+                f"the decimal sign and {MAX_DECIMALS} after"
+            )
         try:
             return Decimal(text.replace("−", "-").replace(",", "."))
         except InvalidOperation as exc:  # pragma: no cover - regex guards this
-            raise ValueError(f"`{value}` is not a number") from exc
+            raise ValueError(f"`{shown(value)}` is not a number") from exc
     return value
 
 
@@ -72,10 +99,10 @@ Number = Annotated[Decimal, BeforeValidator(parse_number)]
 
 
 def _parse_year(value: Any) -> Any:
-    if isinstance(value, str) and not re.fullmatch(r"\d{4}", value.strip()):
-        raise ValueError(f"`{value}` is not a year; write four digits, e.g. 2021")
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}", value.strip()):
+        raise ValueError(f"`{shown(value)}` is not a year; write four digits, e.g. 2021")
     if isinstance(value, (str, int)) and not 1900 <= int(value) <= 2200:
-        raise ValueError(f"`{value}` is not a plausible year; write e.g. 2021")
+        raise ValueError(f"`{shown(str(value))}` is not a plausible year; write e.g. 2021")
     return value
 
 

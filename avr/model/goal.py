@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from avr.model.common import Id, Markdown, Number, Schema, parse_number
+from avr.model.common import Id, Markdown, Number, NumberTooLong, Schema, parse_number, shown
 
 GoalKind = Literal[
     "goal",  # nämndmål / mål, ofta också fokusområde
@@ -44,21 +43,35 @@ _DIRECTIONS: dict[str, Direction] = {
 }
 _OPS = {"≥": ">=", ">=": ">=", "minst": ">=", "lägst": ">=", "≤": "<=", "<=": "<=", "max": "<=",
         "högst": "<=", "=": "="}
-_TARGET = re.compile(r"^(?P<op>≥|>=|≤|<=|=|minst|lägst|max|högst)?\s*(?P<num>[+\-−]?[\d  \u00a0]+(?:[.,]\d+)?)\s*%?$")
+# longest first, so that `>=` is not read as `>` followed by `=`
+_OP_WORDS = sorted(_OPS, key=len, reverse=True)
 
 
 def _parse_target(value: Any) -> Any:
+    """A comparison and a number (`≥ 90`, `minst 70 %`), a direction, or a plain number.
+
+    Parsed by hand, not by one regular expression: the number's spaces and the spaces around it made the old
+    pattern backtrack quadratically (a 200 KB value took minutes).
+    """
     if not isinstance(value, str):
         return value
     text = value.strip()
     direction = _DIRECTIONS.get(text.casefold().rstrip("."))
     if direction:
         return {"direction": direction}
-    match = _TARGET.match(text.casefold())
-    if match:
-        return {"op": _OPS.get(match["op"] or ""), "value": match["num"]}
+    op = next((word for word in _OP_WORDS if text[:len(word)].casefold() == word), None)
+    number = (text[len(op):] if op else text).strip().removesuffix("%").rstrip()
+    if number:
+        try:
+            parse_number(number)
+        except NumberTooLong:
+            raise
+        except ValueError:
+            pass
+        else:
+            return {"op": _OPS.get(op or ""), "value": number}
     raise ValueError(
-        f"`{value}` is not a target; write a number (677), a comparison (≥ 90, ≤ 30), "
+        f"`{shown(value)}` is not a target; write a number (677), a comparison (≥ 90, ≤ 30), "
         "a direction (ska öka, ska minska, ska inte öka) or `text: …` for a target in words"
     )
 
