@@ -16,7 +16,7 @@ from typing import Any
 import typer
 
 from avr import __version__
-from avr.errors import AvrError, Diagnostics, InvalidInput, UsageError
+from avr.errors import AvrError, Diagnostics, InvalidInput, UsageError, printable
 
 app = typer.Typer(
     add_completion=False,
@@ -55,10 +55,10 @@ def _run(action: Callable[[], int | None]) -> None:
         _print_diagnostics(exc.diagnostics)
         raise typer.Exit(1) from None
     except UsageError as exc:
-        typer.echo(f"avr: {exc}", err=True)
+        typer.echo(printable(f"avr: {exc}"), err=True)
         raise typer.Exit(2) from None
     except AvrError as exc:
-        typer.echo(f"avr: {exc}", err=True)
+        typer.echo(printable(f"avr: {exc}"), err=True)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         typer.echo("avr: interrupted", err=True)
@@ -66,16 +66,16 @@ def _run(action: Callable[[], int | None]) -> None:
     except _template_error() as exc:  # evaluated only when an exception gets here; before OSError (TemplateNotFound)
         name, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
         where = f"{name}:{line}: " if name else ""
-        typer.echo(f"avr: template error: {where}{getattr(exc, 'message', None) or exc}", err=True)
+        typer.echo(printable(f"avr: template error: {where}{getattr(exc, 'message', None) or exc}"), err=True)
         raise typer.Exit(1) from None
     except OSError as exc:
-        typer.echo(f"avr: {exc.filename or ''}: {exc.strerror or exc}", err=True)
+        typer.echo(printable(f"avr: {exc.filename or ''}: {exc.strerror or exc}"), err=True)
         raise typer.Exit(1) from None
     except Exception as exc:  # a bug in avr: say so briefly; AVR_DEBUG=1 shows the traceback
         if os.environ.get("AVR_DEBUG"):
             raise
-        typer.echo(f"avr: internal error: {type(exc).__name__}: {exc} (run with AVR_DEBUG=1 for details "
-                   "and report it)", err=True)
+        typer.echo(printable(f"avr: internal error: {type(exc).__name__}: {exc} (run with AVR_DEBUG=1 for details "
+                             "and report it)"), err=True)
         raise typer.Exit(70) from None
     raise typer.Exit(code)
 

@@ -7,6 +7,7 @@ them (and the exceptions below) into messages and exit codes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -19,6 +20,7 @@ __all__ = [
     "InvalidInput",
     "Severity",
     "UsageError",
+    "printable",
 ]
 
 
@@ -41,6 +43,7 @@ CODES: dict[str, str] = {
     "E009": "nesting too deep",
     "E010": "symbolic link or configured path leading outside the repository",
     "E011": "more files than the repository limit",
+    "E012": "control character, bidirectional override or non-character in a value",
     # schema (model)
     "E101": "unknown field",
     "E102": "missing field",
@@ -79,6 +82,22 @@ CODES: dict[str, str] = {
 }
 
 
+# What a terminal or a CI log would obey rather than show: control characters (an escape sequence can recolour,
+# retitle, or write the clipboard; a line break starts a forged `::error` line in GitHub Actions), line and
+# paragraph separators, and bidirectional overrides and isolates.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on one line of a terminal or a CI log: what it would obey is shown as ``\\x1b``."""
+    return _UNPRINTABLE.sub(_escaped, text)
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
     """One problem, positioned in a user's file: ``path:line:col: CODE message``."""
@@ -91,10 +110,11 @@ class Diagnostic:
     severity: Severity = field(default=Severity.ERROR, compare=False)
 
     def format(self) -> str:
+        """One line, whatever a file name or a quoted value holds (see :func:`printable`)."""
         where = self.path
         if self.line:
             where += f":{self.line}:{self.col}"
-        return f"{where}: {self.code} {self.message}"
+        return printable(f"{where}: {self.code} {self.message}")
 
 
 class Diagnostics:

@@ -151,6 +151,9 @@ EDGE_CASES = [
     "' a ': 1\n'a': 2\n\"a \": [' x', 'x ']\n",
     "a:\n  ' b': 1\n  b: 2\n",
     "' x ': 1\nlist:\n  - ' y': 2\n",
+    'a: "\\e[31m"\nb: "tab\\there\\nline"\n',  # an escape making a forbidden character (E012), and allowed ones
+    '"k\\u202E": 1\nlist: ["\\uFFFE", ok]\n',
+    "a: x\u202eb\n",
 ]
 
 

@@ -27,7 +27,7 @@ from avr import __version__
 from avr.errors import Diagnostic, Diagnostics
 from avr.load.yamlfile import Document, Limits, load_bytes, load_document
 
-FORMAT = 3
+FORMAT = 4  # 4: values with forbidden characters (E012) are no longer valid
 _MAGIC = b"AVRDOC1\n"
 # Parsing a small file takes ~60 µs; below this many files a process pool costs more than it saves.
 PARALLEL_MIN_FILES = 400

@@ -10,7 +10,9 @@ then decide what a string means.
 
 from __future__ import annotations
 
+import errno
 import marshal
+import os
 import re
 from array import array
 from dataclasses import dataclass
@@ -63,6 +65,33 @@ _MAX_REPORTS_PER_FILE = 20
 # Characters no text editor writes: C0 controls other than tab and line breaks, DEL, C1 controls
 # (libyaml takes U+0085 for a line break, which would shift every position), non-characters.
 _CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# Characters that make text display otherwise than it reads: bidirectional embeddings, overrides and isolates
+# (a status or a figure read backwards, "Trojan Source"), and the non-characters U+FDD0–U+FDEF and U+nFFFE/F.
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}-{chr(plane * 0x10000 + 0xFFFF)}"
+                                          for plane in range(17))
+_HIDDEN = re.compile(f"[\u202a-\u202e\u2066-\u2069{_NONCHARACTERS}]")
+# What no value may hold once its escapes (`"\0"`, `"\e"`, `"\uFFFE"`) are read: every C0 control but tab and
+# line feed (a carriage return overwrites a terminal line), DEL, C1 controls, and the characters above. One rule
+# for keys, values and block text; it keeps escape sequences off terminals and out of HTML, Markdown and Word.
+_FORBIDDEN_IN_VALUE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069{_NONCHARACTERS}]")
+
+
+def forbidden_character(text: str) -> str | None:
+    """The first character of ``text`` that no value may hold (see above), or None."""
+    found = _FORBIDDEN_IN_VALUE.search(text)
+    return found.group() if found else None
+
+
+def describe_character(char: str) -> str:
+    """How a diagnostic names a forbidden character: its code point and what it is."""
+    code = ord(char)
+    if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+        kind = "a bidirectional override, which makes text display otherwise than it reads"
+    elif code < 0x20 or 0x7F <= code <= 0x9F:
+        kind = "a control character"
+    else:
+        kind = "a non-character"
+    return f"U+{code:04X} ({kind})"
 
 
 @dataclass(frozen=True)
@@ -236,7 +265,7 @@ def load_document(
     """
     try:
         if path.is_symlink() and not path.exists():
-            diags.add(display, 0, 0, "E001", "broken symbolic link")
+            diags.add(display, 0, 0, "E001", "symbolic link loop" if _loops(path) else "broken symbolic link")
             return None
         if root is not None and not path.resolve().is_relative_to(root.resolve()):
             diags.add(display, 0, 0, "E010",
@@ -261,6 +290,14 @@ def load_document(
         diags.add(display, 0, 0, "E001", f"cannot read file: {getattr(exc, 'strerror', None) or exc}")
         return None
     return load_bytes(raw, display, diags, limits)
+
+
+def _loops(path: Path) -> bool:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def load_bytes(raw: bytes, display: str, diags: Diagnostics, limits: Limits = Limits()) -> Document | None:
@@ -307,6 +344,11 @@ def load_text(text: str, display: str, diags: Diagnostics, limits: Limits = Limi
         diags.add(display, line, col, "E001",
                   f"control character U+{ord(control.group()):04X}; remove it (the file must be plain text)")
         return None
+    hidden = _HIDDEN.search(text)
+    if hidden:
+        line, col = _line_col(text, hidden.start())
+        diags.add(display, line, col, "E012", f"{describe_character(hidden.group())}; remove it")
+        return None
     if "\t" in text and _report_tabs(text, display, diags):
         return None
     if ("&" in text or "!" in text) and _report_anchors_and_tags(text, display, diags):
@@ -350,13 +392,18 @@ def load_text(text: str, display: str, diags: Diagnostics, limits: Limits = Limi
         kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
         diags.add(display, line, col, "E007", f"file holds {kind}; it must hold a mapping of fields (key: value)")
         return None
+    # the file itself holds none of the forbidden characters (checked above): only an escape in a double-quoted
+    # value can make one, and only files with a backslash pay for the search
+    escapes = "\\" in text
     try:
         data, marks = _build_fast(root, limits, aliases="&" in text)
+        if escapes and _holds_forbidden(data):
+            raise _Slow
         return Document(display, data, marks=pack_marks(marks))
     except (_Slow, RecursionError):
         pass  # something to report: the exact builder below finds it and says where
     doc = Document(display, {})
-    builder = _Builder(doc, diags, limits)
+    builder = _Builder(doc, diags, limits, escapes=escapes)
     try:
         data = builder.build(root, (), 0)
     except RecursionError:  # only if Limits were made by hand deeper than avr.yaml allows
@@ -479,6 +526,22 @@ def _explain(problem: str) -> str:
     return problem
 
 
+def _holds_forbidden(data: Any) -> bool:
+    """Some key or value of ``data`` holds a character no value may hold."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if type(value) is str:
+            if _FORBIDDEN_IN_VALUE.search(value):
+                return True
+        elif type(value) is dict:
+            stack.extend(value)
+            stack.extend(value.values())
+        elif type(value) is list:
+            stack.extend(value)
+    return False
+
+
 class _Slow(Exception):
     """The fast builder met something to report."""
 
@@ -537,8 +600,9 @@ def _fast_value(node: yaml.Node, depth: int, add: Any, seen: set[int] | None, ma
 class _Builder:
     """Turns composed nodes into plain data, recording positions and reporting every problem (the exact path)."""
 
-    def __init__(self, doc: Document, diags: Diagnostics, limits: Limits) -> None:
+    def __init__(self, doc: Document, diags: Diagnostics, limits: Limits, *, escapes: bool = True) -> None:
         self.doc = doc
+        self.escapes = escapes  # the file has escapes that may have made a forbidden character
         self.diags = diags
         self.limits = limits
         self.seen: set[int] = set()
@@ -549,6 +613,11 @@ class _Builder:
         line, col = _mark(node)
         self.diags.add(self.doc.path, line, col, code, message)
         self.failed = True
+
+    def check_characters(self, node: yaml.ScalarNode) -> None:
+        char = forbidden_character(node.value) if self.escapes else None
+        if char is not None:
+            self.error(node, "E012", f"{describe_character(char)} in this value (written as an escape); remove it")
 
     def build(self, node: yaml.Node, loc: Loc, depth: int) -> Any:
         # An alias makes libyaml hand back the node it points to, so a node seen
@@ -574,6 +643,7 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             if node.tag != _STR:
                 self.error(node, "E008", f"tag {node.tag!r} is not allowed; write the plain value")
+            self.check_characters(node)
             return node.value
         if node.tag not in (_SEQ, _MAP):
             self.error(node, "E008", f"tag {node.tag!r} is not allowed")
@@ -587,6 +657,7 @@ class _Builder:
                 self.error(key_node, "E002", "a key must be a plain word, not a list or mapping")
                 continue
             key = key_node.value
+            self.check_characters(key_node)
             if key == "<<":
                 self.error(key_node, "E004", "merge keys (<<) are not allowed; write the fields out")
                 continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from avr.errors import Diagnostic, Diagnostics, Severity
+from avr.errors import Diagnostic, Diagnostics, Severity, printable
 
 
 def git_prefix(root: Path) -> str:
@@ -24,7 +24,8 @@ def git_prefix(root: Path) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # GitHub's own escapes for line breaks first, then whatever else a log viewer would obey
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
