@@ -232,14 +232,17 @@ class _Loader:
         link = self.links.get(text)
         if link is None:
             link = os.path.islink(text)
-        if link:
-            return path.resolve().is_relative_to(self.real_root)
-        # not a link itself: it resolves to its resolved folder plus its name, so inside exactly when the folder is
-        folder = os.path.dirname(text)
-        known = self.inside_dirs.get(folder)
-        if known is None:
-            known = self.inside_dirs[folder] = path.parent.resolve().is_relative_to(self.real_root)
-        return known
+        try:  # RuntimeError: a loop of symbolic links (Python 3.11); load_document then reports it
+            if link:
+                return path.resolve().is_relative_to(self.real_root)
+            # not a link itself: it resolves to its resolved folder plus its name, so inside exactly when the folder is
+            folder = os.path.dirname(text)
+            known = self.inside_dirs.get(folder)
+            if known is None:
+                known = self.inside_dirs[folder] = path.parent.resolve().is_relative_to(self.real_root)
+            return known
+        except (OSError, RuntimeError):
+            return False
 
     def remember_id(self, path: Path) -> None:
         """Best effort: the id of a file that could not be read, so references to it stay quiet."""
@@ -250,7 +253,7 @@ class _Loader:
                 return
             with path.open("rb") as handle:
                 text = handle.read(65536).decode("utf-8", errors="replace")
-        except OSError:
+        except (OSError, RuntimeError):  # RuntimeError: a loop of symbolic links
             return
         match = _ID_LINE.search(text)
         if match:
@@ -309,15 +312,20 @@ class _Loader:
     def check_config_paths(self, config: RepoConfig) -> None:
         """Folders named in avr.yaml stay inside the repository, after following symbolic links."""
         root = self.root.resolve()
+        resolved: dict[str, Path] = {}
         for name in ("plans_dir", "output_dir", "templates_dir"):
             value = getattr(config, name)
             if value is None:
                 continue
-            target = (self.root / value).resolve()
+            try:
+                target = resolved[name] = (self.root / value).resolve()
+            except (OSError, RuntimeError):  # RuntimeError: a loop of symbolic links (Python 3.11)
+                self.at(config, (name,), "E010", f"{name} `{value}` is a loop of symbolic links; use a real folder")
+                continue
             if not target.is_relative_to(root):
                 self.at(config, (name,), "E010",
                         f"{name} `{value}` leads outside the repository (to {target}); use a folder inside it")
-            elif name == "output_dir" and (target == root or (root / config.plans_dir).resolve().is_relative_to(target)):
+            elif name == "output_dir" and (target == root or resolved.get("plans_dir", root).is_relative_to(target)):
                 self.at(config, (name,), "E010",
                         f"output_dir `{value}` would hold the plans themselves; use a folder of its own, e.g. build")
 
