@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from avr.commands.outcome_store import Decision, Proposal, decide, write
 from avr.errors import Diagnostics, InvalidInput, UsageError
+from avr.load.yamlfile import describe_character, forbidden_character
 from avr.model.common import parse_number
 from avr.model.outcome import OutcomeEntry
 from avr.model.repository import OrgData, PlanData, Repository
@@ -75,7 +76,12 @@ def read_rows(path: Path, display: str, diags: Diagnostics) -> list[list[Any]]:
             return []
         first = text.split("\n", 1)[0]
         delimiter = max(";,\t", key=first.count)
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            return [list(row) for row in reader]
+        except csv.Error as exc:  # e.g. a cell over the csv module's field limit (128 KiB)
+            diags.add(display, reader.line_num, 0, "E814", f"cannot be read as CSV: {exc}")
+            return []
     if suffix == ".xlsx":
         from openpyxl import load_workbook
 
@@ -99,14 +105,17 @@ def _cell_text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()[:10]
-    return str(value).strip()
+    return str(value).strip().replace("\r\n", "\n")  # a line break inside a quoted CSV cell, as Windows writes it
 
 
 def _number(value: Any) -> Decimal:
+    """A cell's number, by the rule of every number in avr (digits 0–9, at most 15 + 6 of them)."""
     if isinstance(value, bool):
         raise ValueError(f"`{value}` is not a number")
-    if isinstance(value, (int, float)):
-        return Decimal(str(value))
+    if isinstance(value, int):
+        value = str(value)
+    elif isinstance(value, float):  # 1e30 and nan from a workbook: written out, then read like text
+        value = format(Decimal(repr(value)), "f")
     text = _cell_text(value).rstrip("%").strip()
     number = parse_number(text)
     assert isinstance(number, Decimal)
@@ -166,6 +175,13 @@ def parse_file(repo: Repository, path: Path, display: str) -> tuple[list[Proposa
 
         def err(key: str, code: str, message: str, row: int = number) -> None:
             diags.add(display, row, columns.get(key, 0) + 1, code, message)
+
+        hidden = [(index, char) for index, c in enumerate(raw) if isinstance(c, str)
+                  and (char := forbidden_character(_cell_text(c))) is not None]
+        for index, char in hidden:  # the rule of every value in avr's files (E012), which these cells become
+            diags.add(display, number, index + 1, "E811", f"cell holds {describe_character(char)}; remove it")
+        if hidden:
+            continue
 
         ind_id, period = _cell_text(cell("indicator")), _cell_text(cell("period"))
         if not ind_id:
