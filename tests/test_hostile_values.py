@@ -19,6 +19,7 @@ from conftest import ROOT
 PLAN = "plans/kommun-amn/handlingsplan"
 ACTIVITY = f"{PLAN}/activities/1.yaml"
 GOAL = f"{PLAN}/goals/1.yaml"
+ORGANISATION = "plans/kommun-amn/organisation.yaml"
 MEMORY = 1536 * 1024 * 1024  # address space; Python and pydantic start at about 300 MB of it
 
 
@@ -127,3 +128,149 @@ def test_arabic_indic_and_fullwidth_digits_are_not_numbers(mini_copy: Path) -> N
     proc = run_bounded("check", "--repo", mini_copy)
     refused(proc, GOAL, "E103", contains="`٣١٣٠` is not a number")
     refused(proc, GOAL, "E103", contains="`≥ ２８００` is not a target")
+
+
+# ------------------------------------------------------------------ control characters, terminals, CI logs
+
+
+def _no_escapes(proc: subprocess.CompletedProcess[str]) -> None:
+    """Nothing printed that a terminal obeys or that GitHub Actions reads as a command of its own."""
+    output = proc.stdout + proc.stderr
+    assert "\x1b" not in output and "\x07" not in output and "\r" not in output, repr(output[-2000:])
+    assert not re.search(r"^::(error|warning) file=avr\.yaml", output, re.M), output[-2000:]
+
+
+def test_escaped_control_characters_in_values_are_refused(mini_copy: Path) -> None:
+    # the file is plain text; libyaml turns the escapes into NUL, ESC and a non-character
+    (mini_copy / ACTIVITY).write_text(
+        'id: "1"\ngoals: ["1"]\nunit: vux\ntitle: "Åt\\0agande"\nhow: "\\e]52;c;aGk=\\a \\e[2J"\n'
+        'result: "\\uFFFE"\n', encoding="utf-8")
+    for proc in check_and_build(mini_copy):
+        refused(proc, f"{ACTIVITY}:4:8", "E012", contains="U+0000")
+        refused(proc, f"{ACTIVITY}:5:6", "E012", contains="U+001B")
+        refused(proc, f"{ACTIVITY}:6:9", "E012", contains="U+FFFE")
+        _no_escapes(proc)
+    proc = run_bounded("build", "--repo", mini_copy, "--out", mini_copy.parent / "word", "--format", "docx")
+    refused(proc, ACTIVITY, "E012")  # Word output crashed on these (exit 70)
+
+
+def test_escapes_in_keys_and_status_labels_are_refused(mini_copy: Path) -> None:
+    edit(mini_copy, ACTIVITY, "title:", '"tit\\x85le":')
+    refused(run_bounded("check", "--repo", mini_copy), f"{ACTIVITY}:4:1", "E012", contains="U+0085")
+    edit(mini_copy, ORGANISATION, "  - label: Klart\n", '  - label: "Kla\\u202Ert"\n')
+    proc = run_bounded("check", "--repo", mini_copy)
+    refused(proc, f"{ORGANISATION}:16:12", "E012", contains="U+202E (a bidirectional override")
+
+
+def test_bidi_overrides_written_as_such_are_refused(mini_copy: Path) -> None:
+    edit(mini_copy, ACTIVITY, "title: Åtagande", "title: Åt\u2066agande")
+    proc = run_bounded("check", "--repo", mini_copy)
+    refused(proc, f"{ACTIVITY}:4:10", "E012", contains="U+2066")
+
+
+def test_tab_and_line_breaks_in_values_stay_allowed(mini_copy: Path) -> None:
+    edit(mini_copy, ACTIVITY, "title: Åtagande nummer 1", 'title: "Åtagande\\tnummer 1"\nhow: "Rad ett\\nrad två"')
+    proc = run_bounded("build", "--repo", mini_copy, "--out", mini_copy.parent / "site")
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_file_names_and_values_cannot_forge_ci_annotations_or_terminal_escapes(mini_copy: Path) -> None:
+    name = "x\n::error file=avr.yaml,line=1::forged \x1b]52;c;aGk=\x07.yaml"
+    (mini_copy / PLAN / "activities" / name).write_text("id: [\n", encoding="utf-8")
+    # a value quoted in a diagnostic, with a line break that YAML keeps
+    edit(mini_copy, ACTIVITY, "unit: vux", 'unit: "vux\\n::error file=avr.yaml::forged"')
+    for fmt in ("text", "github", "json"):
+        proc = run_bounded("check", "--repo", mini_copy, "--format", fmt)
+        assert proc.returncode == 1, proc.stderr
+        assert "Traceback" not in proc.stderr
+        _no_escapes(proc)
+    proc = run_bounded("check", "--repo", mini_copy)
+    assert "\\x0a::error file=avr.yaml,line=1::forged \\x1b]52;c;aGk=\\x07.yaml" in proc.stderr  # shown, not obeyed
+
+
+# ------------------------------------------------------------------ symbolic links
+
+
+def test_two_links_pointing_at_each_other_are_refused(mini_copy: Path) -> None:
+    folder = mini_copy / PLAN / "activities"
+    (folder / "a.yaml").symlink_to("b.yaml")
+    (folder / "b.yaml").symlink_to("a.yaml")
+    for proc in check_and_build(mini_copy):  # exit 70 (RuntimeError) before
+        refused(proc, f"{PLAN}/activities/a.yaml", "E001", contains="symbolic link loop")
+        refused(proc, f"{PLAN}/activities/b.yaml", "E001", contains="symbolic link loop")
+
+
+def test_configured_folders_that_are_link_loops_are_refused(mini_copy: Path) -> None:
+    (mini_copy / "l1").symlink_to("l2")
+    (mini_copy / "l2").symlink_to("l1")
+    config = mini_copy / "avr.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "plans_dir: l1\ntemplates_dir: l2\n", encoding="utf-8")
+    proc = run_bounded("check", "--repo", mini_copy)
+    refused(proc, "avr.yaml", "E010", contains="plans_dir `l1` is a loop of symbolic links")
+    refused(proc, "avr.yaml", "E010", contains="templates_dir `l2` is a loop of symbolic links")
+
+
+# ------------------------------------------------------------------ spreadsheets
+
+
+def _data_repo(tmp_path: Path) -> Path:
+    import shutil
+
+    from conftest import FIXTURES
+
+    target = tmp_path / "data"
+    shutil.copytree(FIXTURES / "data", target)
+    return target
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _import(repo: Path, source: Path) -> subprocess.CompletedProcess[str]:
+    before = _files(repo)
+    proc = run_bounded("import", "outcomes", source, "--repo", repo, timeout=30)
+    assert _files(repo) == before, "import wrote despite errors"
+    return proc
+
+
+def test_a_csv_cell_over_128_kib_is_refused(tmp_path: Path) -> None:
+    repo = _data_repo(tmp_path)
+    source = tmp_path / "utfall.csv"
+    source.write_text("Indikator;Period;Värde;Kommentar\nandel-bistand;2021;4,1;" + "x" * 200_000 + "\n",
+                      encoding="utf-8")
+    refused(_import(repo, source), str(source), "E814", contains="field larger than field limit")  # exit 70 before
+
+
+def test_spreadsheet_numbers_follow_the_rule_of_every_number(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    repo = _data_repo(tmp_path)
+    source = tmp_path / "utfall.csv"
+    source.write_text("Indikator;Period;Kön;Värde\nandel-bistand;2021;T;٤,١\nandel-bistand;2021;K;４\n"
+                      "andel-bistand;2021;M;3" + "0" * 20 + "\n", encoding="utf-8")
+    proc = _import(repo, source)
+    refused(proc, f"{source}:2:4", "E811", contains="`٤,١` is not a number")
+    refused(proc, f"{source}:3:4", "E811", contains="`４` is not a number")
+    refused(proc, f"{source}:4:4", "E811", contains="more digits than avr reads")
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Indikator", "Period", "Kön", "Värde"])
+    sheet.append(["andel-bistand", "2021", "T", 1e30])
+    sheet.append(["andel-bistand", "2021", "K", float("nan")])
+    workbook = tmp_path / "utfall.xlsx"
+    book.save(workbook)
+    proc = _import(repo, workbook)
+    refused(proc, f"{workbook}:2:4", "E811", contains="more digits than avr reads")
+    refused(proc, f"{workbook}:3:4", "E811", contains="no value")  # a workbook keeps no NaN
+
+
+def test_spreadsheet_cells_with_control_characters_are_refused(tmp_path: Path) -> None:
+    repo = _data_repo(tmp_path)
+    source = tmp_path / "utfall.csv"
+    source.write_text('Indikator;Period;Värde;Kommentar\nandel-bistand;2021;4,1;"rad\r\nett \x1b[2J\u202e"\n',
+                      encoding="utf-8", newline="")
+    proc = _import(repo, source)
+    refused(proc, f"{source}:2:4", "E811", contains="U+001B")
+    _no_escapes(proc)
