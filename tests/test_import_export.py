@@ -280,7 +280,7 @@ def test_csv_export_never_turns_text_into_a_formula_or_splits_a_row(repo: Path, 
     goal.write_text(goal.read_text(encoding="utf-8").replace(
         "title: Max fyra procent med ekonomiskt bistånd", 'title: "=HYPERLINK(\\"http://example.org\\")"'),
         encoding="utf-8")
-    hostile = {("hushall", "2022"): "+1+cmd|' /C calc'!A0", ("andel-bistand", "2021"): "-2+3\rsecond line"}
+    hostile = {("hushall", "2022"): "+1+cmd|' /C calc'!A0", ("andel-bistand", "2021"): "-2+3\nsecond line"}
     for (indicator, period), comment in hostile.items():
         (repo / OUTCOMES / period).mkdir(parents=True)
         (repo / OUTCOMES / f"{period}/{indicator}.yaml").write_text(
@@ -298,7 +298,8 @@ def test_csv_export_never_turns_text_into_a_formula_or_splits_a_row(repo: Path, 
     comments = {r["Indikator"]: r["Kommentar"] for r in rows if r["Kommentar"]}
     assert comments == {"hushall": "'+1+cmd|' /C calc'!A0", "andel-bistand": "'-2+3\nsecond line"}
     assert {r["Utfall i ord"] for r in rows if r["Kommentar"]} == {"'@SUM(1+1)"}
-    # every line of the file is a row or the quoted rest of one: the carriage return split nothing
+    # every line of the file is a row or the quoted rest of one: the line break split nothing
+    # (a carriage return in a value is refused on reading, E012)
     assert all(len(r) == 15 and None not in r for r in rows)
     # the apostrophe comes off again on import
     copy = tmp_path / "copy"
