@@ -7,6 +7,7 @@ a hang, or text on the terminal that the terminal obeys.
 
 from __future__ import annotations
 
+import os
 import re
 import resource
 import subprocess
@@ -27,11 +28,13 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
 
 
-def run_bounded(*args: str | Path, timeout: float = 60, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_bounded(
+    *args: str | Path, timeout: float = 60, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """The real CLI in a subprocess with at most MEMORY of address space and ``timeout`` seconds."""
     return subprocess.run(
-        [sys.executable, "-m", "avr", *map(str, args)],
-        capture_output=True, text=True, cwd=cwd or ROOT, timeout=timeout, preexec_fn=_limit_memory,
+        [sys.executable, "-m", "avr", *map(str, args)], capture_output=True, text=True, cwd=cwd or ROOT,
+        timeout=timeout, preexec_fn=_limit_memory, env={**os.environ, **(env or {})},
     )
 
 
@@ -274,3 +277,30 @@ def test_spreadsheet_cells_with_control_characters_are_refused(tmp_path: Path) -
     proc = _import(repo, source)
     refused(proc, f"{source}:2:4", "E811", contains="U+001B")
     _no_escapes(proc)
+
+
+# ------------------------------------------------------------------ limits a pull request may set
+
+
+def test_limits_in_avr_yaml_have_hard_caps(mini_copy: Path) -> None:
+    config = mini_copy / "avr.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "limits:\n  max_file_bytes: 1000000000000\n"
+                      "  max_nodes: 99999999999\n  max_files: 2000001\n", encoding="utf-8")
+    proc = run_bounded("build", "--repo", mini_copy, "--out", mini_copy.parent / "site")
+    refused(proc, "avr.yaml:4:19", "E103", contains="less than or equal to 67108864")
+    refused(proc, "avr.yaml:5:14", "E103", contains="less than or equal to 2000000")
+    refused(proc, "avr.yaml:6:14", "E103", contains="less than or equal to 2000000")
+
+
+def test_ci_can_pin_the_limits_to_their_defaults(mini_copy: Path) -> None:
+    config = mini_copy / "avr.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "limits:\n  max_nodes: 2000000\n  max_depth: 20\n",
+                      encoding="utf-8")
+    assert run_bounded("check", "--repo", mini_copy).returncode == 0  # within the caps
+    proc = run_bounded("check", "--repo", mini_copy, env={"AVR_PIN_LIMITS": "1"})
+    message = refused(proc, "avr.yaml:4:14", "E103", contains="AVR_PIN_LIMITS")
+    assert "2000000 is above the default 200000" in message
+    config.write_text(config.read_text(encoding="utf-8").replace("max_nodes: 2000000", "max_nodes: 1000"),
+                      encoding="utf-8")
+    proc = run_bounded("check", "--repo", mini_copy, env={"AVR_PIN_LIMITS": "1"})  # lowering stays allowed
+    assert proc.returncode == 0, proc.stderr

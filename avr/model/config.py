@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import Decimal
 from typing import Literal
 
@@ -28,14 +29,27 @@ class Rules(Schema):
     )
 
 
+# Hard caps on `limits:`: a pull request may raise a limit in avr.yaml, but never beyond these (README, "Security").
+MAX_FILE_BYTES_CAP = 64 * 1024 * 1024
+MAX_NODES_CAP = 2_000_000
+MAX_FILES_CAP = 2_000_000
+# Set (to anything but 0) by CI that does not let avr.yaml raise a limit above its default at all.
+PIN_LIMITS_ENV = "AVR_PIN_LIMITS"
+
+
+def limits_pinned() -> bool:
+    """Whether the environment pins the limits to at most their defaults."""
+    return os.environ.get(PIN_LIMITS_ENV, "") not in ("", "0")
+
+
 class LimitsConfig(Schema):
     """Bounds on input files; hitting one is an error naming the limit."""
 
-    max_file_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    max_file_bytes: int = Field(default=5 * 1024 * 1024, ge=1024, le=MAX_FILE_BYTES_CAP)
     # at most 200: the reader walks the tree recursively (two frames a level), well inside Python's 1000
     max_depth: int = Field(default=50, ge=5, le=200)
-    max_nodes: int = Field(default=200_000, ge=100)
-    max_files: int = Field(default=500_000, ge=10, description="YAML files read in one repository")
+    max_nodes: int = Field(default=200_000, ge=100, le=MAX_NODES_CAP)
+    max_files: int = Field(default=500_000, ge=10, le=MAX_FILES_CAP, description="YAML files read in one repository")
 
 
 class InterimRules(Schema):

@@ -19,7 +19,7 @@ from avr.errors import Diagnostic, Diagnostics, InvalidInput, UsageError
 from avr.load import Document, Limits, load_document
 from avr.load.yamlfile import limit_text
 from avr.model.activity import Activity
-from avr.model.config import RepoConfig
+from avr.model.config import PIN_LIMITS_ENV, RepoConfig, limits_pinned
 from avr.model.followup import FollowUp
 from avr.model.goal import Goal, Indicator, value_problem
 from avr.model.interim import InterimData, load_interim
@@ -276,6 +276,10 @@ class _Loader:
             raise InvalidInput(self.diags)
         self.limits = Limits(**config.limits.model_dump())
         self.config = config
+        if limits_pinned():
+            self.check_pinned_limits(config)
+            if self.diags.errors:
+                raise InvalidInput(self.diags)
         self.check_config_paths(config)
         if self.diags.errors:
             raise InvalidInput(self.diags)
@@ -308,6 +312,16 @@ class _Loader:
                     org.plans[plan_data.id] = plan_data
         self.report_strays(plans_root, seen)
         return Repository(self.root, config, orgs, self.diags)
+
+    def check_pinned_limits(self, config: RepoConfig) -> None:
+        """With AVR_PIN_LIMITS set, avr.yaml may lower a limit but not raise it above its default."""
+        defaults = Limits()
+        for name, value in config.limits.model_dump().items():
+            default = getattr(defaults, name)
+            if value > default:
+                self.at(config, ("limits", name), "E103",
+                        f"limits.{name}: {value} is above the default {default}, and {PIN_LIMITS_ENV} is set "
+                        "(this build allows lowering a limit, not raising it)")
 
     def check_config_paths(self, config: RepoConfig) -> None:
         """Folders named in avr.yaml stay inside the repository, after following symbolic links."""

@@ -43,6 +43,7 @@ from avr.errors import Diagnostics, InvalidInput
 from avr.load.cache import DocStore, file_hash
 from avr.load.inputs import Refusal, link_refusal, refusal
 from avr.load.yamlfile import Limits, load_document
+from avr.model.config import MAX_FILE_BYTES_CAP, limits_pinned
 
 if TYPE_CHECKING:
     from avr.render.deps import Layout
@@ -166,7 +167,10 @@ def max_file_bytes(raw: dict[str, Any]) -> int:
     limits = raw.get("limits")
     value = limits.get("max_file_bytes") if isinstance(limits, dict) else None
     text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
-    return int(text) if text.isdigit() else Limits().max_file_bytes
+    if not text.isdigit():
+        return Limits().max_file_bytes
+    # never more than avr.yaml's check can accept (which reports a larger value)
+    return min(int(text), Limits().max_file_bytes if limits_pinned() else MAX_FILE_BYTES_CAP)
 
 
 def _inputs(root: Path, raw: dict[str, Any], out_dir: Path, refused: dict[str, Refusal] | None = None) -> dict[str, Stat]:
