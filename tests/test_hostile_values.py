@@ -304,3 +304,33 @@ def test_ci_can_pin_the_limits_to_their_defaults(mini_copy: Path) -> None:
                       encoding="utf-8")
     proc = run_bounded("check", "--repo", mini_copy, env={"AVR_PIN_LIMITS": "1"})  # lowering stays allowed
     assert proc.returncode == 0, proc.stderr
+
+
+# ------------------------------------------------------------------ lengths of what reaches page headers
+
+
+PLAN_FILE = f"{PLAN}/plan.yaml"
+PLAN_TITLE = "title: Handlingsplan för egen försörjning"
+
+
+def test_a_480_kb_plan_title_is_refused_before_any_pdf_is_laid_out(mini_copy: Path) -> None:
+    edit(mini_copy, PLAN_FILE, PLAN_TITLE, "title: " + "Handlingsplan " * 35_000)
+    proc = run_bounded("build", "--repo", mini_copy, "--out", mini_copy.parent / "site", "--format", "pdf",
+                       timeout=30)
+    refused(proc, f"{PLAN_FILE}:3:8", "E103", contains="at most 200 characters")
+
+
+def test_a_title_over_255_characters_is_a_diagnostic_not_a_word_crash(mini_copy: Path) -> None:
+    edit(mini_copy, PLAN_FILE, PLAN_TITLE, "title: " + "x" * 300)
+    edit(mini_copy, ORGANISATION, "board: Arbetsmarknadsnämnden", "board: " + "y" * 300)
+    proc = run_bounded("build", "--repo", mini_copy, "--out", mini_copy.parent / "site", "--format", "docx")
+    refused(proc, ORGANISATION, "E103", contains="at most 200 characters")
+
+
+def test_headings_of_the_longest_allowed_length_give_pdf_and_word(mini_copy: Path) -> None:
+    edit(mini_copy, PLAN_FILE, PLAN_TITLE, "title: " + ("Handlingsplan " * 15)[:200])
+    edit(mini_copy, ORGANISATION, "board: Arbetsmarknadsnämnden", "board: " + ("Nämnden " * 30)[:200])
+    out = mini_copy.parent / "site"
+    proc = run_bounded("build", "--repo", mini_copy, "--out", out, "--format", "pdf,docx", timeout=240)
+    assert proc.returncode == 0, proc.stderr
+    assert any(out.rglob("*.pdf")) and any(out.rglob("*.docx"))

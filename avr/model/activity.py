@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from avr.model.common import Id, Markdown, Schema, YearOrOngoing
+from avr.model.common import Id, Markdown, Schema, Title, YearOrOngoing
 
 
 class Activity(Schema):
@@ -16,7 +16,7 @@ class Activity(Schema):
     )
     goals: list[Id] = Field(min_length=1, description="Goals it serves / uppdrag")
     unit: Id = Field(description="Reporting operation / verksamhet som rapporterar")
-    title: str = Field(description="Namn på aktiviteten")
+    title: Title = Field(description="Namn på aktiviteten")
     summary: str | None = Field(default=None, description="Förkortad beskrivning, for overview tables")
     responsible: str | None = Field(default=None, description="Ansvarig enhet/er")
     how: Markdown | None = Field(default=None, description="Hur ska aktiviteten genomföras?")

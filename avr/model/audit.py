@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from avr.model.common import Id, Markdown, Schema
+from avr.model.common import Id, Markdown, Schema, Title
 
 Grade = Literal["satisfactory", "partly_satisfactory", "unsatisfactory"]
 
@@ -35,7 +35,7 @@ class Audit(Schema):
     """An audit report (revisionsrapport, granskning)."""
 
     id: Id
-    title: str
+    title: Title
     auditor: str | None = Field(default=None, description="Revisor / projektledare")
     date: dt.date | None = None
     year: int | None = Field(default=None, ge=1900, le=2200, description="Year of the audit when no date is given")

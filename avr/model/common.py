@@ -15,12 +15,14 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 __all__ = [
     "CANONICAL_STATUSES",
+    "Heading",
     "Id",
     "Markdown",
     "Number",
     "NumberTooLong",
     "Schema",
     "Status",
+    "Title",
     "Verdict",
     "Year",
     "YearOrOngoing",
@@ -53,6 +55,15 @@ Id = Annotated[
 ]
 
 Markdown = Annotated[str, Field(description="Text in Markdown / text i Markdown")]
+
+# Text printed in page headers, the site's navigation and the documents' properties (report and plan titles, the
+# board, period labels): bounded, as PDF layout time grows faster than a header's length. The longest in the
+# example reports has 90 characters.
+MAX_HEADING = 200
+Heading = Annotated[str, Field(max_length=MAX_HEADING, description="One line, at most 200 characters")]
+# The title of a goal, activity or indicator: a sentence, at most 1 000 characters (the longest example has 369).
+MAX_TITLE = 1000
+Title = Annotated[str, Field(max_length=MAX_TITLE, description="One sentence, at most 1 000 characters")]
 
 # Digits are ASCII only (Python's \d and Decimal also take Arabic-Indic or fullwidth digits, which no
 # report means). Bounded so that any sum over a repository stays exact in Decimal's 28 digits and every

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from avr.model.common import Id, Number, Schema
+from avr.model.common import Heading, Id, Number, Schema
 
 
 class Rules(Schema):
@@ -99,7 +99,7 @@ class AccessibilityConfig(Schema):
 class RepoConfig(Schema):
     """The repository: which organisations it holds and where things are."""
 
-    title: str = Field(default="Uppföljningsrapporter", description="Title of the report site")
+    title: Heading = Field(default="Uppföljningsrapporter", description="Title of the report site")
     language: Literal["sv", "en"] = Field(default="sv", description="Report language / rapportspråk")
     plans_dir: str = Field(default="plans", description="Folder holding the organisations, relative to avr.yaml")
     output_dir: str = Field(default="build", description="Where reports are written")

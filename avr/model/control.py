@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import Field
 
-from avr.model.common import Id, Markdown, Schema
+from avr.model.common import Id, Markdown, Schema, Title
 
 
 class ControlPoint(Schema):
@@ -14,7 +14,7 @@ class ControlPoint(Schema):
 
     id: Id
     area: str = Field(description="Område, e.g. Ekonomiskt bistånd")
-    title: str = Field(description="What is checked / kontrollmoment")
+    title: Title = Field(description="What is checked / kontrollmoment")
     risk: Markdown | None = Field(default=None, description="Risk and why it matters / riskbeskrivning")
     frequency: str | None = Field(default=None, description="Frekvens, e.g. En gång – oktober 2022")
     method: Markdown | None = Field(default=None, description="Metod")

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from avr.model.common import Id, Markdown, Number, Schema
+from avr.model.common import Id, Markdown, Number, Schema, Title
 
 TableKind = Literal[
     "operating_budget",  # driftsammandrag / driftbudget med plan
@@ -106,7 +106,7 @@ class EconomyTable(Schema):
     """One economy table of a plan or a report period."""
 
     id: Id
-    title: str = Field(description="Caption, e.g. Driftsammandrag")
+    title: Title = Field(description="Caption, e.g. Driftsammandrag")
     kind: TableKind
     unit: Literal["kr", "tkr", "mnkr"] = Field(description="Unit of every amount")
     unit_label: str | None = Field(default=None, description="Unit as printed, e.g. Mkr, Belopp tkr")

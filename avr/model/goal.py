@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from avr.model.common import Id, Markdown, Number, NumberTooLong, Schema, parse_number, shown
+from avr.model.common import Id, Markdown, Number, NumberTooLong, Schema, Title, parse_number, shown
 
 GoalKind = Literal[
     "goal",  # nämndmål / mål, ofta också fokusområde
@@ -146,9 +146,9 @@ class Baseline(Schema):
 class KoladaRef(Schema):
     """Where an indicator's outcomes come from in Kolada (`avr fetch kolada`)."""
 
-    kpi: str = Field(pattern=r"^[A-Z]\d{5}$", description="Kolada KPI id, e.g. N31807")
+    kpi: str = Field(pattern=r"^[A-Z][0-9]{5}$", description="Kolada KPI id, e.g. N31807")
     municipality: str | None = Field(
-        default=None, pattern=r"^(\d{4}|G\d+)$",
+        default=None, pattern=r"^([0-9]{4}|G[0-9]+)$",
         description="Kolada municipality id, e.g. 0581; default the organisation's `municipality_code`",
     )
 
@@ -157,7 +157,7 @@ class Indicator(Schema):
     """An indicator (indikator, nyckeltal) of a goal."""
 
     id: Id
-    title: str
+    title: Title
     unit: Unit
     unit_label: str | None = Field(default=None, description="Unit as printed, e.g. personer, hushåll")
     source: str | None = Field(default=None, description="Källa, e.g. Kolada, Procapita")
@@ -231,7 +231,7 @@ class Goal(Schema):
     id: Id = Field(description="As written in the plan: `2`, `2:1`, `1a`")
     kind: GoalKind = "goal"
     parent: Id | None = Field(default=None, description="Goal this refines or belongs under")
-    title: str | None = Field(default=None, description="Short title, e.g. Barnfamiljer")
+    title: Title | None = Field(default=None, description="Short title, e.g. Barnfamiljer")
     focus_area: str | None = Field(default=None, description="Fokusområde, e.g. Fokusområde 2")
     text: Markdown = Field(description="The goal as decided / målformulering")
     area: Id | None = Field(default=None, description="Goal area id / målområde")

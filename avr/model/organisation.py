@@ -7,14 +7,14 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from avr.model.common import Id, Schema, Status
+from avr.model.common import Heading, Id, Schema, Status
 
 
 class Unit(Schema):
     """An operation or unit that reports (verksamhet, enhet)."""
 
     id: Id
-    name: str = Field(description="Name as printed / namn, t.ex. Arbetsmarknadsenheten")
+    name: Heading = Field(description="Name as printed / namn, t.ex. Arbetsmarknadsenheten")
 
 
 PeriodKind = Literal["year", "half_year", "tertial", "quarter", "month", "interim", "annual_accounts"]
@@ -24,7 +24,7 @@ class Period(Schema):
     """A follow-up period (uppföljningsperiod): helår, halvår, tertial/delår, månad, bokslut."""
 
     id: Id = Field(description="e.g. 2013-H1, 2020, 2022-T1")
-    label: str = Field(description="As printed / som den skrivs, t.ex. Första halvåret 2013")
+    label: Heading = Field(description="As printed / som den skrivs, t.ex. Första halvåret 2013")
     kind: PeriodKind
     start: dt.date
     end: dt.date
@@ -39,7 +39,7 @@ class Period(Schema):
 class StatusLabel(Schema):
     """One of the organisation's own status labels and what it means."""
 
-    label: str = Field(description="As the organisation writes it / etikett, t.ex. Påbörjad")
+    label: Heading = Field(description="As the organisation writes it / etikett, t.ex. Påbörjad")
     means: Status = Field(description="Canonical status / kanonisk status")
     phrase: str | None = Field(
         default=None,
@@ -51,11 +51,11 @@ class StatusLabel(Schema):
 class Organisation(Schema):
     """A board and its administration (nämnd och förvaltning)."""
 
-    municipality: str = Field(description="Kommun, e.g. Norrköpings kommun")
-    municipality_code: str | None = Field(default=None, pattern=r"^\d{4}$", description="Kommunkod, e.g. 0581")
-    board: str = Field(description="Nämnd, e.g. Arbetsmarknadsnämnden")
-    board_code: str = Field(description="Short code / förkortning, e.g. AMN")
-    administration: str | None = Field(default=None, description="Förvaltning")
+    municipality: Heading = Field(description="Kommun, e.g. Norrköpings kommun")
+    municipality_code: str | None = Field(default=None, pattern=r"^[0-9]{4}$", description="Kommunkod, e.g. 0581")
+    board: Heading = Field(description="Nämnd, e.g. Arbetsmarknadsnämnden")
+    board_code: Heading = Field(description="Short code / förkortning, e.g. AMN")
+    administration: Heading | None = Field(default=None, description="Förvaltning")
     units: list[Unit] = Field(default_factory=list, description="Verksamheter och enheter")
     statuses: list[StatusLabel] = Field(default_factory=list, description="Status vocabulary / statusord")
     periods: list[Period] = Field(default_factory=list, description="Follow-up periods / perioder")

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from avr.model.common import Id, Markdown, Schema, Year
+from avr.model.common import MAX_HEADING, Heading, Id, Markdown, Schema, Year
 
 
 class Decision(Schema):
@@ -23,7 +23,7 @@ class GoalArea(Schema):
     """Målområde, e.g. Medborgare."""
 
     id: Id
-    title: str
+    title: Heading
     description: Markdown | None = None
 
 
@@ -40,7 +40,7 @@ class Plan(Schema):
 
     id: Id
     kind: PlanKind
-    title: str
+    title: Heading
     first_year: Year = Field(description="First year covered / första år")
     last_year: Year | None = Field(default=None, description="Last year covered, if several / sista år")
     decision: Decision | None = None
@@ -74,10 +74,11 @@ class ReportSpec(Schema):
         "interim (delårsrapport, seed 003), audit (uppföljning av revisionsrapporter, seed 002)"
     )
     period: Id | None = Field(default=None, description="Period id; required for followup and status")
-    title: str
-    case_number: str | None = Field(default=None, description="Diarienummer")
+    # room for the title avr gives a report nobody described: the plan's title, a dash and a period's label
+    title: str = Field(max_length=2 * MAX_HEADING + 10, description="Title of the report, printed in page headers")
+    case_number: Heading | None = Field(default=None, description="Diarienummer")
     date: dt.date | None = None
-    author: str | None = Field(default=None, description="Handläggare / författare")
+    author: Heading | None = Field(default=None, description="Handläggare / författare")
     introduction: Markdown | None = Field(default=None, description="Inledning")
     summary: Markdown | None = Field(default=None, description="Sammanfattning")
 

@@ -186,7 +186,8 @@ def render_docx(html: str, title: str, language: str, author: str | None) -> byt
     tree = parse(html)
     document = Document()
     props = document.core_properties
-    props.title, props.language, props.author = title, language, author or ""
+    # Word's core properties hold at most 255 characters (python-docx raises beyond); the title is whole in the text
+    props.title, props.language, props.author = title[:255], language, (author or "")[:255]
     # fixed dates: the same input gives the same document
     props.created = props.modified = datetime(2000, 1, 1)
     props.last_modified_by, props.revision = "", 1
