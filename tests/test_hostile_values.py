@@ -334,3 +334,30 @@ def test_headings_of_the_longest_allowed_length_give_pdf_and_word(mini_copy: Pat
     proc = run_bounded("build", "--repo", mini_copy, "--out", out, "--format", "pdf,docx", timeout=240)
     assert proc.returncode == 0, proc.stderr
     assert any(out.rglob("*.pdf")) and any(out.rglob("*.docx"))
+
+
+# ------------------------------------------------------------------ look-alike status labels
+
+
+def test_status_labels_that_look_alike_but_mean_different_things_are_refused(mini_copy: Path) -> None:
+    # `Påbörjad` composed (å) and decomposed (a + ring): the same on screen, different strings
+    edit(mini_copy, ORGANISATION, "  - label: Klart\n    means: done\n",
+         "  - label: Klart\n    means: done\n  - label: Påbörjad\n    means: on_track\n"
+         "  - label: Pa\u030aböRJAD\n    means: stopped\n")
+    proc = run_bounded("check", "--repo", mini_copy)
+    message = refused(proc, f"{ORGANISATION}:20:12", "E201", contains="listed twice")
+    assert "written with other characters" in message and "one means on_track, the other stopped" in message
+
+
+def test_a_zero_width_character_in_a_status_label_is_refused(mini_copy: Path) -> None:
+    edit(mini_copy, ORGANISATION, "  - label: Klart\n", "  - label: Kla\u200brt\n")
+    proc = run_bounded("check", "--repo", mini_copy)
+    refused(proc, f"{ORGANISATION}:16:12", "E103", contains="invisible character U+200B")
+
+
+def test_a_follow_up_status_in_another_normal_form_means_the_same_label(mini_copy: Path) -> None:
+    edit(mini_copy, ORGANISATION, "  - label: Klart\n", "  - label: Färdigt\n")
+    edit(mini_copy, f"{PLAN}/followups/2022/1.yaml", "status: Klart", "status: Fa\u0308rdigt")  # decomposed ä
+    out = mini_copy.parent / "site"
+    proc = run_bounded("build", "--repo", mini_copy, "--out", out, "--format", "json")
+    assert proc.returncode == 0, proc.stderr

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import unicodedata
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from avr.model.common import Heading, Id, Schema, Status
 
@@ -36,10 +37,28 @@ class Period(Schema):
         return self
 
 
+def label_key(label: str) -> str:
+    """What makes two status labels the same label: equal after NFKC normalisation (composed and decomposed
+    `å`, fullwidth or ligature letters) and case folding, without surrounding spaces or a final full stop."""
+    return unicodedata.normalize("NFKC", label).casefold().strip().rstrip(".")
+
+
+def _visible_label(label: Any) -> Any:
+    # an invisible character (zero-width space or joiner, soft hyphen, word joiner) would make two labels that
+    # look the same mean different things
+    if isinstance(label, str):
+        hidden = next((c for c in label if unicodedata.category(c) == "Cf"), None)
+        if hidden is not None:
+            raise ValueError(f"status label holds the invisible character U+{ord(hidden):04X}; remove it")
+        return unicodedata.normalize("NFC", label)
+    return label
+
+
 class StatusLabel(Schema):
     """One of the organisation's own status labels and what it means."""
 
-    label: Heading = Field(description="As the organisation writes it / etikett, t.ex. Påbörjad")
+    label: Annotated[Heading, BeforeValidator(_visible_label)] = Field(
+        description="As the organisation writes it / etikett, t.ex. Påbörjad")
     means: Status = Field(description="Canonical status / kanonisk status")
     phrase: str | None = Field(
         default=None,
@@ -62,8 +81,8 @@ class Organisation(Schema):
     contact: str | None = Field(default=None, description="Contact for the reports / kontakt")
 
     def status_of(self, label: str) -> StatusLabel | None:
-        wanted = label.strip().rstrip(".").casefold()
+        wanted = label_key(label)
         for entry in self.statuses:
-            if entry.label.casefold() == wanted:
+            if label_key(entry.label) == wanted:
                 return entry
         return None

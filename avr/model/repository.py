@@ -23,7 +23,7 @@ from avr.model.config import PIN_LIMITS_ENV, RepoConfig, limits_pinned
 from avr.model.followup import FollowUp
 from avr.model.goal import Goal, Indicator, value_problem
 from avr.model.interim import InterimData, load_interim
-from avr.model.organisation import Organisation, Period
+from avr.model.organisation import Organisation, Period, StatusLabel, label_key
 from avr.model.outcome import OutcomeEntry, differences
 from avr.model.plan import Plan, ReportSpec
 from avr.model.validate import validate
@@ -401,11 +401,15 @@ class _Loader:
                 if item_id in ids:
                     self.at(o, (f"{what}s", index, "id"), "E201", f"{what} id `{item_id}` is used twice")
                 ids.add(item_id)
-        labels: set[str] = set()
+        labels: dict[str, StatusLabel] = {}
         for index, entry in enumerate(o.statuses):
-            if entry.label.casefold() in labels:
-                self.at(o, ("statuses", index, "label"), "E201", f"status label `{entry.label}` is listed twice")
-            labels.add(entry.label.casefold())
+            first = labels.setdefault(label_key(entry.label), entry)
+            if first is not entry:
+                alike = "" if first.label == entry.label else f" (as `{first.label}`, written with other characters)"
+                meaning = "" if first.means is entry.means else \
+                    f"; one means {first.means.value}, the other {entry.means.value}"
+                self.at(o, ("statuses", index, "label"), "E201",
+                        f"status label `{entry.label}` is listed twice{alike}{meaning}")
 
     def ref(self, model: BaseModel, loc: tuple[Any, ...], value: str, known: Iterable[str], what: str) -> bool:
         if isinstance(known, (dict, list, tuple, set, frozenset)) and value in known:
