@@ -460,7 +460,7 @@ def test_markdown_comment_keeps_file_names_and_titles_inert(repo: Path) -> None:
 
     name = "6` <h1>rubrik ![x](https:evil.example) <img src=https:evil.example> @everyone ``.yaml"
     (repo / PLAN / "activities" / name).write_text(
-        'id: "6"\ngoals: ["1"]\nunit: eb\ntitle: "Rad\\r# Injicerad rubrik\\r[länk](https://evil.example) '
+        'id: "6"\ngoals: ["1"]\nunit: eb\ntitle: "Rad\\n# Injicerad rubrik\\n[länk](https://evil.example) '
         '![bild](https://evil.example/i.png) @everyone @org/team"\n', encoding="utf-8")
     commit(repo, "hostile names")
     proc, _ = run_bounded("diff", "main", "HEAD", "--format", "markdown", cwd=repo)
