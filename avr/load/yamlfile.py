@@ -104,6 +104,19 @@ class Limits:
     max_files: int = 500_000
 
 
+# Hard caps on `limits:` in avr.yaml: a pull request may raise a limit, never beyond these (README, "Security").
+MAX_FILE_BYTES_CAP = 64 * 1024 * 1024
+MAX_NODES_CAP = 2_000_000
+MAX_FILES_CAP = 2_000_000
+# Set (to anything but 0) by a CI that does not let avr.yaml raise a limit above its default at all.
+PIN_LIMITS_ENV = "AVR_PIN_LIMITS"
+
+
+def limits_pinned() -> bool:
+    """Whether the environment pins the limits to at most their defaults."""
+    return os.environ.get(PIN_LIMITS_ENV, "") not in ("", "0")
+
+
 def limit_text(name: str, value: int) -> str:
     """How a diagnostic names a limit: the setting to raise and its current value."""
     return f"limit limits.{name} = {value} in avr.yaml"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
 
+from avr.load.yamlfile import MAX_FILE_BYTES_CAP, MAX_FILES_CAP, MAX_NODES_CAP
 from avr.model.common import Heading, Id, Number, Schema
 
 
@@ -27,19 +27,6 @@ class Rules(Schema):
     number_words_up_to: int = Field(
         default=10, ge=0, le=12, description="Counts up to this are written as words in sentences (en, två, …)"
     )
-
-
-# Hard caps on `limits:`: a pull request may raise a limit in avr.yaml, but never beyond these (README, "Security").
-MAX_FILE_BYTES_CAP = 64 * 1024 * 1024
-MAX_NODES_CAP = 2_000_000
-MAX_FILES_CAP = 2_000_000
-# Set (to anything but 0) by CI that does not let avr.yaml raise a limit above its default at all.
-PIN_LIMITS_ENV = "AVR_PIN_LIMITS"
-
-
-def limits_pinned() -> bool:
-    """Whether the environment pins the limits to at most their defaults."""
-    return os.environ.get(PIN_LIMITS_ENV, "") not in ("", "0")
 
 
 class LimitsConfig(Schema):

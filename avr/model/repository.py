@@ -17,9 +17,9 @@ from pydantic import BaseModel
 
 from avr.errors import Diagnostic, Diagnostics, InvalidInput, UsageError
 from avr.load import Document, Limits, load_document
-from avr.load.yamlfile import limit_text
+from avr.load.yamlfile import PIN_LIMITS_ENV, limit_text, limits_pinned
 from avr.model.activity import Activity
-from avr.model.config import PIN_LIMITS_ENV, RepoConfig, limits_pinned
+from avr.model.config import RepoConfig
 from avr.model.followup import FollowUp
 from avr.model.goal import Goal, Indicator, value_problem
 from avr.model.interim import InterimData, load_interim

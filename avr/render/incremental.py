@@ -42,8 +42,7 @@ from avr import __version__
 from avr.errors import Diagnostics, InvalidInput
 from avr.load.cache import DocStore, file_hash
 from avr.load.inputs import Refusal, link_refusal, refusal
-from avr.load.yamlfile import Limits, load_document
-from avr.model.config import MAX_FILE_BYTES_CAP, limits_pinned
+from avr.load.yamlfile import MAX_FILE_BYTES_CAP, Limits, limits_pinned, load_document
 
 if TYPE_CHECKING:
     from avr.render.deps import Layout
