@@ -251,6 +251,8 @@ def attribute_problems(tag: str, attrs: list[tuple[str, str | None]]) -> list[st
                 elif image:  # http or relative: a request when the page opens
                     problems.append(f"unsafe URL in {name}= on <{tag}>: {url[:60]!r} is loaded when the page "
                                     "opens (use an inline SVG or a data:image)")
+        if name == "rel" and "attachment" in value.lower():
+            problems.append(f"rel=attachment on <{tag}>: a PDF would embed what it links to")
         if name not in _ALLOWED_ATTRS and not name.startswith(("aria-", "data-")):
             problems.append(f"attribute {name}= on <{tag}> is not allowed")
         elif name in _CSS_ATTRS and value:
