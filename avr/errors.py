@@ -53,6 +53,7 @@ CODES: dict[str, str] = {
     "E205": "manual verdict without justification",
     "E206": "plan id differs from its folder",
     "E207": "repository configuration missing",
+    "E208": "report file name too long for the files built from it",
     # economy tables (compute.economy)
     "E301": "stated total differs from the sum of its lines",
     "E302": "stated deviation differs from the computed one",
@@ -69,6 +70,7 @@ CODES: dict[str, str] = {
     "E814": "spreadsheet cannot be read",
     # publishing (render)
     "E701": "a report would publish unsafe HTML (script, event handler, dangerous link)",
+    "E702": "output folder not avr's alone: files tracked by git, or a symbolic link where avr writes",
     # warnings
     "W101": "manual verdict differs from the computed one",
     "W102": "activities of one point have different statuses",

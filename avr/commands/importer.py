@@ -29,7 +29,7 @@ from avr.render.labels import load_labels
 USED = ("organisation", "plan", "indicator", "period", "sex", "value", "numerator", "denominator",
         "outcome_text", "comment")
 # columns `avr export` writes next to the outcome: read past without a warning
-INFORMATIONAL = ("goal", "indicator_title", "unit", "source", "kpi", "municipality")
+INFORMATIONAL = ("goal", "indicator_title", "unit", "unit_label", "source", "kpi", "municipality")
 SYNONYMS = {
     "indicator": ("indikator", "indikator-id", "indicator id", "id"),
     "value": ("utfall", "värde", "outcome", "total"),
@@ -99,7 +99,9 @@ def _cell_text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()[:10]
-    return str(value).strip()
+    text = str(value).strip()
+    # `avr export` puts an apostrophe before text a spreadsheet would run as a formula; take it off
+    return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text
 
 
 def _number(value: Any) -> Decimal:
