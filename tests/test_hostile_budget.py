@@ -74,7 +74,7 @@ def test_a_template_cannot_make_a_huge_report_or_run_for_ever(mini_copy: Path, t
 
 def test_ordinary_padding_and_formatting_still_work(mini_copy: Path) -> None:
     _with_template(mini_copy, "status.md.j2",
-                   '{{ "%-6s|" % "ab" }}{{ "ab".ljust(4) }}|{{ "x" | center(5) }}|{{ "{:>4}".format(7) }}\n')
+                   '{{ "%-6s;" % "ab" }}{{ "ab".ljust(4) }}|{{ "x" | center(5) }}|{{ "{:>4}".format(7) }}\n')
     site = mini_copy.parent / "site"
     assert run_limited("build", "--repo", mini_copy, "--out", site).returncode == 0
-    assert "ab    |ab  |  x  |   7" in (site / f"{REPORT}.md").read_text(encoding="utf-8")
+    assert "ab    ;ab  |  x  |   7" in (site / f"{REPORT}.md").read_text(encoding="utf-8")
