@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from avr.compute.periods import sort_ids
 from avr.compute.results import compute_plan
 from avr.errors import Diagnostics, InvalidInput
 from avr.model.repository import Preload, find_root, load_repository
@@ -18,7 +19,7 @@ def run_check(start: Path, preload: Preload | None = None) -> Diagnostics:
     if diags.errors:
         return diags
     for org, plan in repo.all_plans():
-        for period in sorted({f.period for f in plan.followups}):
+        for period in sort_ids({f.period for f in plan.followups}, org.periods):
             for finding in compute_plan(org, plan, period, repo.config.rules).findings:
                 doc = plan.docs.get(id(finding.model))
                 if doc is None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
 
+from avr.compute.periods import sort_ids
 from avr.compute.results import PlanResult, compute_plan
 from avr.errors import Diagnostics, InvalidInput
 from avr.model.plan import ReportSpec
@@ -54,7 +55,7 @@ def report_jobs(repo: Repository) -> list[ReportJob]:
             continue
         kind = "status" if plan.plan.kind == "action_plan" else "followup"
         jobs.append(ReportJob(org, plan, "plan", ReportSpec(kind="plan", title=plan.plan.title)))
-        for period in sorted({f.period for f in plan.followups}):
+        for period in sort_ids({f.period for f in plan.followups}, org.periods):
             label = org.periods[period].label if period in org.periods else period
             spec = ReportSpec(kind=kind, period=period, title=f"{plan.plan.title} – {label}")
             jobs.append(ReportJob(org, plan, f"uppfoljning-{period}", spec))

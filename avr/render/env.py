@@ -19,6 +19,7 @@ from jinja2.runtime import Context, Macro
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from avr.compute.periods import sort_ids
 from avr.model.common import Status, Verdict
 from avr.model.goal import Goal
 from avr.model.organisation import Organisation
@@ -157,6 +158,7 @@ def make_env(labels: Labels, override_dir: Path | None) -> SandboxedEnvironment:
         status=lambda s: labels("status", _value(s) if s else "unreported"),
         completion=lambda c: labels("ongoing") if c == "ongoing" else ("" if c is None else str(c)),
         md_cell=md_cell,
+        by_date=sort_ids,  # period ids in date order: `ids | by_date(periods)`
     )
     return env
 
