@@ -18,6 +18,8 @@ import pytest
 
 from avr.compute.periods import previous_period, same_period_last_year, sort_ids, year_period
 from avr.compute.status import FollowUpIndex
+from avr.errors import Diagnostics
+from avr.load import load_document
 from avr.model.common import Status
 from avr.model.followup import FollowUp
 from avr.model.organisation import Organisation, Period
@@ -226,9 +228,6 @@ def _periods() -> dict[str, Period]:
 
 
 def _organisation() -> Organisation:
-    from avr.load import load_document
-    from avr.errors import Diagnostics
-
     doc = load_document(FIXTURES / "calendar/plans/sundby-sn/organisation.yaml", "organisation.yaml", Diagnostics())
     assert doc is not None
     return Organisation.model_validate(doc.data)
@@ -331,3 +330,38 @@ def test_a_yearly_target_shows_in_tertial_and_delar_reports(calendar: Path, tmp_
     assert "inte uppfyllt (prognos)" in row  # 82,7 % below 90 % and below 85 % of helår 2024
     helar = (out / OUT / "verksamhetsberattelse-2025.md").read_text(encoding="utf-8")
     assert "prognos" not in helar  # the year's own report judges its own target
+
+
+# ----------------------------------------------------------------- 8. suspicious outcomes
+
+
+def _warnings(root: Path) -> list[str]:
+    done = run_avr("check", "--repo", root)
+    assert done.returncode == 0, done.stdout + done.stderr  # warnings: the reports can still be built
+    return [line for line in (done.stdout + done.stderr).splitlines() if "W803" in line]
+
+
+def test_a_misplaced_decimal_comma_is_warned_at_the_value(calendar: Path) -> None:
+    assert _warnings(calendar) == []
+    entry = calendar / PLAN / "outcomes/t1-2025/hushall-lang.yaml"
+    original = entry.read_text(encoding="utf-8")
+    entry.write_text(original.replace("value: 318", "value: 3,05"), encoding="utf-8")
+    assert _warnings(calendar) == [
+        f"{PLAN}/outcomes/t1-2025/hushall-lang.yaml:3:8: W803 outcome of `hushall-lang` for Tertial 1 2025: "
+        "3,05 is more than ten times off its neighbouring values (328 and 305); a misplaced decimal comma?"]
+    entry.write_text(original, encoding="utf-8")
+    # the same slip in a goal follow-up's outcomes, in place of the period's outcome entry
+    (calendar / PLAN / "outcomes/delar-2024/hushall-lang.yaml").unlink()
+    goal = calendar / PLAN / "followups/delar-2024/goal-1.yaml"
+    goal.write_text(goal.read_text(encoding="utf-8") + "outcomes:\n  hushall-lang: 3,36\n", encoding="utf-8")
+    # and in the plan's own history, at the end of the series: compared with the two values before it
+    (calendar / PLAN / "outcomes/helar-2025/placerade-barn.yaml").unlink()
+    plan_goal = calendar / PLAN / "goals/2.yaml"
+    plan_goal.write_text(plan_goal.read_text(encoding="utf-8").replace(
+        "    targets:\n      helar-2025: 14", "    history:\n      helar-2025: 1,3\n    targets:\n      helar-2025: 14"),
+        encoding="utf-8")
+    assert _warnings(calendar) == [
+        f"{PLAN}/followups/delar-2024/goal-1.yaml:6:17: W803 outcome of `hushall-lang` for Delår augusti 2024: "
+        "3,36 is more than ten times off its neighbouring values (331 and 328); a misplaced decimal comma?",
+        f"{PLAN}/goals/2.yaml:13:19: W803 outcome of `placerade-barn` for Helår 2025: "
+        "1,3 is more than ten times off its neighbouring values (15 and 15); a misplaced decimal comma?"]
