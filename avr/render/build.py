@@ -50,7 +50,10 @@ def report_jobs(repo: Repository) -> list[ReportJob]:
     jobs = []
     for org, plan in repo.all_plans():
         if plan.reports:
-            for report_id, spec in sorted(plan.reports.items()):
+            # the plan document first, then by period in date order (the site's index lists them so)
+            order = {pid: i for i, pid in enumerate(sort_ids(org.periods, org.periods))}
+            for report_id, spec in sorted(plan.reports.items(), key=lambda kv: (
+                    -1 if kv[1].period is None else order.get(kv[1].period, len(order)), kv[0])):
                 jobs.append(ReportJob(org, plan, report_id, spec))
             continue
         kind = "status" if plan.plan.kind == "action_plan" else "followup"
