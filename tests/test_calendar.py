@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -220,6 +221,23 @@ def test_followup_start_skips_what_is_done_or_stopped(calendar: Path) -> None:
     assert created == ["a2.yaml", "a3.yaml", "goal-2.c1.yaml"]  # not a1 (Klar in tertial 1) nor a4 (Avbruten)
     assert "status: Pågår" in (calendar / PLAN / "followups/delar-2025/a2.yaml").read_text(encoding="utf-8")
     assert "created 3 follow-up(s) for delar-2025; 3 done or stopped" in done.stdout + done.stderr  # a1, a4, 1.c1
+
+
+def test_avr_diff_follows_a_status_into_the_periods_it_carries_to(calendar: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(calendar), *args], capture_output=True, text=True, check=True)
+
+    git("init", "-q", "-b", "main")
+    git("-c", "user.name=T", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false", "add", "-A")
+    git("-c", "user.name=T", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false", "commit", "-qm", "plans")
+    path = calendar / PLAN / "followups/t1-2025/a1.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("status: Klar", "status: Pågår"), encoding="utf-8")
+    done = run_avr("diff", "main", "--format", "json", cwd=calendar)
+    assert done.returncode == 0, done.stderr
+    counts = json.loads(done.stdout)["plans"][0]["counts"]
+    # tertial 1 itself, and the August and December reports into which Klar carried: in date order
+    assert [c["period"] for c in counts] == ["t1-2025", "delar-2025", "helar-2025"]
+    assert [(c["old"]["done"], c["new"]["done"]) for c in counts] == [(1, 0), (1, 0), (2, 1)]
 
 
 def _periods() -> dict[str, Period]:
