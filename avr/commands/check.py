@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from avr.compute.results import compute_plan
-from avr.compute.stated import goal_findings, report_findings
+from avr.compute.stated import plan_results
 from avr.errors import Diagnostics, InvalidInput
 from avr.model.repository import Preload, find_root, load_repository
 from avr.render.incremental import refused_inputs
@@ -26,11 +25,7 @@ def run_check(start: Path, preload: Preload | None = None) -> Diagnostics:
     if diags.errors:
         return diags
     for org, plan in repo.all_plans():
-        reports = [spec for spec in plan.reports.values() if spec.stated is not None]
-        for period in sorted({f.period for f in plan.followups} | {r.period for r in reports if r.period}):
-            result = compute_plan(org, plan, period, repo.config.rules)
-            stated = goal_findings(result) + [
-                finding for spec in reports if spec.period == period for finding in report_findings(result, spec)]
+        for result, stated in plan_results(org, plan, repo.config.rules):
             for finding in result.findings + stated:
                 doc = plan.docs.get(id(finding.model))
                 if doc is None:

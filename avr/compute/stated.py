@@ -13,15 +13,44 @@ files are read (compute/rounding.py), because they need no period's results.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from avr.compute.interim import commitment_counts
-from avr.compute.results import Finding, PlanResult, StatusCounts
+from avr.compute.results import Finding, PlanResult, StatusCounts, compute_plan
 from avr.model.common import Verdict
+from avr.model.config import Rules
 from avr.model.plan import ReportSpec
+from avr.model.repository import OrgData, PlanData
 
 
 def report_counts(result: PlanResult, kind: str) -> StatusCounts:
     """What a report's status sentence counts: commitments in a delårsrapport, activities by point otherwise."""
     return commitment_counts(result) if kind == "interim" else result.counts
+
+
+def plan_results(org: OrgData, plan: PlanData, rules: Rules) -> Iterator[tuple[PlanResult, list[Finding]]]:
+    """Each period the plan follows up or states counts for: its results, and its stated figures that differ.
+
+    `avr check` and `avr build` both check a plan through this, so they report the same."""
+    reports = [spec for spec in plan.reports.values() if spec.stated is not None]
+    for period in sorted({f.period for f in plan.followups} | {r.period for r in reports if r.period}):
+        result = compute_plan(org, plan, period, rules)
+        yield result, goal_findings(result) + [
+            finding for spec in reports if spec.period == period for finding in report_findings(result, spec)]
+
+
+def stated_problems(org: OrgData, plan: PlanData, rules: Rules) -> list[tuple[str, int, int, str, str]]:
+    """The plan's stated figures that differ, as positioned diagnostics (path, line, col, code, message)."""
+    out: list[tuple[str, int, int, str, str]] = []
+    if not any(f.stated for f in plan.followups) and not any(r.stated for r in plan.reports.values()):
+        return out  # nothing stated: no period to compute (a build computes each report's anyway)
+    for _, findings in plan_results(org, plan, rules):
+        for finding in findings:
+            doc = plan.docs.get(id(finding.model))
+            if doc is not None:
+                line, col = doc.position(finding.loc)
+                out.append((doc.path, line, col, finding.code, finding.message))
+    return out
 
 
 def stated_findings(result: PlanResult, report: ReportSpec | None = None) -> list[Finding]:

@@ -17,7 +17,6 @@ from typing import Any
 from jinja2.sandbox import SandboxedEnvironment
 
 from avr.compute.results import PlanResult, compute_plan
-from avr.compute.stated import stated_findings
 from avr.errors import Diagnostics, InvalidInput
 from avr.model.plan import ReportSpec
 from avr.model.repository import OrgData, PlanData, Repository
@@ -66,7 +65,6 @@ def render_job(repo: Repository, job: ReportJob, env: SandboxedEnvironment | Non
     """The report's text in each format (pass ``env`` to share compiled templates between reports)."""
     env = env or report_env(repo)
     result = compute_plan(job.org, job.plan, job.spec.period, repo.config.rules)
-    refuse_stated(job, result)
     context = _context(repo, job, result)
     labels = load_labels(repo.config.language, _templates_dir(repo))  # cached
     context.update(interim_context(job.plan, result, job.spec.kind, repo.config, labels))
@@ -206,19 +204,6 @@ def build(repo: Repository, out_dir: Path, formats: tuple[str, ...] = FORMATS, *
             written.append(out_dir / rel)
         record(out_dir, written, clean=clean)
     return written
-
-
-def refuse_stated(job: ReportJob, result: PlanResult) -> None:
-    """A report whose source states a verdict or count other than the computed one is not built (E306, E307):
-    `avr check` reports the same (commands/check.py)."""
-    diags = Diagnostics()
-    for finding in stated_findings(result, job.spec):
-        doc = job.plan.docs.get(id(finding.model))
-        if doc is not None:
-            line, col = doc.position(finding.loc)
-            diags.add(doc.path, line, col, finding.code, finding.message)
-    if diags:
-        raise InvalidInput(diags)
 
 
 def refuse_unsafe_html(files: dict[str, str]) -> None:
