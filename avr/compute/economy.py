@@ -25,8 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from babel.numbers import format_decimal
-
+from avr.compute.rounding import written
 from avr.model.economy import Amounts, Column, EconomyTable, Line, LineKind, Part, Subtotal
 
 RowKind = Literal["line", "group", "subtotal", "part", "total", "reference"]
@@ -43,13 +42,6 @@ def factor(kind: LineKind | None, sign: str) -> Decimal:
         return Decimal(1)
     negative = (kind == "income") == (sign == "costs_positive")
     return Decimal(-1) if negative else Decimal(1)
-
-
-def _n(value: Decimal | None) -> str:
-    """An amount in a message, as the user writes it: `381 886`, `−118,4`."""
-    if value is None:
-        return "nothing"
-    return format_decimal(value, locale="sv_SE", decimal_quantization=False).replace("\u00a0", " ")
 
 
 def total(values: Iterable[Decimal | None]) -> Decimal | None:
@@ -147,8 +139,8 @@ class _Computer:
                     frame, tot = reference.values.get(col.id), cells[col.id].value
                     if frame is not None and tot is not None and frame != tot:
                         self.issue(("references", i, "values", col.id), "W301",
-                                   f"table `{self.table.id}`, column `{col.label}`: the total {_n(tot)} differs from "
-                                   f"`{reference.label}` {_n(frame)} by {_n(tot - frame)}")
+                                   f"table `{self.table.id}`, column `{col.label}`: the total {written(tot)} differs from "
+                                   f"`{reference.label}` {written(frame)} by {written(tot - frame)}")
         return self.result
 
     def issue(self, loc: tuple[Any, ...], code: str, message: str) -> None:
@@ -178,7 +170,7 @@ class _Computer:
             if label is not None and diff is not None and abs(diff) > self.table.tolerance:
                 self.issue((*loc, col.id), "E302",
                            f"table `{self.table.id}`, row `{label}`, column `{col.label}`: stated deviation "
-                           f"{_n(cell.stated)} but {col.deviation.actual} and {col.deviation.budget} give {_n(dev)}")
+                           f"{written(cell.stated)} but {col.deviation.actual} and {col.deviation.budget} give {written(dev)}")
         return out
 
     def line(
@@ -215,8 +207,8 @@ class _Computer:
             got = cell.computed if cell.computed is not None else Decimal(0)
             if abs(cell.stated - got) > self.table.tolerance:
                 self.issue((*loc, "values", col.id), "E301",
-                           f"table `{self.table.id}`, row `{stated.label}`, column `{col.label}`: stated {_n(cell.stated)} "
-                           f"but the lines sum to {_n(got)} (difference {_n(cell.stated - got)})")
+                           f"table `{self.table.id}`, row `{stated.label}`, column `{col.label}`: stated {written(cell.stated)} "
+                           f"but the lines sum to {written(got)} (difference {written(cell.stated - got)})")
         self.result.rows.append(Row(stated.label, kind, level, cells, side=side))
         self.parts(stated.parts, stated.parts_complete, cells, loc, stated.label, level, side)
         return cells
@@ -242,7 +234,7 @@ class _Computer:
             if sum_parts is not None and value is not None and abs(sum_parts - value) > self.table.tolerance:
                 self.issue((*loc, "parts"), "E303",
                            f"table `{self.table.id}`, row `{label}`, column `{col.label}`: the varav-parts sum to "
-                           f"{_n(sum_parts)} but the row is {_n(value)}")
+                           f"{written(sum_parts)} but the row is {written(value)}")
 
 
 def _times(value: Decimal | None, sign: Decimal) -> Decimal | None:
@@ -264,6 +256,6 @@ def check_explains(changes: TableResult, previous: TableResult, current: TableRe
                      f"column `{explains.column}` has no total in `{explains.previous}` or `{explains.current}`")
     if after - before != change:
         return Issue(("explains",), "E304",
-                     f"table `{changes.table.id}` sums to {_n(change)} but `{explains.current}` − `{explains.previous}` "
-                     f"in `{explains.column}` is {_n(after - before)} ({_n(after)} − {_n(before)})")
+                     f"table `{changes.table.id}` sums to {written(change)} but `{explains.current}` − `{explains.previous}` "
+                     f"in `{explains.column}` is {written(after - before)} ({written(after)} − {written(before)})")
     return None
