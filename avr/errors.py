@@ -74,6 +74,7 @@ CODES: dict[str, str] = {
     "E814": "spreadsheet cannot be read",
     # publishing (render)
     "E701": "a report would publish unsafe HTML (script, event handler, dangerous link)",
+    "E702": "output folder not avr's alone: files tracked by git, or a symbolic link where avr writes",
     # warnings
     "W101": "manual verdict differs from the computed one",
     "W102": "activities of one point have different statuses",
@@ -81,6 +82,7 @@ CODES: dict[str, str] = {
     "W301": "budget total differs from its frame (budgetram)",
     "W801": "outcome file filed under another period's folder",
     "W802": "spreadsheet column that import does not read",
+    "W803": "indicator outcome looks mistyped (more than ten times off its neighbouring values)",
 }
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from avr.compute.interim import commitment_counts
+from avr.compute.periods import sort_ids
 from avr.compute.results import Finding, PlanResult, StatusCounts, compute_plan
 from avr.model.common import Verdict
 from avr.model.config import Rules
@@ -33,7 +34,7 @@ def plan_results(org: OrgData, plan: PlanData, rules: Rules) -> Iterator[tuple[P
 
     `avr check` and `avr build` both check a plan through this, so they report the same."""
     reports = [spec for spec in plan.reports.values() if spec.stated is not None]
-    for period in sorted({f.period for f in plan.followups} | {r.period for r in reports if r.period}):
+    for period in sort_ids({f.period for f in plan.followups} | {r.period for r in reports if r.period}, org.periods):
         result = compute_plan(org, plan, period, rules)
         yield result, goal_findings(result) + [
             finding for spec in reports if spec.period == period for finding in report_findings(result, spec)]
