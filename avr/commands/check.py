@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from avr.compute.results import compute_plan
+from avr.compute.plausibility import outcome_findings
+from avr.compute.stated import plan_results
 from avr.errors import Diagnostics, InvalidInput
 from avr.model.repository import Preload, find_root, load_repository
 from avr.render.incremental import refused_inputs
@@ -25,11 +26,13 @@ def run_check(start: Path, preload: Preload | None = None) -> Diagnostics:
     if diags.errors:
         return diags
     for org, plan in repo.all_plans():
-        for period in sorted({f.period for f in plan.followups}):
-            for finding in compute_plan(org, plan, period, repo.config.rules).findings:
-                doc = plan.docs.get(id(finding.model))
-                if doc is None:
-                    continue
-                line, col = doc.position(finding.loc)
-                diags.add(doc.path, line, col, finding.code, finding.message)
+        findings = outcome_findings(plan, org.periods)
+        for result, stated in plan_results(org, plan, repo.config.rules):
+            findings += result.findings + stated
+        for finding in findings:
+            doc = plan.docs.get(id(finding.model))
+            if doc is None:
+                continue
+            line, col = doc.position(finding.loc)
+            diags.add(doc.path, line, col, finding.code, finding.message)
     return diags

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from avr.commands.outcome_store import Decision, Proposal, decide, write
 from avr.errors import Diagnostics, InvalidInput, UsageError
 from avr.load.yamlfile import describe_character, forbidden_character
-from avr.model.common import parse_number
+from avr.model.common import parse_figure
 from avr.model.outcome import OutcomeEntry
 from avr.model.repository import OrgData, PlanData, Repository
 from avr.render.labels import load_labels
@@ -118,8 +118,7 @@ def _number(value: Any) -> Decimal:
         value = str(value)
     elif isinstance(value, float):  # 1e30 and nan from a workbook: written out, then read like text
         value = format(Decimal(repr(value)), "f")
-    text = _cell_text(value).rstrip("%").strip()
-    number = parse_number(text)
+    number = parse_figure(_cell_text(value))  # 33,9 % as a report prints it: the one grammar of avr.model
     assert isinstance(number, Decimal)
     return number
 

@@ -24,6 +24,14 @@ class Rules(Schema):
         ),
     )
     tolerance_percent: int = Field(default=5, ge=0, le=100)
+    subyear_targets: Literal["not_assessed", "forecast"] = Field(
+        default="not_assessed",
+        description=(
+            "How an outcome of a period shorter than its year (tertial, delår) is judged against the year's "
+            "target when the period has none of its own: `not_assessed` until the year ends, or `forecast` "
+            "(judged, labelled prognos)"
+        ),
+    )
     number_words_up_to: int = Field(
         default=10, ge=0, le=12, description="Counts up to this are written as words in sentences (en, två, …)"
     )
@@ -94,6 +102,10 @@ class RepoConfig(Schema):
         default=None, description="Folder with templates overriding avr's own, relative to avr.yaml"
     )
     organisations: list[Id] = Field(min_length=1, description="Organisation folders under plans_dir")
+    decimals: int = Field(
+        default=1, ge=0, le=3, description="Decimals of a share computed from numerator/denominator (33,9 %) and of "
+        "its changes in procentenheter, for indicators that set no `decimals` of their own"
+    )
     rules: Rules = Field(default_factory=Rules)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
     interim: InterimRules = Field(default_factory=InterimRules)

@@ -110,7 +110,10 @@ def table_json(t: TableResult) -> dict[str, Any]:
              "deviation": c.deviation.model_dump() if c.deviation else None}
             for c in table.columns
         ],
-        "rows": [{"label": r.label, "kind": r.kind, "level": r.level, "cells": _cells(r.cells)} for r in t.rows],
+        "convention": t.convention,  # as stated under the table: sign, `_by_kind` when lines are income/cost
+        # side: income or cost for a line typed positive as printed (its cells as typed), else null
+        "rows": [{"label": r.label, "kind": r.kind, "side": r.side, "level": r.level, "cells": _cells(r.cells)}
+                 for r in t.rows],
         "total": _cells(t.total),
     }
 
@@ -158,13 +161,13 @@ def interim_json(plan: PlanData, result: PlanResult, kind: str, config: RepoConf
 
 
 def reference_value(ir: IndicatorResult) -> Value | None:
-    """The outcome a trend compares with, as written (with women/men and comment), when it is in the plan."""
+    """The outcome a trend compares with, as written (with women/men and comment)."""
     ind = ir.indicator
     if ir.reference_period is None:
         return None
     if ind.baseline is not None and ind.baseline.period == ir.reference_period:
         return ind.baseline.value
-    return ind.history.get(ir.reference_period)
+    return ir.values.get(ir.reference_period)
 
 
 def column_groups(table: EconomyTable) -> list[tuple[str | None, int]]:
