@@ -361,3 +361,64 @@ def test_a_follow_up_status_in_another_normal_form_means_the_same_label(mini_cop
     out = mini_copy.parent / "site"
     proc = run_bounded("build", "--repo", mini_copy, "--out", out, "--format", "json")
     assert proc.returncode == 0, proc.stderr
+
+
+# ------------------------------------------------------------------ deeply nested Markdown
+
+
+def _nested_list(depth: int) -> str:
+    return "".join("  " * level + f"- nivå {level + 1}\n" for level in range(depth))
+
+
+def _how(text: str) -> str:
+    return "how: |\n" + "".join(f"  {line}\n" for line in text.splitlines())
+
+
+def test_lists_nested_ten_deep_are_refused_not_dropped(mini_copy: Path) -> None:
+    edit(mini_copy, ACTIVITY, "title: Åtagande nummer 1", "title: Åtagande nummer 1\n" + _how(_nested_list(10)))
+    for proc in check_and_build(mini_copy):
+        refused(proc, f"{ACTIVITY}:5:6", "E103", contains="nested more than 8 levels deep")
+
+
+def test_quotes_nested_twenty_deep_are_refused_not_dropped(mini_copy: Path) -> None:
+    edit(mini_copy, ACTIVITY, "title: Åtagande nummer 1", "title: Åtagande nummer 1\nhow: '" + ">" * 20 + " citat'")
+    refused(run_bounded("check", "--repo", mini_copy), ACTIVITY, "E103", contains="nested more than 8 levels deep")
+
+
+def test_lists_nested_as_deep_as_allowed_keep_every_word(mini_copy: Path) -> None:
+    text = _nested_list(8) + "\n" + "> " * 8 + "djupaste citatet\n"
+    block = "text: |\n" + "".join(f"  {line}\n" for line in text.splitlines())
+    edit(mini_copy, f"{PLAN}/followups/2022/1.yaml", "text: Klart enligt plan.\n", block)
+    out = mini_copy.parent / "site"
+    proc = run_bounded("build", "--repo", mini_copy, "--out", out, "--format", "html")
+    assert proc.returncode == 0, proc.stderr
+    html = "\n".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
+    for words in [f"nivå {n}" for n in range(1, 9)] + ["djupaste citatet"]:
+        assert words in html, words
+
+
+def test_avr_diff_of_a_revision_with_escapes_writes_no_escape_to_the_terminal(mini_copy: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(mini_copy), *args], capture_output=True, text=True, check=True)
+
+    git("init", "-q", "-b", "main")
+    git("config", "user.name", "Test")
+    git("config", "user.email", "test@example.org")
+    git("config", "commit.gpgsign", "false")
+    # an OSC 52 sequence: a terminal that obeys it writes "hi" into the clipboard
+    edit(mini_copy, ACTIVITY, "title: Åtagande nummer 1", 'title: "Åt\\e]52;c;aGk=\\a"')
+    git("add", "-A")
+    git("commit", "-q", "-m", "hostile")
+    git("checkout", "-q", "-b", "feature")
+    edit(mini_copy, ACTIVITY, 'title: "Åt\\e]52;c;aGk=\\a"', "title: Åtagande")
+    git("commit", "-q", "-am", "fixed")
+    for fmt in ("text", "markdown", "json"):
+        proc = run_bounded("diff", "main", "HEAD", "--format", fmt, cwd=mini_copy)
+        refused(proc, f"{ACTIVITY}:4:8", "E012", contains="U+001B")
+        _no_escapes(proc)
+
+
+def test_a_200_kb_ratio_of_spaces_is_read_in_seconds(mini_copy: Path) -> None:
+    # `1/`, 200 000 spaces, `x`: the ratio pattern's lazy denominator backtracked over the spaces
+    edit(mini_copy, GOAL, '"2021": 3130', '"2021": "1/' + " " * 200_000 + 'x (5)"')
+    refused(run_bounded("check", "--repo", mini_copy, timeout=20), GOAL, "E103")

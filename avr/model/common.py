@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 from enum import Enum
+from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 __all__ = [
     "CANONICAL_STATUSES",
@@ -56,7 +57,50 @@ Id = Annotated[
     ),
 ]
 
-Markdown = Annotated[str, Field(description="Text in Markdown / text i Markdown")]
+# Markdown: lists and quotes nested deeper than this would lose text in the reports (markdown-it stops reading a
+# block nested 20 token levels deep, and a list takes two); refused instead (E103).
+MAX_MARKDOWN_NESTING = 8
+# A line opening the n-th nested list or quote carries n markers or indents before its text: only a line with a
+# prefix this wide can, and only then is the text parsed (a tab counts four columns).
+_PREFIX = re.compile(r"^[ \t>*+\-0-9.)]{3,}", re.M)
+_OPEN = {"blockquote_open", "bullet_list_open", "ordered_list_open"}
+_CLOSE = {"blockquote_close", "bullet_list_close", "ordered_list_close"}
+
+
+@cache
+def _block_parser() -> Any:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")
+
+
+def markdown_nesting(text: str) -> int:
+    """How many lists and quotes ``text`` nests inside each other at its deepest (CommonMark)."""
+    depth = deepest = 0
+    for token in _block_parser().parse(text):
+        if token.type in _OPEN:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.type in _CLOSE:
+            depth -= 1
+    return deepest
+
+
+def _shallow_markdown(text: Any) -> Any:
+    wide = isinstance(text, str) and any(len(m.group()) + 3 * m.group().count("\t") > MAX_MARKDOWN_NESTING
+                                         for m in _PREFIX.finditer(text))
+    if wide and markdown_nesting(text) > MAX_MARKDOWN_NESTING:
+        raise ValueError(
+            f"lists and quotes nested more than {MAX_MARKDOWN_NESTING} levels deep; the reports would lose "
+            "the text inside them — nest less deeply"
+        )
+    return text
+
+
+Markdown = Annotated[
+    str, AfterValidator(_shallow_markdown), Field(description="Text in Markdown / text i Markdown")
+]
+
 
 # Text printed in page headers, the site's navigation and the documents' properties (report and plan titles, the
 # board, period labels): bounded, as PDF layout time grows faster than a header's length. The longest in the
