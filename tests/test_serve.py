@@ -17,6 +17,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -116,6 +117,13 @@ def test_serve_rebuilds_shows_errors_and_stops_cleanly(server: Server, mini_copy
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (`make test` installs it)")
+def _wait_for_text(page: Any, text: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while text not in page.inner_text("body"):
+        assert time.monotonic() < deadline, f"{text!r} did not appear"
+        page.wait_for_timeout(200)
+
+
 def test_browser_reloads_by_itself(server: Server, mini_copy: Path) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -128,11 +136,12 @@ def test_browser_reloads_by_itself(server: Server, mini_copy: Path) -> None:
             followup = mini_copy / FOLLOWUP
             followup.write_text(followup.read_text(encoding="utf-8").replace("Försenat på grund av", "Omladdad text"),
                                 encoding="utf-8")
-            # no page.reload(): the served page's own script must notice the rebuild
-            page.wait_for_function("document.body.innerText.includes('Omladdad text')", timeout=30_000)
+            # no page.reload(): the served page's own script must notice the rebuild, under the page's CSP
+            # (which also forbids the string evaluation of page.wait_for_function: the text is polled instead)
+            _wait_for_text(page, "Omladdad text")
             activity = mini_copy / ACTIVITY
             activity.write_text(activity.read_text(encoding="utf-8").replace("title:", "titel:"), encoding="utf-8")
-            page.wait_for_function("document.body.innerText.includes('E101')", timeout=30_000)
+            _wait_for_text(page, "E101")
             assert "activities/3.yaml:4:1: E101" in page.inner_text("body")
         finally:
             browser.close()

@@ -12,6 +12,8 @@ web page elsewhere cannot reach it through DNS rebinding.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import json
 import os
@@ -83,8 +85,16 @@ def error_page(errors: list[str], language: str) -> str:
     )
 
 
+# the start of the Content-Security-Policy avr's pages carry (templates/base.html.j2): no script at all
+_CSP = "content=\"default-src 'none';"
+
+
 def inject(page: str, version: int) -> str:
     snippet = RELOAD.format(version=version, path=VERSION_PATH)
+    # the page's policy allows this one script (by its hash) and its requests for the version, nothing more
+    script = snippet[len("<script>"):-len("</script>")]
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    page = page.replace(_CSP, f"{_CSP} script-src 'sha256-{digest}'; connect-src 'self';", 1)
     at = page.rfind("</body>")
     return page[:at] + snippet + page[at:] if at >= 0 else page + snippet
 
