@@ -1,28 +1,18 @@
-"""`avr check`: every error of every file, and warnings from computing results."""
+"""`avr check`: every error of every file, and every warning (avr.findings, shared with `avr build`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from avr.compute.results import compute_plan
 from avr.errors import Diagnostics, InvalidInput
+from avr.findings import repository_findings
 from avr.model.repository import Preload, find_root, load_repository
 
 
-def run_check(start: Path, preload: Preload | None = None) -> Diagnostics:
+def run_check(start: Path, preload: Preload | None = None, ignore: frozenset[str] = frozenset()) -> Diagnostics:
+    """Every finding of the repository at or above ``start``, less the warnings of ``ignore`` and avr.yaml's."""
     try:
         repo = load_repository(find_root(start), strict=False, preload=preload)
     except InvalidInput as exc:
-        return exc.diagnostics
-    diags = repo.diagnostics
-    if diags.errors:
-        return diags
-    for org, plan in repo.all_plans():
-        for period in sorted({f.period for f in plan.followups}):
-            for finding in compute_plan(org, plan, period, repo.config.rules).findings:
-                doc = plan.docs.get(id(finding.model))
-                if doc is None:
-                    continue
-                line, col = doc.position(finding.loc)
-                diags.add(doc.path, line, col, finding.code, finding.message)
-    return diags
+        return exc.diagnostics.without(ignore)
+    return repository_findings(repo).without(ignore | frozenset(repo.config.ignore))

@@ -95,7 +95,7 @@ class Finding:
     """A warning found while computing, positioned by model and location."""
 
     model: object
-    loc: tuple[str, ...]
+    loc: tuple[str | int, ...]
     code: str
     message: str
 

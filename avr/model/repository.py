@@ -78,6 +78,7 @@ class Repository:
     config: RepoConfig
     orgs: dict[str, OrgData]
     diagnostics: Diagnostics
+    docs: dict[int, Document] = field(default_factory=dict)  # id(model) -> its file, for every file read
 
     @property
     def plans_root(self) -> Path:
@@ -155,7 +156,8 @@ def find_root(start: Path) -> Path:
     for folder in (start, *start.parents):
         if (folder / CONFIG_NAME).is_file():
             return folder
-    raise UsageError(f"no {CONFIG_NAME} in {start} or any folder above it; run avr in a plan repository")
+    raise UsageError(f"no {CONFIG_NAME} in {start} or any folder above it; run avr in a plan repository, "
+                     "or start one here with `avr init` (see avr init --help)")
 
 
 def load_repository(
@@ -304,7 +306,7 @@ class _Loader:
                 if plan_data is not None:
                     org.plans[plan_data.id] = plan_data
         self.report_strays(plans_root, seen)
-        return Repository(self.root, config, orgs, self.diags)
+        return Repository(self.root, config, orgs, self.diags, self.docs)
 
     def check_config_paths(self, config: RepoConfig) -> None:
         """Folders named in avr.yaml stay inside the repository, after following symbolic links."""

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from avr.errors import Problem
 from avr.load.cache import file_hash
 from avr.load.yamlfile import Limits
-from avr.render.incremental import Problem, Stat, _outputs_intact, _rel, _stat_of, _str, _version
+from avr.render.incremental import Stat, _outputs_intact, _rel, _stat_of, _str, _version
 
 
 def hashes_of(root: Path, files: dict[str, Stat], manifest: dict[str, Any], known: dict[str, str]) -> dict[str, str]:
