@@ -117,3 +117,37 @@ def test_one_serialisation_round_trips() -> None:
     again = Diagnostics.of(Diagnostics.of(items).problems())
     assert again.items == items and [d.severity.value for d in again.items] == ["warning", "error"]
     assert Diagnostics.of(items).without(["W101", "E102"]).items == items[1:]  # errors are never ignored
+
+
+ACTIVITY = "plans/kommun-amn/handlingsplan/activities/3.yaml"
+
+
+def _without_goals(repo: Path) -> None:
+    path = repo / ACTIVITY
+    path.write_text("".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+                            if not line.startswith("goals:")), encoding="utf-8")
+
+
+def test_an_activity_needs_goals_except_in_a_plan_of_commitments(mini_copy: Path) -> None:
+    _without_goals(mini_copy)  # the plan counts commitments (item_noun: commitment)
+    code, out = _avr("check", cwd=mini_copy)
+    assert code == 0 and "E102" not in out, out
+    assert _avr("build", cwd=mini_copy)[0] == 0
+    plan = mini_copy / "plans/kommun-amn/handlingsplan/plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("item_noun: commitment", "item_noun: activity"), encoding="utf-8")
+    code, out = _avr("check", cwd=mini_copy)
+    assert code == 1 and re.search(rf"^{ACTIVITY}:1:1: E102 `goals` is required", out, re.M), out
+    plan.write_text(text, encoding="utf-8")
+    code, out = _avr("check", cwd=mini_copy)
+    assert code == 0 and "E102" not in out, out
+    assert _avr("build", cwd=mini_copy)[0] == 0
+
+
+def test_an_invalid_organisation_gives_its_errors_and_no_w103(mini_copy: Path) -> None:
+    org = mini_copy / "plans/kommun-amn/organisation.yaml"
+    org.write_text(org.read_text(encoding="utf-8").replace("board_code:", "board_kod:"), encoding="utf-8")
+    code, out = _avr("check", cwd=mini_copy)
+    assert code == 1 and "W103" not in out, out
+    problems = [line for line in out.splitlines() if ": E" in line or ": W" in line]
+    assert problems and all(line.startswith("plans/kommun-amn/organisation.yaml:") for line in problems), out

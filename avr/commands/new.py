@@ -108,7 +108,9 @@ def _known_goal(org: OrgData, plan: PlanData, goal: str) -> None:
 def new_activity(repo: Repository, cwd: Path, plan_name: str | None, activity_id: str | None,
                  goals: list[str], unit: str | None, title: str | None) -> str:
     org, plan = find_plan(repo, plan_name, cwd)
-    if not goals:
+    if not goals and not (plan.goals or plan.plan.item_noun != "commitment"):
+        pass  # a plan of commitments may list them without goals
+    elif not goals:
         if len(plan.goals) != 1:
             raise UsageError(f"say which goal(s) it serves with --goal; goals: {', '.join(plan.goals) or 'none'}")
         goals = list(plan.goals)

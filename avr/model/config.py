@@ -82,6 +82,9 @@ class AccessibilityConfig(Schema):
     response_days: int | None = Field(default=None, ge=1, le=90, description="Expected answer time in working days")
     limitations: list[str] = Field(default_factory=list, description="Known limitations beyond those avr lists")
     assessed: dt.date | None = Field(default=None, description="When the statement was last reviewed")
+    tested: dt.date | None = Field(
+        default=None, description="When the pages were last checked with axe-core; absent, the statement says nothing of it"
+    )
 
 
 class RepoConfig(Schema):

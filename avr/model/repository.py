@@ -293,7 +293,8 @@ class _Loader:
                 continue
             seen.add(str(org_file))
             organisation = self.read(org_file, Organisation)
-            if organisation is None:
+            if organisation is None:  # its errors are reported; its plans' files are not read, nor strays
+                seen.add(str(org_dir) + os.sep)
                 continue
             org = OrgData(org_id, organisation)
             self.check_organisation(org)
@@ -422,6 +423,10 @@ class _Loader:
                 if ind.baseline:
                     self.ref(goal, ("indicators", i, "baseline", "period"), ind.baseline.period, periods, "period")
         for act in data.activities.values():
+            if not act.goals and data.plan.item_noun != "commitment":
+                self.at(act, ("goals",) if "goals" in act.model_fields_set else (), "E102",
+                        "`goals` is required: the goals the activity serves (only a plan of commitments, "
+                        "`item_noun: commitment`, may have activities without goals)")
             for i, goal_id in enumerate(act.goals):
                 self.ref(act, ("goals", i), goal_id, data.goals, "goal")
             self.ref(act, ("unit",), act.unit, units, "unit")
@@ -533,7 +538,9 @@ class _Loader:
     def report_strays(self, plans_root: Path, seen: set[str]) -> None:
         if not plans_root.is_dir():
             return
+        unread_orgs = tuple(s for s in seen if s.endswith(os.sep))
         for path in self.yaml_files(plans_root):
-            if str(path) not in seen:
+            text = str(path)
+            if text not in seen and not (unread_orgs and text.startswith(unread_orgs)):
                 self.diags.add(self.display(path), 0, 0, "W103",
                                "avr does not read this file (not in a known folder or organisation)")
