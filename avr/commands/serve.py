@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from jinja2 import TemplateError
 from watchfiles import DefaultFilter, watch
 
-from avr.errors import AvrError, InvalidInput
+from avr.errors import AvrError, Diagnostics, InvalidInput
 from avr.model.repository import CONFIG_NAME, load_repository
 from avr.render.labels import load_labels
 
@@ -61,7 +61,7 @@ def rebuild(root: Path, out_dir: Path | None, state: State) -> Path:
         target = result.out_dir
         warnings = [d.format() for d in result.shown().sorted()]
     except InvalidInput as exc:
-        errors = [d.format() for d in exc.diagnostics.sorted() if d.severity.value == "error"]
+        errors = [d.format() for d in Diagnostics.of(exc.diagnostics.sorted()).errors]
     except (AvrError, TemplateError, OSError) as exc:
         errors = [f"avr: {exc}"]
     with state.lock:
