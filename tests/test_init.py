@@ -98,3 +98,9 @@ def test_each_calendar_gives_its_periods_with_dates(tmp_path: Path, calendar: st
     assert set(re.findall(r"start: (\S+)", text)) == {"2025-01-01"}  # cumulative from January
     check = run_avr("check", cwd=tmp_path)
     assert check.returncode == 0 and check.stderr.strip() == "OK: no errors", check.stderr
+
+
+def test_init_refuses_a_bad_id_and_writes_nothing(tmp_path: Path) -> None:
+    done = run_avr("init", "--municipality", "Exempelkommun", "--board", "Socialnämnden", "--org", "två ord", cwd=tmp_path)
+    assert done.returncode == 2 and "--org" in done.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -64,7 +64,8 @@ def periods(cal: str, year: int, labels: Labels) -> list[dict[str, str]]:
     for n, month in enumerate(_ENDS[cal], start=1):
         last = calendar.monthrange(year, month)[1]
         pid = f"{year}-{suffix[cal]}{n}" if cal in suffix else f"{year}-{month:02d}"
-        label = str(labels("init", "period", _KIND[cal])).format(n=n, year=year, month=months[month - 1])
+        pattern = labels("init", "period", "month_first" if month == 1 else _KIND[cal])
+        label = str(pattern).format(n=n, year=year, month=months[month - 1])
         out.append({"id": pid, "label": label, "kind": _KIND[cal], "start": f"{year}-01-01",
                     "end": f"{year}-{month:02d}-{last:02d}"})
     out.append({"id": str(year), "label": str(labels("init", "period", "year")).format(year=year), "kind": "year",
@@ -73,8 +74,15 @@ def periods(cal: str, year: int, labels: Labels) -> list[dict[str, str]]:
 
 
 def _id(value: str, what: str) -> str:
-    if not re.match(r"^[0-9A-Za-z][0-9A-Za-z:._\-]*$", value):
-        raise UsageError(f"cannot make an id for the {what} from `{value}`; give one with --{what}")
+    """``value`` when it is a valid id (model.common.Id), else a usage error naming the option that sets it."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from avr.model.common import Id
+
+    try:
+        TypeAdapter(Id).validate_python(value)
+    except ValidationError:
+        raise UsageError(f"`{value}` is not a valid {what} id: give one with --{what} (letters, digits, : . _ -)") from None
     return value
 
 
