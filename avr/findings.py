@@ -1,8 +1,10 @@
 """Every finding of a repository, errors and warnings, from one function that `check`, `build` and `serve` share.
 
-The loader's diagnostics (errors and the warnings of reading), then, when the files are valid, the warnings
-found by computing results (W101, W102) and the publishing checks: placeholder text of new files (W104), an
-accessibility statement without contact details (W105), targets that contradict their direction (W106).
+The loader's diagnostics (errors and the warnings of reading), then the warnings found by computing results
+(W101, W102) and the publishing checks: placeholder text of new files (W104), an accessibility statement without
+contact details (W105), targets that contradict their direction (W106). A plan folder with an error is not
+computed (its models are incomplete); the others are, so a refused build and `avr check` list the same warnings
+whichever way the build read the plans (whole, or folder by folder).
 """
 
 from __future__ import annotations
@@ -22,21 +24,21 @@ LANGUAGES = ("sv", "en")
 
 
 def repository_findings(repo: Repository, folder: str | None = None) -> Diagnostics:
-    """The diagnostics of ``repo`` and, when it has no errors, every warning computed from it.
+    """The diagnostics of ``repo`` and every warning computed from it.
 
-    ``folder`` (a plan folder as shown in diagnostics) limits the result to the files in it: a build
+    ``folder`` (a plan folder as shown in diagnostics) limits the computed ones to the files in it: a build
     plan by plan asks each plan folder's load for its own findings and the outer load for the rest.
     """
     diags = Diagnostics.of(repo.diagnostics.items)
-    if not diags.errors:
-        found = _computed(repo, folder)
-        diags.items += [d for d in found.items if folder is None or d.path.startswith(folder + "/")]
+    found = _computed(repo, folder, {d.path for d in diags.errors})
+    diags.items += [d for d in found.items if folder is None or d.path.startswith(folder + "/")]
     return diags
 
 
-def _computed(repo: Repository, folder: str | None) -> Diagnostics:
+def _computed(repo: Repository, folder: str | None, failed: set[str]) -> Diagnostics:
     diags = Diagnostics()
     plans = [(org, plan) for org, plan in repo.all_plans() if folder is None or plan.path == folder]
+    plans = [(org, plan) for org, plan in plans if not any(path.startswith(plan.path + "/") for path in failed)]
     if folder is None or not plans:  # the files outside plan folders belong to the outer load
         contact = repo.config.accessibility
         if not (contact.email or contact.phone):
