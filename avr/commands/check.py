@@ -7,12 +7,20 @@ from pathlib import Path
 from avr.errors import Diagnostics, InvalidInput
 from avr.findings import repository_findings
 from avr.model.repository import Preload, find_root, load_repository
+from avr.render.incremental import refused_inputs
 
 
 def run_check(start: Path, preload: Preload | None = None, ignore: frozenset[str] = frozenset()) -> Diagnostics:
     """Every finding of the repository at or above ``start``, less the warnings of ``ignore`` and avr.yaml's."""
+    root = find_root(start)
     try:
-        repo = load_repository(find_root(start), strict=False, preload=preload)
+        repo = load_repository(root, strict=False, preload=preload)
     except InvalidInput as exc:
         return exc.diagnostics.without(ignore)
-    return repository_findings(repo).without(ignore | frozenset(repo.config.ignore))
+    diags = repository_findings(repo)
+    # files avr build would refuse to hash (devices, FIFOs, links leading out, big files), whatever their kind
+    reported = {d.path for d in diags.items}
+    for item in refused_inputs(root):
+        if item[0] not in reported:
+            diags.add(*item)
+    return diags.without(ignore | frozenset(repo.config.ignore))
