@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
+from avr.compute.periods import sort_ids
+from avr.compute.plausibility import outcome_findings
 from avr.compute.results import Finding, compute_plan
 from avr.compute.targets import target_findings
 from avr.errors import Diagnostics
@@ -60,9 +62,10 @@ def _computed(repo: Repository, folder: str | None, failed: set[str]) -> Diagnos
 
 
 def plan_findings(org: OrgData, plan: PlanData, repo: Repository) -> list[Finding]:
-    """Warnings of one plan: those of computing each followed-up period, and targets against direction."""
-    found: list[Finding] = []
-    for period in sorted({f.period for f in plan.followups}):
+    """Warnings of one plan: implausible outcomes, those of computing each followed-up period, and targets
+    against direction."""
+    found: list[Finding] = outcome_findings(plan, org.periods)
+    for period in sort_ids({f.period for f in plan.followups}, org.periods):
         found += compute_plan(org, plan, period, repo.config.rules).findings
     for goal in plan.goals.values():
         found += target_findings(goal)
