@@ -70,6 +70,7 @@ CODES: dict[str, str] = {
     "E814": "spreadsheet cannot be read",
     # publishing (render)
     "E701": "a report would publish unsafe HTML (script, event handler, dangerous link)",
+    "E702": "output folder not avr's alone: files tracked by git, or a symbolic link where avr writes",
     # warnings
     "W101": "manual verdict differs from the computed one",
     "W102": "activities of one point have different statuses",
