@@ -431,6 +431,10 @@ def _build_changed(run: Run) -> BuildResult:
     layout = whole_layout(root, run.raw, hashes, formats)
     run.lap("read+parse+validate")
     fresh: list[Problem] = run.with_refused([(d.path, d.line, d.col, d.code, d.message) for d in repo.diagnostics.items])
+    if not repo.diagnostics.errors:  # figures the source states, checked as `avr check` does (compute/stated.py)
+        from avr.compute.stated import stated_problems
+
+        fresh += [item for org, plan in repo.all_plans() for item in stated_problems(org, plan, repo.config.rules)]
     diagnostics = _diags_from(fresh)
     if diagnostics.errors:
         if (out_dir / MARKER).is_file():
