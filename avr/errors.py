@@ -62,6 +62,10 @@ CODES: dict[str, str] = {
     "E302": "stated deviation differs from the computed one",
     "E303": "varav-parts do not sum to their line",
     "E304": "changes table does not explain the difference between two versions",
+    # stated figures beside computed ones (compute.rounding, compute.stated)
+    "E305": "stated figure differs from its numerator/denominator beyond its rounding",
+    "E306": "stated goal verdict or indicator count differs from the computed one",
+    "E307": "stated status counts differ from the computed ones",
     # indicator data in and out (outcome entries, Kolada, spreadsheets)
     "E801": "indicator outcome given twice for one period",
     "E802": "indicator outcome given in two places with different values",

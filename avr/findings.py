@@ -1,10 +1,11 @@
 """Every finding of a repository, errors and warnings, from one function that `check`, `build` and `serve` share.
 
-The loader's diagnostics (errors and the warnings of reading), then the warnings found by computing results
-(W101, W102) and the publishing checks: placeholder text of new files (W104), an accessibility statement without
-contact details (W105), targets that contradict their direction (W106). A plan folder with an error is not
-computed (its models are incomplete); the others are, so a refused build and `avr check` list the same warnings
-whichever way the build read the plans (whole, or folder by folder).
+The loader's diagnostics (errors and the warnings of reading), then what computing results finds: stated
+figures that differ (E306, E307), implausible outcomes (W803), verdicts and statuses (W101, W102), and the
+publishing checks: placeholder text of new files (W104), an accessibility statement without contact details
+(W105), targets that contradict their direction (W106). A plan folder with an error is not computed (its
+models are incomplete); the others are, so a refused build and `avr check` list the same findings whichever
+way the build read the plans (whole, or folder by folder).
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from avr.compute.periods import sort_ids
 from avr.compute.plausibility import outcome_findings
-from avr.compute.results import Finding, compute_plan
+from avr.compute.results import Finding
+from avr.compute.stated import plan_results
 from avr.compute.targets import target_findings
 from avr.errors import Diagnostics
 from avr.load import Document
@@ -62,11 +63,11 @@ def _computed(repo: Repository, folder: str | None, failed: set[str]) -> Diagnos
 
 
 def plan_findings(org: OrgData, plan: PlanData, repo: Repository) -> list[Finding]:
-    """Warnings of one plan: implausible outcomes, those of computing each followed-up period, and targets
-    against direction."""
+    """Findings of one plan: implausible outcomes, those of computing each period it follows up or states
+    figures for (stated figures that differ are errors, compute/stated.py), and targets against direction."""
     found: list[Finding] = outcome_findings(plan, org.periods)
-    for period in sort_ids({f.period for f in plan.followups}, org.periods):
-        found += compute_plan(org, plan, period, repo.config.rules).findings
+    for result, stated in plan_results(org, plan, repo.config.rules):
+        found += result.findings + stated
     for goal in plan.goals.values():
         found += target_findings(goal)
     return found
