@@ -12,11 +12,11 @@ web page elsewhere cannot reach it through DNS rebinding.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
 import json
 import os
+import re
+import secrets
 import signal
 import threading
 from collections.abc import Callable
@@ -30,14 +30,14 @@ from urllib.parse import urlsplit
 from jinja2 import TemplateError
 from watchfiles import DefaultFilter, watch
 
-from avr.errors import AvrError, InvalidInput
+from avr.errors import AvrError, Diagnostics, InvalidInput
 from avr.model.repository import CONFIG_NAME, load_repository
 from avr.render.labels import load_labels
 
 VERSION_PATH = "/__avr/version"
 REFUSED = ".avr-serve-refused/none"  # a name avr never writes: answered with 404
 RELOAD = (
-    "<script>/* avr serve: reload after a rebuild; not part of the built files */"
+    "<script nonce=\"{nonce}\">/* avr serve: reload after a rebuild; not part of the built files */"
     "(function(){{var v={version};setInterval(function(){{fetch('{path}',{{cache:'no-store'}})"
     ".then(function(r){{return r.json()}}).then(function(d){{if(d.version!==v)location.reload()}})"
     ".catch(function(){{}})}},400)}})();</script>"
@@ -50,6 +50,7 @@ class State:
 
     version: int = 0
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # the build's, as `avr build` prints them (terminal only)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -60,15 +61,19 @@ def rebuild(root: Path, out_dir: Path | None, state: State) -> Path:
 
     load_labels.cache_clear()  # a repository's own labels/ may have changed
     errors: list[str] = []
+    warnings: list[str] = []
     target = out_dir or root / "build"
     try:
-        target = build_incremental(root, out_dir, jobs=os.cpu_count() or 1).out_dir
+        result = build_incremental(root, out_dir, jobs=os.cpu_count() or 1)
+        target = result.out_dir
+        warnings = [d.format() for d in result.shown().sorted()]
     except InvalidInput as exc:
-        errors = [d.format() for d in exc.diagnostics.sorted() if d.severity.value == "error"]
+        errors = [d.format() for d in Diagnostics.of(exc.diagnostics.sorted()).errors]
     except (AvrError, TemplateError, OSError) as exc:
         errors = [f"avr: {exc}"]
     with state.lock:
         state.errors = errors
+        state.warnings = warnings
         state.version += 1
     return target
 
@@ -85,16 +90,15 @@ def error_page(errors: list[str], language: str) -> str:
     )
 
 
-# the start of the Content-Security-Policy avr's pages carry (templates/base.html.j2): no script at all
-_CSP = "content=\"default-src 'none';"
+_CSP = re.compile(r'(<meta http-equiv="Content-Security-Policy" content=")([^"]*)(")', re.IGNORECASE)
 
 
 def inject(page: str, version: int) -> str:
-    snippet = RELOAD.format(version=version, path=VERSION_PATH)
-    # the page's policy allows this one script (by its hash) and its requests for the version, nothing more
-    script = snippet[len("<script>"):-len("</script>")]
-    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
-    page = page.replace(_CSP, f"{_CSP} script-src 'sha256-{digest}'; connect-src 'self';", 1)
+    """The page with the reload script; its Content-Security-Policy (no script at all) then allows this one
+    script, by a nonce of this response, and its questions to the server."""
+    nonce = secrets.token_urlsafe(16)
+    snippet = RELOAD.format(version=version, path=VERSION_PATH, nonce=nonce)
+    page = _CSP.sub(lambda m: f"{m[1]}{m[2]}; script-src 'nonce-{nonce}'; connect-src 'self'{m[3]}", page)
     at = page.rfind("</body>")
     return page[:at] + snippet + page[at:] if at >= 0 else page + snippet
 
@@ -225,4 +229,6 @@ def _summary(state: State) -> str:
     with state.lock:
         if state.errors:
             return f"build {state.version}: {len(state.errors)} error(s), shown in the browser:\n" + "\n".join(state.errors)
+        if state.warnings:
+            return f"build {state.version}: ok, {len(state.warnings)} warning(s):\n" + "\n".join(state.warnings)
         return f"build {state.version}: ok"

@@ -15,13 +15,14 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from avr.compute.rounding import stated_value_problem
 from avr.errors import Diagnostic, Diagnostics, InvalidInput, UsageError
 from avr.load import Document, Limits, load_document
 from avr.load.yamlfile import limit_text
 from avr.model.activity import Activity
 from avr.model.config import RepoConfig
 from avr.model.followup import FollowUp
-from avr.model.goal import Goal, Indicator, value_problem
+from avr.model.goal import Goal, Indicator, Value, value_problem
 from avr.model.interim import InterimData, load_interim
 from avr.model.organisation import Organisation, Period
 from avr.model.outcome import OutcomeEntry, differences
@@ -79,6 +80,7 @@ class Repository:
     config: RepoConfig
     orgs: dict[str, OrgData]
     diagnostics: Diagnostics
+    docs: dict[int, Document] = field(default_factory=dict)  # id(model) -> its file, for every file read
 
     @property
     def plans_root(self) -> Path:
@@ -156,7 +158,8 @@ def find_root(start: Path) -> Path:
     for folder in (start, *start.parents):
         if (folder / CONFIG_NAME).is_file():
             return folder
-    raise UsageError(f"no {CONFIG_NAME} in {start} or any folder above it; run avr in a plan repository")
+    raise UsageError(f"no {CONFIG_NAME} in {start} or any folder above it; run avr in a plan repository, "
+                     "or start one here with `avr init` (see avr init --help)")
 
 
 def load_repository(
@@ -292,7 +295,8 @@ class _Loader:
                 continue
             seen.add(str(org_file))
             organisation = self.read(org_file, Organisation)
-            if organisation is None:
+            if organisation is None:  # its errors are reported; its plans' files are not read, nor strays
+                seen.add(str(org_dir) + os.sep)
                 continue
             org = OrgData(org_id, organisation)
             self.check_organisation(org)
@@ -305,7 +309,7 @@ class _Loader:
                 if plan_data is not None:
                     org.plans[plan_data.id] = plan_data
         self.report_strays(plans_root, seen)
-        return Repository(self.root, config, orgs, self.diags)
+        return Repository(self.root, config, orgs, self.diags, self.docs)
 
     def check_config_paths(self, config: RepoConfig) -> None:
         """Folders named in avr.yaml stay inside the repository, after following symbolic links."""
@@ -415,17 +419,25 @@ class _Loader:
             if goal.area is not None:
                 self.ref(goal, ("area",), goal.area, areas, "goal area")
             for i, ind in enumerate(goal.indicators):
+                if self.config is not None:
+                    ind.use_default_decimals(self.config.decimals)
                 if ind.id in indicators:
                     self.at(goal, ("indicators", i, "id"), "E201",
                             f"indicator id `{ind.id}` is already used by goal `{indicators[ind.id].id}`")
                 indicators[ind.id] = goal
-                for p in ind.history:
+                for p, value in ind.history.items():
                     self.ref(goal, ("indicators", i, "history", p), p, periods, "period")
+                    self.check_stated(goal, ("indicators", i, "history", p), ind, value)
                 for p in ind.targets:
                     self.ref(goal, ("indicators", i, "targets", p), p, periods, "period")
                 if ind.baseline:
                     self.ref(goal, ("indicators", i, "baseline", "period"), ind.baseline.period, periods, "period")
+                    self.check_stated(goal, ("indicators", i, "baseline", "value"), ind, ind.baseline.value)
         for act in data.activities.values():
+            if not act.goals and data.plan.item_noun != "commitment":
+                self.at(act, ("goals",) if "goals" in act.model_fields_set else (), "E102",
+                        "`goals` is required: the goals the activity serves (only a plan of commitments, "
+                        "`item_noun: commitment`, may have activities without goals)")
             for i, goal_id in enumerate(act.goals):
                 self.ref(act, ("goals", i), goal_id, data.goals, "goal")
             self.ref(act, ("unit",), act.unit, units, "unit")
@@ -519,6 +531,13 @@ class _Loader:
         problem = value_problem(ind.unit, value)
         if problem:
             self.at(model, loc, "E103", problem)
+        self.check_stated(model, loc[:-1] if isinstance(value, OutcomeEntry) else loc, ind, value)
+
+    def check_stated(self, model: BaseModel, loc: tuple[Any, ...], ind: Indicator, value: Any) -> None:
+        """A figure the source prints beside numerator/denominator agrees with them (compute/rounding.py)."""
+        problem = stated_value_problem(ind, value if isinstance(value, Value) else value.as_value())
+        if problem:  # at `stated:` when written as a field, else at the value `27/179 (19 %)`
+            self.at(model, (*loc, "stated"), "E305", f"indicator `{ind.id}`: {problem}")
 
     def yaml_files(self, plans_root: Path) -> list[Path]:
         """Every .yaml/.yml file under plans_dir, as ``rglob`` finds them, except in skipped plan folders."""
@@ -537,7 +556,9 @@ class _Loader:
     def report_strays(self, plans_root: Path, seen: set[str]) -> None:
         if not plans_root.is_dir():
             return
+        unread_orgs = tuple(s for s in seen if s.endswith(os.sep))
         for path in self.yaml_files(plans_root):
-            if str(path) not in seen:
+            text = str(path)
+            if text not in seen and not (unread_orgs and text.startswith(unread_orgs)):
                 self.diags.add(self.display(path), 0, 0, "W103",
                                "avr does not read this file (not in a known folder or organisation)")
