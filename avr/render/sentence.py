@@ -37,11 +37,13 @@ def fill(template: str, **values: object) -> str:
 def status_sentence(
     counts: StatusCounts,
     organisation: Organisation,
-    noun: str,
+    noun: str | dict[str, str],
     labels: Labels,
     words_up_to: int,
 ) -> str:
-    nouns = labels("nouns", noun)
+    """The sentence counting ``noun`` (a catalogue noun's name, or its forms and gender as plan.yaml `terms:`
+    gives them)."""
+    nouns = labels("nouns", noun) if isinstance(noun, str) else noun
     total = counts.total
     if total == 0:
         return fill(str(labels("sentence_none")), noun_plural=nouns["plural"])
