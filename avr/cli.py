@@ -319,6 +319,8 @@ def export(
     out: Path | None = typer.Option(None, "--out", "-o", help="Folder to write into (default: output_dir/export)"),
     language: str | None = typer.Option(None, "--language", help="Column names: sv or en (default: avr.yaml's)"),
     force: bool = typer.Option(False, "--force", help="Replace files already there"),
+    csv_form: str | None = typer.Option(None, "--csv", help="excel (as Excel reads it in the language; "
+                                        "default for sv: ; and decimal comma) or rfc4180 (default for en)"),
 ) -> None:
     """Export goals, indicator outcomes, results, verdicts, activities and statuses as flat tables.
 
@@ -330,7 +332,8 @@ def export(
 
         repository = _repo(repo)
         target = out or repository.output_dir / "export"
-        for path in run_export(repository, target, fmt=fmt, period=period, language=language, force=force):
+        for path in run_export(repository, target, fmt=fmt, period=period, language=language, force=force,
+                               csv_form=csv_form):
             typer.echo(f"wrote {path}", err=True)
         return 0
 

@@ -4,17 +4,30 @@ Only what `avr fetch kolada` needs: KPI metadata (to tell unknown KPI ids) and d
 KPI, municipality and year. Every request has a timeout; 429 (honouring ``Retry-After``), 5xx,
 timeouts and connection errors are retried with exponential back-off a bounded number of times.
 Everything is read and checked before anything is returned, so a failure leaves no half result.
+
+The address comes from `avr.yaml`, which a pull request can change, so an answer is untrusted: the
+whole request (connecting, headers, body) ends at `timeout_seconds` however slowly the server
+dribbles, the body is read at most `MAX_BODY_BYTES` after decompression (no gzip bomb), redirects
+and next-page links stay on the host asked, nesting and odd values are errors, and server text is
+shown with its control characters escaped.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
+import json
 import math
+import re
+import socket
+import threading
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urljoin
 
 import httpx
 
@@ -26,6 +39,27 @@ MAX_SEGMENT = 25  # Kolada takes at most 25 comma-separated ids per URL segment
 MAX_PAGES = 1000
 MAX_RETRY_AFTER = 300.0
 GENDERS = ("T", "K", "M")
+# Kolada's largest page (per_page 5000) is a few MB; a body larger than this, once decompressed, is refused.
+MAX_BODY_BYTES = 32 * 2**20
+MAX_REDIRECTS = 5
+MAX_TEXT = 200  # server text quoted in a message is cut here
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def printable(text: object, limit: int = MAX_TEXT) -> str:
+    """Server text for a terminal: control, bidi and invisible characters escaped (``\\x1b``), cut."""
+    value = str(text)
+    cut = value[:limit]
+    shown = _UNPRINTABLE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), cut)
+    return shown + ("…" if len(value) > limit else "")
+
+
+def same_host(url: str, base: str) -> bool:
+    """``url`` is on the host (and port) of ``base``; https may replace http, never the reverse."""
+    a, b = httpx.URL(url), httpx.URL(base)
+    if a.scheme not in ("http", "https") or (b.scheme == "https" and a.scheme != "https"):
+        return False
+    return a.host == b.host and a.port == b.port  # httpx gives None for a scheme's default port
 
 
 class KoladaError(AvrError):
@@ -45,6 +79,10 @@ class DataRow:
     municipality: str
     year: int
     values: tuple[GenderValue, ...]
+
+
+class _Timeout(Exception):
+    """The request did not finish within its time."""
 
 
 class _Absent(Exception):
@@ -78,8 +116,13 @@ class KoladaClient:
     def __post_init__(self) -> None:
         self._http = httpx.Client(
             timeout=httpx.Timeout(self.config.timeout_seconds),
-            headers={"Accept": "application/json", "User-Agent": f"avr/{__version__}"},
-            follow_redirects=True,
+            # only encodings avr decompresses itself, under the size cap
+            headers={"Accept": "application/json", "Accept-Encoding": "gzip, deflate",
+                     "User-Agent": f"avr/{__version__}"},
+            follow_redirects=False,  # followed by hand, on the same host only
+            # a fresh connection per request: its socket is known from the start, so the deadline
+            # also covers a server that sends its headers one byte at a time
+            limits=httpx.Limits(max_keepalive_connections=0),
         )
 
     def close(self) -> None:
@@ -113,7 +156,7 @@ class KoladaClient:
                     row = self._row(item, route)
                     if row is not None:
                         rows.append(row)
-        return rows
+        return merge_rows(rows)
 
     # ---------------------------------------------------------------- internal
 
@@ -161,7 +204,11 @@ class KoladaClient:
             if not following:
                 return
             if not isinstance(following, str) or not following.startswith(("http://", "https://")):
-                raise KoladaError(f"Kolada's answer from {url} has a bad next page link: {following!r}")
+                raise KoladaError(f"Kolada's answer from {url} has a bad next page link: "
+                                  f"{printable(repr(following))}")
+            if not same_host(following, url):
+                raise KoladaError(f"Kolada's next page link from {url} leads to another host "
+                                  f"({printable(following)}); not followed")
             if following in seen:
                 raise KoladaError(f"Kolada's next page link from {url} leads back to a page already read")
             seen.add(following)
@@ -182,29 +229,83 @@ class KoladaClient:
                 self.sleep(gap)
             self._last = time.monotonic()
             try:
-                response = self._http.get(url, params=params or None)
-            except httpx.TimeoutException:
+                status, headers, reason, body, where = self._fetch(url, params)
+            except _Timeout:
                 last = f"no answer within {self.config.timeout_seconds:g} s (timeout)"
             except httpx.TransportError as exc:
-                last = f"network error: {exc or type(exc).__name__}"
+                last = f"network error: {printable(exc or type(exc).__name__)}"
             else:
-                status = response.status_code
                 if status in (404, 410):
                     raise _Absent(url, status)
                 if status == 429 or status >= 500:
                     last = f"HTTP {status}" + (" (rate limited)" if status == 429 else " (server error)")
-                    wait = max(wait, _retry_after(response.headers.get("Retry-After")))
+                    wait = max(wait, _retry_after(headers.get("Retry-After")))
                 elif status >= 400:
-                    raise KoladaError(f"Kolada refused {response.url}: HTTP {status} {response.reason_phrase}")
+                    raise KoladaError(f"Kolada refused {where}: HTTP {status} {printable(reason)}")
                 else:
-                    try:
-                        return response.json()
-                    except ValueError as exc:
-                        raise KoladaError(f"Kolada's answer from {response.url} is not valid JSON ({exc})") from None
+                    return _parse(body, where)
             if attempt < attempts:
                 self.notes.append(f"{url}: {last}; trying again in {wait:g} s")
                 self.sleep(wait)
         raise KoladaError(f"Kolada at {url}: {last}, {attempts} attempt(s)")
+
+    def _fetch(self, url: str, params: dict[str, str]) -> tuple[int, httpx.Headers, str, bytes, str]:
+        """One GET, redirects on the same host followed: (status, headers, reason, body, final URL).
+
+        A timer cuts the connection's socket when `timeout_seconds` have passed since the start,
+        whatever phase the request is in; httpx's own timeouts bound each read, not the whole.
+        """
+        timeout = self.config.timeout_seconds
+        sockets: list[socket.socket] = []
+        expired = threading.Event()
+        lock = threading.Lock()
+
+        def cut() -> None:
+            with lock:
+                expired.set()
+                for sock in sockets:
+                    # the plain socket's shutdown, also under TLS: the reading thread gets end of file
+                    with contextlib.suppress(OSError):
+                        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+        def trace(event: str, info: dict[str, Any]) -> None:
+            if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+                stream = info.get("return_value")
+                sock = stream.get_extra_info("socket") if stream is not None else None
+                if isinstance(sock, socket.socket):
+                    with lock:
+                        sockets.append(sock)
+                    if expired.is_set():
+                        cut()
+
+        timer = threading.Timer(timeout, cut)
+        timer.daemon = True
+        timer.start()
+        deadline = time.monotonic() + timeout
+        try:
+            current, query = url, params or None
+            for _ in range(MAX_REDIRECTS + 1):
+                with self._http.stream("GET", current, params=query, extensions={"trace": trace}) as response:
+                    location = response.headers.get("Location")
+                    if response.is_redirect and location is not None:
+                        target = urljoin(str(response.url), location)
+                        if not same_host(target, str(response.url)):
+                            raise KoladaError(f"Kolada at {response.url} redirects to another host "
+                                              f"({printable(target)}); not followed")
+                        current, query = target, None
+                        continue
+                    body = _read_body(response, deadline, expired)
+                    return (response.status_code, response.headers, response.reason_phrase, body,
+                            str(response.url))
+            raise KoladaError(f"Kolada at {url} redirects more than {MAX_REDIRECTS} times")
+        except (httpx.TransportError, OSError) as exc:
+            if expired.is_set() or isinstance(exc, httpx.TimeoutException):
+                raise _Timeout from None
+            if isinstance(exc, httpx.TransportError):
+                raise
+            raise httpx.TransportError(str(exc)) from None
+        finally:
+            timer.cancel()
 
     def _row(self, item: Any, route: str) -> DataRow | None:
         def bad(why: str) -> KoladaError:
@@ -217,22 +318,100 @@ class KoladaClient:
         kpi, municipality, period = item.get("kpi"), item.get("municipality"), item.get("period")
         if not isinstance(kpi, str) or not isinstance(municipality, str):
             raise bad("a data row lacks `kpi` or `municipality`")
-        if isinstance(period, bool) or not (isinstance(period, int) or (isinstance(period, str) and period.isdigit())):
-            raise bad(f"`period` {period!r} is not a year")
+        if isinstance(period, bool) or not (
+                (isinstance(period, int) and 1000 <= period <= 9999)
+                or (isinstance(period, str) and re.fullmatch(r"[0-9]{4}", period))):
+            raise bad(f"`period` {printable(repr(period))} is not a year")
         values = item.get("values")
         if not isinstance(values, list):
             raise bad("a data row lacks its `values` list")
         out = []
         for v in values:
             if not isinstance(v, dict) or v.get("gender") not in GENDERS:
-                raise bad(f"a value has no gender T, K or M: {v!r}"[:200])
+                raise bad(printable(f"a value has no gender T, K or M: {v!r}"))
+            if v.get("isdeleted"):  # withdrawn by Kolada, like a row flagged so
+                continue
             number = v.get("value")
             if number is not None and (isinstance(number, bool) or not isinstance(number, (int, float))
                                        or not math.isfinite(number)):
-                raise bad(f"value {number!r} is not a number")
+                raise bad(f"value {printable(repr(number))} is not a number")
             status = v.get("status") or ""
-            out.append(GenderValue(v["gender"], None if number is None else Decimal(str(number)), str(status)))
+            out.append(GenderValue(v["gender"], None if number is None else Decimal(str(number)),
+                                   printable(status)))
         return DataRow(kpi, municipality, int(period), tuple(out))
+
+
+def merge_rows(rows: list[DataRow]) -> list[DataRow]:
+    """One row per KPI, municipality and year; two live values for one gender are an error, never
+    last-one-wins (a value without a number gives way to one with)."""
+    merged: dict[tuple[str, str, int], dict[str, GenderValue]] = {}
+    for row in rows:
+        slot = merged.setdefault((row.kpi, row.municipality, row.year), {})
+        for gv in row.values:
+            prior = slot.get(gv.gender)
+            if prior is not None and prior.value is not None and gv.value is not None:
+                raise KoladaError(f"Kolada gives two live values for {printable(row.kpi)} {printable(row.municipality)} "
+                                  f"{row.year} gender {gv.gender}: {prior.value} and {gv.value}; "
+                                  "which one holds is unclear")
+            if prior is None or prior.value is None:
+                slot[gv.gender] = gv
+    return [DataRow(kpi, municipality, year, tuple(values.values()))
+            for (kpi, municipality, year), values in merged.items()]
+
+
+def _read_body(response: httpx.Response, deadline: float, expired: threading.Event) -> bytes:
+    """The body, decompressed by avr under MAX_BODY_BYTES, read until the deadline."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise KoladaError(f"Kolada's answer from {response.url} is {int(declared)} bytes, more than avr reads "
+                          f"({MAX_BODY_BYTES} bytes)")
+    encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+    inflater: Any
+    if encoding in ("", "identity"):
+        inflater = None
+    elif encoding in ("gzip", "x-gzip", "deflate"):
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS if encoding != "deflate" else zlib.MAX_WBITS)
+    else:
+        raise KoladaError(f"Kolada's answer from {response.url} has an encoding avr does not read "
+                          f"({printable(encoding)})")
+    parts: list[bytes] = []
+    size = 0
+
+    def take(data: bytes) -> None:
+        nonlocal size
+        size += len(data)
+        if size > MAX_BODY_BYTES:
+            raise KoladaError(f"Kolada's answer from {response.url} is larger than avr reads "
+                              f"({MAX_BODY_BYTES} bytes{' decompressed' if inflater else ''})")
+        parts.append(data)
+
+    try:
+        for raw in response.iter_raw(65536):
+            if expired.is_set() or time.monotonic() > deadline:
+                raise _Timeout
+            if inflater is None:
+                take(raw)
+                continue
+            data = raw
+            while data:  # at most what is still allowed (+1 to notice more) per step: a bomb stops at the cap
+                take(inflater.decompress(data, MAX_BODY_BYTES - size + 1))
+                data = inflater.unconsumed_tail
+        if inflater is not None:
+            take(inflater.flush())
+    except zlib.error as exc:
+        raise KoladaError(f"Kolada's answer from {response.url} cannot be decompressed ({exc})") from None
+    if expired.is_set():  # the socket was cut: what arrived is not the whole answer
+        raise _Timeout
+    return b"".join(parts)
+
+
+def _parse(body: bytes, url: str) -> Any:
+    try:
+        return json.loads(body)
+    except RecursionError:
+        raise KoladaError(f"Kolada's answer from {url} is nested too deeply to be Kolada's") from None
+    except ValueError as exc:  # also UnicodeDecodeError and integers too long to read
+        raise KoladaError(f"Kolada's answer from {url} is not valid JSON ({printable(exc)})") from None
 
 
 def _retry_after(header: str | None) -> float:

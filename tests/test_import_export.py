@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from bounded import clean_exit, run_bounded
 from conftest import FIXTURES, run_avr
 from openpyxl import Workbook, load_workbook
 
@@ -145,8 +146,8 @@ def test_import_reports_every_bad_row_and_header(repo: Path, tmp_path: Path) -> 
 
 def outcome_rows(path: Path) -> list[tuple[str, ...]]:
     """The outcomes table without the source column (an import is an import)."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    with path.open(encoding="utf-8-sig", newline="") as handle:  # Excel's form for Swedish: BOM, `;`
+        rows = list(csv.DictReader(handle, delimiter=";"))
     keep = ("Organisation", "Plan", "Indikator", "Period", "Kön", "Värde", "Täljare", "Nämnare", "Kommentar")
     return sorted(tuple(row[k] for k in keep) for row in rows)
 
@@ -159,7 +160,7 @@ def test_export_round_trip_csv(repo: Path, tmp_path: Path) -> None:
     assert {p.name for p in first.iterdir()} == {f"{t}.csv" for t in (
         "goals", "indicators", "outcomes", "results", "verdicts", "activities", "statuses")}
     exported = outcome_rows(first / "outcomes.csv")
-    assert ("uppsala-amn", "bistandsplan", "andel-bistand", "2021", "K", "3.9", "", "", "") in exported
+    assert ("uppsala-amn", "bistandsplan", "andel-bistand", "2021", "K", "3,9", "", "", "") in exported
     assert ("uppsala-amn", "bistandsplan", "andel-bistand", "2020", "T", "", "9912", "230508", "egen räkning") in exported
     # a copy without the outcome entries imports the export and exports the same outcomes
     copy = tmp_path / "copy"
@@ -225,8 +226,88 @@ def test_xlsx_export_never_turns_text_into_a_formula(repo: Path, tmp_path: Path)
     out = tmp_path / "x"
     assert run_avr("export", "--repo", repo, "--out", out, "--format", "xlsx").returncode == 0
     book = load_workbook(out / "avr-export.xlsx")
-    cell = book["Mål"]["G2"]
+    sheet = book["Mål"]
+    column = [c.value for c in sheet[1]].index("Titel")
+    cell = sheet.cell(2, column + 1)
     assert cell.value == '=HYPERLINK("http://example.org")' and cell.data_type == "s"
+
+
+def read_csv(path: Path, delimiter: str = ";") -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter=delimiter))
+
+
+def test_csv_for_swedish_excel_shows_the_reports_numbers(repo: Path, tmp_path: Path) -> None:
+    (repo / OUTCOMES / "2021").mkdir(parents=True)
+    (repo / OUTCOMES / "2021/andel-bistand.yaml").write_text(  # 151/176 = 85.7954545…
+        'indicator: andel-bistand\nperiod: "2021"\nnumerator: 151\ndenominator: 176\n', encoding="utf-8")
+    out, site = tmp_path / "x", tmp_path / "site"
+    proc, _ = run_bounded("export", "--repo", repo, "--out", out)
+    clean_exit(proc)
+    assert proc.returncode == 0
+    raw = (out / "results.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfOrganisation;Plan;") and b"\r\n" in raw
+    [row] = [r for r in read_csv(out / "results.csv") if r["Indikator"] == "andel-bistand"]
+    assert row["Värde"] == "85,8"  # as the report prints it, not 85.79545454545454545454545455
+    assert (row["Resultat"], row["Resultat (text)"]) == ("not_assessed", "Kan inte bedömas")
+    [hushall] = [r for r in read_csv(out / "results.csv") if r["Indikator"] == "hushall"]
+    assert hushall["Förändring mot föregående år"] == "-180"  # a number: no apostrophe
+    [verdict] = read_csv(out / "verdicts.csv")
+    assert (verdict["Bedömning"], verdict["Bedömning (text)"]) == ("not_assessed", "kan inte bedömas")
+    assert [r["Typ (text)"] for r in read_csv(out / "goals.csv")] == ["Mål"]
+    assert run_avr("build", "--repo", repo, "--out", site).returncode == 0
+    report = (site / "uppsala-amn/bistandsplan/uppfoljning-2021.md").read_text(encoding="utf-8")
+    assert f"| {row['Värde']}\u00a0% (151 av 176) |" in report
+    # JSON keeps the exact value
+    assert run_avr("export", "--repo", repo, "--out", tmp_path / "j", "--format", "json").returncode == 0
+    data = json.loads((tmp_path / "j/avr-export.json").read_text(encoding="utf-8"))
+    [exact] = [r["value"] for r in data["results"] if r["indicator"] == "andel-bistand"]
+    assert exact == pytest.approx(151 / 176 * 100, abs=1e-12)
+    # the plain form on request: commas, decimal points, no byte order mark
+    proc = run_avr("export", "--repo", repo, "--out", tmp_path / "plain", "--csv", "rfc4180")
+    assert proc.returncode == 0, proc.stderr
+    raw = (tmp_path / "plain/results.csv").read_bytes()
+    assert raw.startswith(b"Organisation,Plan,")
+    [row] = [r for r in read_csv(tmp_path / "plain/results.csv", ",") if r["Indikator"] == "andel-bistand"]
+    assert row["Värde"] == "85.8"
+    proc = run_avr("export", "--repo", repo, "--out", tmp_path / "bad", "--csv", "tsv")
+    assert proc.returncode == 2 and "--csv `tsv`: use one of excel, rfc4180" in proc.stderr
+
+
+@pytest.mark.parametrize("form", ["excel", "rfc4180"])
+def test_csv_export_never_turns_text_into_a_formula_or_splits_a_row(repo: Path, tmp_path: Path, form: str) -> None:
+    goal = repo / "plans/uppsala-amn/bistandsplan/goals/1.yaml"
+    goal.write_text(goal.read_text(encoding="utf-8").replace(
+        "title: Max fyra procent med ekonomiskt bistånd", 'title: "=HYPERLINK(\\"http://example.org\\")"'),
+        encoding="utf-8")
+    hostile = {("hushall", "2022"): "+1+cmd|' /C calc'!A0", ("andel-bistand", "2021"): "-2+3\rsecond line"}
+    for (indicator, period), comment in hostile.items():
+        (repo / OUTCOMES / period).mkdir(parents=True)
+        (repo / OUTCOMES / f"{period}/{indicator}.yaml").write_text(
+            f'indicator: {indicator}\nperiod: "{period}"\nvalue: 4\ncomment: {json.dumps(comment)}\n'
+            'text: "@SUM(1+1)"\n', encoding="utf-8")
+    assert run_avr("check", "--repo", repo).returncode == 0
+    out = tmp_path / "x"
+    proc, _ = run_bounded("export", "--repo", repo, "--out", out, "--csv", form)
+    clean_exit(proc)
+    assert proc.returncode == 0
+    delimiter = ";" if form == "excel" else ","
+    [goal_row] = read_csv(out / "goals.csv", delimiter)
+    assert goal_row["Titel"] == "'=HYPERLINK(\"http://example.org\")"
+    rows = read_csv(out / "outcomes.csv", delimiter)
+    comments = {r["Indikator"]: r["Kommentar"] for r in rows if r["Kommentar"]}
+    assert comments == {"hushall": "'+1+cmd|' /C calc'!A0", "andel-bistand": "'-2+3\nsecond line"}
+    assert {r["Utfall i ord"] for r in rows if r["Kommentar"]} == {"'@SUM(1+1)"}
+    # every line of the file is a row or the quoted rest of one: the carriage return split nothing
+    assert all(len(r) == 15 and None not in r for r in rows)
+    # the apostrophe comes off again on import
+    copy = tmp_path / "copy"
+    shutil.copytree(repo, copy)
+    shutil.rmtree(copy / OUTCOMES)
+    proc = run_avr("import", "outcomes", out / "outcomes.csv", "--repo", copy)
+    assert proc.returncode == 0, proc.stderr
+    text = (copy / OUTCOMES / "2021/andel-bistand.yaml").read_text(encoding="utf-8")
+    assert "@SUM(1+1)" in text and "'@" not in text
 
 
 def test_avr_diff_shows_imported_outcomes(repo: Path, tmp_path: Path) -> None:

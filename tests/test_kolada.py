@@ -8,13 +8,15 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from datetime import UTC
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from bounded import clean_exit, run_bounded
 from conftest import FIXTURES, run_avr
 
 KOLADA = FIXTURES / "kolada"
@@ -29,6 +31,7 @@ class KoladaServer:
         self.requests: list[str] = []
         self.v3_absent = False
         self.unknown_is_404 = False  # answer an unknown KPI id with 404 instead of an empty list
+        self.custom: dict[str, Callable[[BaseHTTPRequestHandler], None]] = {}  # script actions of a test
         self.lock = threading.Lock()
         server = self
 
@@ -62,6 +65,8 @@ class KoladaServer:
         return (KOLADA / name).read_text(encoding="utf-8").replace("{base}", f"{self.base}/{version}")
 
     def answer(self, h: BaseHTTPRequestHandler, action: str) -> None:
+        if action in self.custom:
+            return self.custom[action](h)
         if action == "429":
             return self.send(h, 429, '{"error": "Too Many Requests"}', {"Retry-After": "1"})
         if action == "503":
@@ -344,3 +349,226 @@ def test_network_error_leaves_repo_untouched(repo: Path) -> None:
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "network error" in proc.stderr and "3 attempt(s); nothing was written" in proc.stderr
     assert snapshot(repo) == before
+
+
+# ------------------------------------------------------------------ a hostile server at kolada.base_url
+
+
+def patient(repo: Path, timeout: float = 5, attempts: int = 1) -> None:
+    """One attempt per request (a retry would get the recorded answer and hide the first)."""
+    config = repo / "avr.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("timeout_seconds: 5", f"timeout_seconds: {timeout}")
+                      .replace("attempts: 3", f"attempts: {attempts}"), encoding="utf-8")
+
+
+def refused_cleanly(repo: Path, before: dict[str, str], *, seconds: float = 30) -> str:
+    """`avr fetch kolada` under a memory limit: exit 1, the address's file named, no traceback, nothing written."""
+    proc, took = run_bounded("fetch", "kolada", "--repo", repo, timeout=120)
+    output = clean_exit(proc)
+    assert proc.returncode == 1, output
+    assert "(Kolada's address: kolada.base_url in avr.yaml); nothing was written" in proc.stderr, output
+    assert took < seconds, f"took {took:.1f} s"
+    assert snapshot(repo) == before
+    return proc.stderr
+
+
+def headers(h: BaseHTTPRequestHandler, extra: dict[str, str]) -> None:
+    h.send_response(200)
+    h.send_header("Content-Type", "application/json")
+    for key, value in extra.items():
+        h.send_header(key, value)
+    h.end_headers()
+
+
+def test_a_huge_answer_is_cut_at_the_cap(repo: Path, server: KoladaServer) -> None:
+    def huge(h: BaseHTTPRequestHandler) -> None:  # 1.5 GB without a Content-Length
+        headers(h, {"Connection": "close"})
+        h.wfile.write(b'{"values": [')
+        chunk = b" " * 2**20
+        for _ in range(1536):
+            h.wfile.write(chunk)
+
+    server.custom["huge"] = huge
+    server.script = ["", "huge"]
+    patient(repo)
+    before = snapshot(repo)
+    stderr = refused_cleanly(repo, before)
+    assert "is larger than avr reads (33554432 bytes)" in stderr
+
+
+def test_a_declared_huge_answer_is_refused_before_reading(repo: Path, server: KoladaServer) -> None:
+    def declared(h: BaseHTTPRequestHandler) -> None:
+        headers(h, {"Content-Length": str(1536 * 2**20)})
+        h.wfile.write(b'{"values": [')
+
+    server.custom["declared"] = declared
+    server.script = ["", "declared"]
+    patient(repo)
+    stderr = refused_cleanly(repo, snapshot(repo))
+    assert f"is {1536 * 2**20} bytes, more than avr reads" in stderr
+
+
+def test_a_gzip_bomb_is_cut_at_the_cap(repo: Path, server: KoladaServer) -> None:
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    zeros = b" " * 2**20
+    bomb = packer.compress(b'{"values": [') + b"".join(packer.compress(zeros) for _ in range(3072)) + packer.flush()
+    assert len(bomb) < 4 * 2**20  # about 3 MB on the wire, 3 GB unpacked
+
+    def gzipped(h: BaseHTTPRequestHandler) -> None:
+        headers(h, {"Content-Encoding": "gzip", "Content-Length": str(len(bomb))})
+        h.wfile.write(bomb)
+
+    server.custom["bomb"] = gzipped
+    server.script = ["", "bomb"]
+    patient(repo)
+    stderr = refused_cleanly(repo, snapshot(repo))
+    assert "is larger than avr reads (33554432 bytes decompressed)" in stderr
+
+
+def test_a_dribbling_answer_ends_at_the_timeout(repo: Path, server: KoladaServer) -> None:
+    body = server.fixture("data-N31807-0380-p1.json").encode("utf-8")
+
+    def dribble(h: BaseHTTPRequestHandler) -> None:  # one byte every 0.2 s: about 3 minutes for the page
+        headers(h, {"Content-Length": str(len(body))})
+        for byte in body:
+            h.wfile.write(bytes([byte]))
+            h.wfile.flush()
+            time.sleep(0.2)
+
+    def slow_headers(h: BaseHTTPRequestHandler) -> None:  # the status line and headers as slowly
+        for byte in b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Padding: " + b"x" * 1000:
+            h.wfile.write(bytes([byte]))
+            h.wfile.flush()
+            time.sleep(0.2)
+
+    server.custom.update(dribble=dribble, slow_headers=slow_headers)
+    patient(repo, timeout=2)
+    before = snapshot(repo)
+    for action in ("dribble", "slow_headers"):
+        server.script = ["", action]
+        stderr = refused_cleanly(repo, before, seconds=10)
+        assert "no answer within 2 s (timeout), 1 attempt(s)" in stderr
+
+
+def test_redirects_to_another_host_are_not_followed(repo: Path, server: KoladaServer) -> None:
+    elsewhere = KoladaServer()  # another port: another origin
+    elsewhere.thread.start()
+    try:
+        def away(h: BaseHTTPRequestHandler) -> None:
+            h.send_response(302)
+            h.send_header("Location", f"{elsewhere.base}/v3/data/kpi/N31807/municipality/0380/year/2020,2021,2022")
+            h.send_header("Content-Length", "0")
+            h.end_headers()
+
+        def next_away(h: BaseHTTPRequestHandler) -> None:
+            server.send(h, 200, server.fixture("data-N31807-0380-p1.json").replace(server.base, elsewhere.base))
+
+        server.custom.update(away=away, next_away=next_away)
+        patient(repo)
+        before = snapshot(repo)
+        server.script = ["", "away"]
+        stderr = refused_cleanly(repo, before)
+        assert f"redirects to another host ({elsewhere.base}/v3/data/" in stderr and "not followed" in stderr
+        server.script = ["", "next_away"]
+        stderr = refused_cleanly(repo, before)
+        assert f"next page link from {server.base}/v3/data/" in stderr and "leads to another host" in stderr
+        assert elsewhere.requests == []
+    finally:
+        elsewhere.httpd.shutdown()
+        elsewhere.httpd.server_close()
+
+
+def test_a_redirect_on_the_same_host_is_followed(repo: Path, server: KoladaServer) -> None:
+    def moved(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(301)
+        h.send_header("Location", "/v3/data/kpi/N31807/municipality/0380/year/2020,2021,2022?page=1")
+        h.send_header("Content-Length", "0")
+        h.end_headers()
+
+    server.custom["moved"] = moved
+    server.script = ["", "moved"]
+    proc = fetch(repo)
+    assert proc.returncode == 0, proc.stderr
+    assert "wrote 3 outcome file(s)" in proc.stderr
+
+
+@pytest.mark.parametrize(("name", "body", "message"), [
+    ("deep", '{"values": [' + "[" * 200_000 + "]" * 200_000 + "]}", "is nested too deeply"),
+    ("superscript period", '{"values": [{"kpi": "N31807", "municipality": "0380", "period": "\u00b2\u2070\u00b2\u00b9", '
+     '"values": []}]}', "`period` '\u00b2\u2070\u00b2\u00b9' is not a year"),
+    ("huge period", '{"values": [{"kpi": "N31807", "municipality": "0380", "period": 1' + "0" * 40 + ', "values": []}]}',
+     "is not a year"),
+    ("long number", '{"values": [{"kpi": "N31807", "municipality": "0380", "period": 2021, "values": '
+     '[{"gender": "T", "value": 1' + "0" * 5000 + "}]}]}", "is not valid JSON"),
+    ("control characters", '{"values": [{"kpi": "N31807", "municipality": "0380", "period": "2021\\u001b[2J", '
+     '"values": []}]}', "`period` '2021\\x1b[2J' is not a year"),
+])
+def test_odd_answers_are_clean_errors(repo: Path, server: KoladaServer, name: str, body: str, message: str) -> None:
+    server.custom["odd"] = lambda h: server.send(h, 200, body)
+    server.script = ["", "odd"]
+    patient(repo)
+    stderr = refused_cleanly(repo, snapshot(repo))
+    assert message in stderr, stderr
+    assert "\x1b" not in stderr
+
+
+def test_server_text_is_printed_with_control_characters_escaped(repo: Path, server: KoladaServer) -> None:
+    page = json.loads(server.fixture("data-N31807-0380-p2.json"))
+    page["values"][1]["values"][0]["status"] = "Missing\x1b]8;;http://evil.example\x07klick\x1b[2J\u202egnissim"
+
+    def refusing(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(403, "Forbidden\x1b[31m red")
+        h.send_header("Content-Length", "0")
+        h.end_headers()
+
+    server.custom.update(controls=lambda h: server.send(h, 200, json.dumps(page)), refusing=refusing)
+    server.script = ["", "", "controls"]
+    proc, _ = run_bounded("fetch", "kolada", "--repo", repo)
+    assert proc.returncode == 0, proc.stderr
+    assert "gender K (Missing\\x1b]8;;http://evil.example\\x07klick\\x1b[2J\\u202egnissim)" in proc.stderr
+    server.script = ["", "refusing"]
+    patient(repo)
+    proc, _ = run_bounded("fetch", "kolada", "--repo", repo, "--update")
+    assert proc.returncode == 1 and "HTTP 403" in proc.stderr, proc.stderr
+    for output in (proc.stderr, proc.stdout):
+        assert "\x1b" not in output and "\x07" not in output and "\u202e" not in output
+
+
+def v3_row(year: int, *values: dict[str, object], deleted: bool = False) -> dict[str, object]:
+    row: dict[str, object] = {"kpi": "N31807", "municipality": "0380", "period": year, "values": list(values)}
+    if deleted:
+        row["isdeleted"] = True
+    return row
+
+
+def test_values_flagged_deleted_are_never_stored(repo: Path, server: KoladaServer) -> None:
+    """Kolada v3 flags withdrawn data with `isdeleted` on a row or on one gender's value object."""
+    page = {"count": 3, "next_url": None, "previous_url": None, "values": [
+        v3_row(2020, {"gender": "T", "count": 1, "status": "", "value": 4.3},
+               {"gender": "T", "count": 1, "status": "", "value": 99.0, "isdeleted": True}),
+        v3_row(2021, {"gender": "T", "count": 1, "status": "", "value": 77.0}, deleted=True),
+        v3_row(2021, {"gender": "T", "count": 1, "status": "", "value": 99.0, "isdeleted": True},
+               {"gender": "T", "count": 1, "status": "", "value": 4.1},
+               {"gender": "K", "count": 1, "status": "", "value": 88.0, "isdeleted": True}),
+    ]}
+    server.custom["page"] = lambda h: server.send(h, 200, json.dumps(page))
+    server.script = ["", "page"]
+    proc = fetch(repo)
+    assert proc.returncode == 0, proc.stderr
+    stored = {p.parent.name: p.read_text(encoding="utf-8") for p in (repo / OUTCOMES).rglob("*.yaml")}
+    assert sorted(stored) == ["2020", "2021"]
+    assert "value: 4.3\n" in stored["2020"] and "value: 4.1\n" in stored["2021"]
+    assert not any(n in text for text in stored.values() for n in ("99", "77", "88", "women"))
+
+
+def test_two_live_values_for_one_gender_are_an_error_naming_both(repo: Path, server: KoladaServer) -> None:
+    page = {"count": 2, "next_url": None, "previous_url": None, "values": [
+        v3_row(2021, {"gender": "T", "count": 1, "status": "", "value": 4.1}),
+        v3_row(2021, {"gender": "K", "count": 1, "status": "", "value": 3.9},
+               {"gender": "T", "count": 1, "status": "", "value": 5.2}),
+    ]}
+    server.custom["page"] = lambda h: server.send(h, 200, json.dumps(page))
+    server.script = ["", "page"]
+    before = snapshot(repo)
+    stderr = refused_cleanly(repo, before)
+    assert "Kolada gives two live values for N31807 0380 2021 gender T: 4.1 and 5.2" in stderr

@@ -7,14 +7,21 @@ from pathlib import Path
 from avr.compute.results import compute_plan
 from avr.errors import Diagnostics, InvalidInput
 from avr.model.repository import Preload, find_root, load_repository
+from avr.render.incremental import refused_inputs
 
 
 def run_check(start: Path, preload: Preload | None = None) -> Diagnostics:
+    root = find_root(start)
     try:
-        repo = load_repository(find_root(start), strict=False, preload=preload)
+        repo = load_repository(root, strict=False, preload=preload)
     except InvalidInput as exc:
         return exc.diagnostics
     diags = repo.diagnostics
+    # files avr build would refuse to hash (devices, FIFOs, links leading out, big files), whatever their kind
+    reported = {d.path for d in diags.items}
+    for item in refused_inputs(root):
+        if item[0] not in reported:
+            diags.add(*item)
     if diags.errors:
         return diags
     for org, plan in repo.all_plans():

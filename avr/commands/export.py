@@ -1,10 +1,18 @@
 """`avr export`: goals, indicators, outcomes, results, verdicts, activities and statuses as flat tables.
 
-For Excel users and for publishing as open data: CSV (UTF-8, comma-separated, a header row, one file
-per table), one .xlsx workbook with a sheet per table, or one JSON file. Column and sheet names come
-from the label catalogue (`data:`) in Swedish or English; JSON uses the column keys. Numbers are
-written with a decimal point (CSV) or as numbers (xlsx, JSON). The outcomes table is what
-`avr import outcomes` reads, so an export imports back to the same outcomes.
+For Excel users and for publishing as open data: CSV (a header row, one file per table), one .xlsx
+workbook with a sheet per table, or one JSON file. Column and sheet names come from the label
+catalogue (`data:`) in Swedish or English; JSON uses the column keys. Codes (`not_met`) stand beside
+their words in the report's language (`*_label` columns).
+
+CSV comes in two forms: ``excel`` — as Excel reads it in the report's language (Swedish: semicolons,
+decimal comma, UTF-8 with a byte order mark; English: commas and decimal points with the mark) — the
+default for Swedish, and ``rfc4180`` (commas, decimal points, no mark), the default for English.
+Computed numbers are rounded to the decimals the report prints (JSON and xlsx keep them exact).
+Text is data: a cell that a spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@``, tab or
+line break first) gets a leading apostrophe in CSV and is a text cell in xlsx; line breaks inside a
+cell are quoted. The outcomes table is what `avr import outcomes` reads, so an export imports back
+to the same outcomes.
 """
 
 from __future__ import annotations
@@ -22,24 +30,36 @@ from avr.compute.results import compute_plan, natural_key
 from avr.errors import UsageError
 from avr.model.goal import Indicator, Target, Value
 from avr.model.repository import OrgData, PlanData, Repository
-from avr.render.labels import load_labels
+from avr.render.format import amount_decimals, change_decimals, rounded
+from avr.render.labels import Labels, load_labels
 
 TABLES: dict[str, tuple[str, ...]] = {
-    "goals": ("organisation", "plan", "goal", "kind", "parent", "area", "title", "text"),
+    "goals": ("organisation", "plan", "goal", "kind", "kind_label", "parent", "area", "title", "text"),
     "indicators": ("organisation", "plan", "goal", "indicator", "indicator_title", "unit", "better", "kpi",
                    "municipality"),
     "outcomes": ("organisation", "plan", "goal", "indicator", "indicator_title", "unit", "period", "sex", "value",
                  "numerator", "denominator", "outcome_text", "comment", "source", "kpi"),
-    "results": ("organisation", "plan", "period", "goal", "indicator", "value", "target", "result",
+    "results": ("organisation", "plan", "period", "goal", "indicator", "value", "target", "result", "result_label",
                 "change_last_year"),
-    "verdicts": ("organisation", "plan", "period", "goal", "verdict", "computed_verdict", "manual_verdict",
-                 "justification"),
+    "verdicts": ("organisation", "plan", "period", "goal", "verdict", "verdict_label", "computed_verdict",
+                 "computed_verdict_label", "manual_verdict", "justification"),
     "activities": ("organisation", "plan", "activity", "point", "goals", "operation", "title", "responsible",
                    "expected_completion"),
     "statuses": ("organisation", "plan", "period", "activity", "status", "status_label", "completion",
                  "expected_completion", "date"),
 }
 FORMATS = ("csv", "xlsx", "json")
+CSV_FORMS = ("excel", "rfc4180")
+# a label column: the code column it names in words, and the catalogue group of the words
+LABELLED: dict[str, tuple[str, str]] = {
+    "kind_label": ("kind", "goal_kind"),
+    "result_label": ("result", "result"),
+    "verdict_label": ("verdict", "verdict"),
+    "computed_verdict_label": ("computed_verdict", "verdict"),
+}
+# A cell starting with one of these is a formula (or the start of one) to Excel, LibreOffice and Sheets.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+DECIMALS = "_decimals"  # a row's {column: decimals the report prints}, for CSV
 Row = dict[str, Any]
 
 
@@ -129,7 +149,10 @@ def tables(repo: Repository, period: str | None) -> dict[str, list[Row]]:
                 for ir in g.indicators:
                     out["results"].append({**base, "period": p, "goal": g.goal.id, "indicator": ir.indicator.id,
                                            "value": ir.value, "target": _target(ir.target, ir.indicator),
-                                           "result": ir.result.value, "change_last_year": ir.change_last_year})
+                                           "result": ir.result.value, "change_last_year": ir.change_last_year,
+                                           DECIMALS: {
+                                               "value": amount_decimals(ir.indicator, ir.outcome) if ir.outcome else None,
+                                               "change_last_year": change_decimals(ir.indicator)}})
             for a in result.activities:
                 if a.followup is None:
                     continue
@@ -140,12 +163,24 @@ def tables(repo: Repository, period: str | None) -> dict[str, list[Row]]:
     return out
 
 
-def _csv_cell(value: Any) -> str:
+def _csv_cell(value: Any, decimals: int | None, comma: bool) -> str:
     if value is None:
         return ""
-    if isinstance(value, Decimal):
-        return _plain(value)
-    return str(value)
+    if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
+        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+        text = format(rounded(number, decimals), "f") if decimals is not None else _plain(number)
+        return text.replace(".", ",") if comma else text
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    # text from YAML is data: an apostrophe first keeps a spreadsheet from running it as a formula
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _with_labels(row: Row, labels: Labels) -> Row:
+    out = dict(row)
+    for column, (code, group) in LABELLED.items():
+        if row.get(code) is not None:
+            out[column] = str(labels(group, str(row[code])))
+    return out
 
 
 def _json_cell(value: Any) -> Any:
@@ -168,24 +203,32 @@ def _write_bytes_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def render(data: dict[str, list[Row]], fmt: str, language: str, suffix: str) -> dict[str, bytes]:
+def render(data: dict[str, list[Row]], fmt: str, language: str, suffix: str,
+           csv_form: str | None = None) -> dict[str, bytes]:
     """File name → content."""
     labels = load_labels(language)
     header: Callable[[str], str] = lambda key: str(labels("data", "columns", key))  # noqa: E731
+    data = {name: [_with_labels(row, labels) for row in rows] for name, rows in data.items()}
     if fmt == "json":
         doc = {name: [{k: _json_cell(row.get(k)) for k in TABLES[name]} for row in rows] for name, rows in data.items()}
         return {f"avr-export{suffix}.json": (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")}
     if fmt == "csv":
         import csv
 
+        form = csv_form or ("excel" if language == "sv" else "rfc4180")
+        comma = form == "excel" and language == "sv"  # Excel in Sweden: decimal comma, so `;` between cells
         files = {}
         for name, rows in data.items():
             buffer = io.StringIO(newline="")
-            writer = csv.writer(buffer, lineterminator="\n")
+            # CRLF as RFC 4180 says; a cell holding a line break is quoted, so it never splits a row
+            writer = csv.writer(buffer, delimiter=";" if comma else ",", lineterminator="\r\n")
             writer.writerow([header(k) for k in TABLES[name]])
             for row in rows:
-                writer.writerow([_csv_cell(row.get(k)) for k in TABLES[name]])
-            files[f"{name}{suffix}.csv"] = buffer.getvalue().encode("utf-8")
+                decimals = row.get(DECIMALS, {})
+                writer.writerow([_csv_cell(row.get(k), decimals.get(k), comma) for k in TABLES[name]])
+            # the byte order mark tells Excel the file is UTF-8 (without it, å ä ö come out wrong)
+            files[f"{name}{suffix}.csv"] = ("\ufeff" if form == "excel" else "").encode("utf-8") + \
+                buffer.getvalue().encode("utf-8")
         return files
     from openpyxl import Workbook
 
@@ -197,7 +240,7 @@ def render(data: dict[str, list[Row]], fmt: str, language: str, suffix: str) -> 
         for row in rows:
             sheet.append([_json_cell(row.get(k)) for k in TABLES[name]])
             for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
                     cell.data_type = "s"  # text from YAML is data: never a formula Excel would run
     binary = io.BytesIO()
     book.save(binary)
@@ -205,13 +248,15 @@ def render(data: dict[str, list[Row]], fmt: str, language: str, suffix: str) -> 
 
 
 def run_export(repo: Repository, out: Path, *, fmt: str = "csv", period: str | None = None,
-               language: str | None = None, force: bool = False) -> list[Path]:
+               language: str | None = None, force: bool = False, csv_form: str | None = None) -> list[Path]:
     if fmt not in FORMATS:
         raise UsageError(f"--format `{fmt}`: use one of {', '.join(FORMATS)}")
+    if csv_form is not None and csv_form not in CSV_FORMS:
+        raise UsageError(f"--csv `{csv_form}`: use one of {', '.join(CSV_FORMS)}")
     language = language or repo.config.language
     if language not in ("sv", "en"):
         raise UsageError(f"--language `{language}`: use sv or en")
-    files = render(tables(repo, period), fmt, language, f"-{period}" if period else "")
+    files = render(tables(repo, period), fmt, language, f"-{period}" if period else "", csv_form)
     targets = {out / name: content for name, content in files.items()}
     existing = [str(p) for p in targets if p.exists()]
     if existing and not force:

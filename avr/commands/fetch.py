@@ -19,7 +19,7 @@ from avr.kolada import DataRow, KoladaClient, KoladaError
 from avr.model.goal import Indicator
 from avr.model.organisation import Period
 from avr.model.outcome import OutcomeEntry
-from avr.model.repository import OrgData, PlanData, Repository
+from avr.model.repository import CONFIG_NAME, OrgData, PlanData, Repository
 
 
 @dataclass
@@ -173,6 +173,10 @@ def run_fetch(repo: Repository, **kwargs: object) -> FetchResult:
         result = fetch_kolada(repo, **kwargs)  # type: ignore[arg-type]
     except KoladaError as exc:
         text = str(exc)
-        raise KoladaError(text if "nothing was written" in text else f"{text}; nothing was written") from None
+        if "nothing was written" in text:
+            raise KoladaError(text) from None
+        if kwargs.get("base_url") is None:  # an answer from the repository's address: say where it is set
+            text += f" (Kolada's address: kolada.base_url in {CONFIG_NAME})"
+        raise KoladaError(f"{text}; nothing was written") from None
     write(result.decision)
     return result

@@ -99,7 +99,9 @@ def _cell_text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()[:10]
-    return str(value).strip()
+    text = str(value).strip()
+    # `avr export` puts an apostrophe before text a spreadsheet would run as a formula; take it off
+    return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text
 
 
 def _number(value: Any) -> Decimal:

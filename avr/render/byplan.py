@@ -21,6 +21,7 @@ from typing import Any
 
 from avr.errors import InvalidInput
 from avr.load.cache import DocStore, file_hash, no_collector
+from avr.load.inputs import RefusedFile, read_regular
 from avr.render.deps import Layout, index_summary, layout_outside, report_keys
 from avr.render.incremental import (
     CACHE_DIR,
@@ -31,6 +32,7 @@ from avr.render.incremental import (
     Step,
     _diags_from,
     _write_if_changed,
+    max_file_bytes,
     up_to_date_report,
 )
 
@@ -80,9 +82,9 @@ def plan_task(folder: str) -> PlanOutcome:
     for rel in layout.members[folder]:
         digest = known.get(rel) or store.hashes.get(rel)
         if digest is None:
-            try:
-                digest = file_hash((root / rel).read_bytes())
-            except OSError:
+            try:  # the scan refused special files, links leading out and big files; one swapped since is refused here
+                digest = file_hash(read_regular(root / rel, state["real_root"], state["limit"]))
+            except (OSError, RefusedFile):
                 digest = "unreadable"
         hashes[rel] = digest
     everything = {**state["hashes"], **hashes}
@@ -186,6 +188,7 @@ def build_by_plan(run: Run, partial: tuple[dict[str, str], Layout, frozenset[str
                 for name in env.list_templates(filter_func=lambda n: n.endswith((".md.j2", ".html.j2"))):
                     env.get_template(name)
             staging = run.staging()
+            _STATE.update(real_root=root.resolve(), limit=max_file_bytes(run.raw))
             _STATE.update(root=root, layout=layout, folders=every_folder, cache_dir=out_dir / CACHE_DIR,
                           parse_jobs=jobs if len(load) == 1 else 1, hashes=hashes, out_dir=out_dir,
                           formats=formats, manifest=manifest, env=env, staging=staging)
@@ -198,7 +201,8 @@ def build_by_plan(run: Run, partial: tuple[dict[str, str], Layout, frozenset[str
                     outcomes.update((o.folder, o) for o in run_tasks(sorted(unchanged), jobs, run.step))
                     unchanged = frozenset()
                 kept = [item for folder in sorted(unchanged) for item in old_info[folder][1]]
-                diagnostics = _diags_from(outer + [item for o in outcomes.values() for item in o.diagnostics] + kept)
+                diagnostics = _diags_from(run.with_refused(
+                    outer + [item for o in outcomes.values() for item in o.diagnostics] + kept))
                 if diagnostics.errors:
                     raise InvalidInput(diagnostics)
                 problems = [item for o in outcomes.values() for item in o.problems]

@@ -8,18 +8,26 @@ docstring for the rules.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from avr.load.cache import file_hash
+from avr.load.inputs import RefusedFile, read_regular
 from avr.load.yamlfile import Limits
-from avr.render.incremental import Problem, Stat, _outputs_intact, _rel, _stat_of, _str, _version
+from avr.render.incremental import Problem, Stat, _outputs_intact, _rel, _stat_of, _str, _version, max_file_bytes
 
 
-def hashes_of(root: Path, files: dict[str, Stat], manifest: dict[str, Any], known: dict[str, str]) -> dict[str, str]:
-    """Content hash of every input, reading only files whose stat changed and that the loader did not read."""
+def hashes_of(
+    root: Path, files: dict[str, Stat], manifest: dict[str, Any], known: dict[str, str], limit: int
+) -> dict[str, str]:
+    """Content hash of every input, reading only files whose stat changed and that the loader did not read.
+
+    Only regular files inside the repository of at most ``limit`` bytes are read (the scan refused the others;
+    one swapped since is "unreadable")."""
+    real_root = Path(os.path.realpath(root))
     old_files: dict[str, Stat] = manifest.get("files", {})
     old_hashes: dict[str, str] = manifest.get("hashes", {})
     hashes: dict[str, str] = {}
@@ -32,8 +40,8 @@ def hashes_of(root: Path, files: dict[str, Stat], manifest: dict[str, Any], know
             continue
         path = Path(rel) if Path(rel).is_absolute() else root / rel
         try:
-            hashes[rel] = file_hash(path.read_bytes())
-        except OSError:
+            hashes[rel] = file_hash(path.read_bytes() if Path(rel).is_absolute() else read_regular(path, real_root, limit))
+        except (OSError, RefusedFile):
             hashes[rel] = "unreadable"
     return hashes
 
@@ -185,7 +193,7 @@ def layout_outside(
     old_files: dict[str, Stat] = manifest.get("files", {})
     old_hashes: dict[str, str] = manifest.get("hashes", {})
     hashes = {rel: old_hashes[rel] for rel, st in files.items() if rel in old_hashes and old_files.get(rel) == st}
-    hashes.update(hashes_of(root, {rel: files[rel] for rel in outside}, manifest, {}))
+    hashes.update(hashes_of(root, {rel: files[rel] for rel in outside}, manifest, {}, max_file_bytes(raw)))
     outer_keys(layout, outside, hashes, formats)
     return hashes, layout
 
@@ -204,7 +212,7 @@ def changed_plans(
     old_outputs: dict[str, Any] = manifest["outputs"]
     if not _outputs_intact(out_dir, {rel: v for rel, v in old_outputs.items() if "/" not in rel}):
         return None  # the site's own pages
-    hashes = hashes_of(root, files, manifest, {})
+    hashes = hashes_of(root, files, manifest, {}, max_file_bytes(raw))
     old_files: dict[str, Stat] = manifest["files"]
     changed = [rel for rel, st in files.items() if old_files.get(rel) != st]
     changed += [rel for rel in old_files if rel not in files]

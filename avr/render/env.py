@@ -7,6 +7,7 @@ source, so `{{ 7*7 }}` in a title prints as written.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -15,10 +16,12 @@ from typing import Any
 
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
 from jinja2.runtime import Context, Macro
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from avr.load.inputs import link_refusal, refusal
 from avr.model.common import Status, Verdict
 from avr.model.goal import Goal
 from avr.model.organisation import Organisation
@@ -30,6 +33,7 @@ from avr.render.terms import capfirst
 
 _MAX_SEQUENCE = 1_000_000  # characters or items one `*` may produce
 _MAX_EXPONENT = 100
+_MAX_TEMPLATE_BYTES = 5 * 1024 * 1024  # a template file; avr's largest is a few kilobytes
 
 
 class _RepoTemplates(FileSystemLoader):
@@ -40,6 +44,11 @@ class _RepoTemplates(FileSystemLoader):
         self.folder = folder.resolve()
 
     def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        candidate = self.folder.joinpath(*split_template_path(template))
+        if os.path.lexists(candidate):  # checked before Jinja reads it: a link to /dev/zero would never end
+            found = link_refusal(str(candidate), str(self.folder)) or refusal(candidate.stat(), _MAX_TEMPLATE_BYTES)
+            if found:
+                raise SecurityError(f"template {template}: {found[1]}; refused")
         source, filename, uptodate = super().get_source(environment, template)
         if not Path(filename).resolve().is_relative_to(self.folder):
             raise SecurityError(f"template {template} is a symbolic link leading outside {self.folder}; refused")

@@ -13,12 +13,17 @@ from avr.model.goal import Indicator, Target, Value
 from avr.render.labels import Labels
 
 
+def rounded(value: Decimal | int, decimals: int) -> Decimal:
+    """The value as printed with ``decimals`` decimals (half up, as people round)."""
+    return Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def number(value: Decimal | int | None, locale: str, decimals: int | None = None) -> str:
     """Format with the locale's separators; `decimals` fixes the number of decimals."""
     if value is None:
         return ""
     if decimals is not None:
-        value = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        value = rounded(value, decimals)
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
         return format_decimal(value, format=pattern, locale=locale)
     return format_decimal(value, locale=locale, decimal_quantization=False)
@@ -32,6 +37,16 @@ def long_date(day: dt.date | None, locale: str) -> str:
 def decimals_for(indicator: Indicator) -> int | None:
     # Shares computed from numerator/denominator print with one decimal as in the seeds (33,9 %).
     return 1 if indicator.unit == "percent" else None
+
+
+def amount_decimals(indicator: Indicator, value: Value) -> int | None:
+    """Decimals an outcome's amount is printed with (None: as written)."""
+    return decimals_for(indicator) if value.numerator is not None else None
+
+
+def change_decimals(indicator: Indicator) -> int | None:
+    """Decimals a change is printed with; percentage points always with one."""
+    return 1 if indicator.unit == "percent" else decimals_for(indicator)
 
 
 def with_unit(text: str, indicator: Indicator, labels: Labels) -> str:
@@ -49,8 +64,7 @@ def value_text(indicator: Indicator, value: Value | None, labels: Labels) -> str
     parts = []
     num = amount(indicator, value)
     if num is not None:
-        decimals = decimals_for(indicator) if value.numerator is not None else None
-        parts.append(with_unit(number(num, locale, decimals), indicator, labels))
+        parts.append(with_unit(number(num, locale, amount_decimals(indicator, value)), indicator, labels))
         if value.numerator is not None:
             of = labels("field", "of")
             parts.append(f"({number(value.numerator, locale)} {of} {number(value.denominator, locale)})")
@@ -89,8 +103,7 @@ def change_text(change: Decimal | None, indicator: Indicator, labels: Labels) ->
     if change is None:
         return ""
     sign = "+" if change > 0 else ("-" if change < 0 else "±")
-    decimals = 1 if indicator.unit == "percent" else decimals_for(indicator)
-    text = sign + number(abs(change), labels.locale, decimals if decimals is not None else None)
+    text = sign + number(abs(change), labels.locale, change_decimals(indicator))
     if indicator.unit == "percent":
         return f"{text}\u00a0{labels('field', 'percentage_points')}"
     return with_unit(text, indicator, labels)

@@ -35,12 +35,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 
 from avr import __version__
 from avr.errors import Diagnostics, InvalidInput
 from avr.load.cache import DocStore, file_hash
-from avr.load.yamlfile import load_document
+from avr.load.inputs import Refusal, link_refusal, refusal
+from avr.load.yamlfile import Limits, load_document
 
 if TYPE_CHECKING:
     from avr.render.deps import Layout
@@ -85,14 +87,20 @@ def _str(raw: dict[str, Any], key: str, default: str | None) -> str | None:
     return value if isinstance(value, str) and value else default
 
 
-def _scan(folder: Path, into: dict[str, Stat], root: Path, skip: Path | None = None) -> None:
+def _scan(folder: Path, into: dict[str, Stat], root: Path, skip: Path | None = None,
+          refused: dict[str, Refusal] | None = None, limit: int = 0) -> None:
     """Every file under ``folder`` with its stat: os.scandir and plain strings, one stat per file.
 
     The files of a folder are stat'ed relative to its descriptor (fstatat: no walk down the whole path per
     file) and added to ``into`` in one go; the stat is that of DirEntry.stat() (links followed).
+
+    With ``refused`` (the repository's folders, not avr's own templates), a file that is not a regular file,
+    is over ``limit`` bytes or is a link leading outside the repository goes there instead (load/inputs.py),
+    and a linked folder leading outside is not entered: nothing later reads or hashes either.
     """
     base = _rel(folder, root)
     skipped = str(skip) if skip is not None else None
+    real_root = os.path.realpath(root)
     stack = [(str(folder), "" if base == "." else base + "/")]
     while stack:
         path, rel = stack.pop()
@@ -108,6 +116,13 @@ def _scan(folder: Path, into: dict[str, Stat], root: Path, skip: Path | None = N
                 if name.startswith("."):
                     continue
                 try:
+                    link = refused is not None and entry.is_symlink()
+                    if link:  # rare: resolved only here
+                        found = link_refusal(entry.path, real_root)
+                        if found:
+                            if refused is not None and os.path.exists(entry.path):  # a broken link reads nothing
+                                refused[rel + name] = found
+                            continue
                     if entry.is_dir():
                         if entry.path != skipped:
                             stack.append((entry.path, rel + name + "/"))
@@ -126,6 +141,14 @@ def _scan(folder: Path, into: dict[str, Stat], root: Path, skip: Path | None = N
                         continue
                     kept.append(name)
                 names = kept
+            if refused is not None:
+                for index in [i for i, st in enumerate(stats) if not S_ISREG(st.st_mode) or st.st_size > limit]:
+                    found = refusal(stats[index], limit)
+                    if found:
+                        refused[rel + names[index]] = found
+                if any(rel + name in refused for name in names):
+                    kept_stats = [(n, st) for n, st in zip(names, stats, strict=True) if rel + n not in refused]
+                    names, stats = [n for n, _ in kept_stats], [st for _, st in kept_stats]
             into.update(zip([rel + name for name in names], [(st.st_size, st.st_mtime_ns) for st in stats], strict=True))
         finally:
             os.close(fd)
@@ -138,9 +161,19 @@ def _rel(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _inputs(root: Path, raw: dict[str, Any], out_dir: Path) -> dict[str, Stat]:
+def max_file_bytes(raw: dict[str, Any]) -> int:
+    """limits.max_file_bytes as avr.yaml gives it (read unvalidated: its check reports a bad value)."""
+    limits = raw.get("limits")
+    value = limits.get("max_file_bytes") if isinstance(limits, dict) else None
+    text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    return int(text) if text.isdigit() else Limits().max_file_bytes
+
+
+def _inputs(root: Path, raw: dict[str, Any], out_dir: Path, refused: dict[str, Refusal] | None = None) -> dict[str, Stat]:
     from avr.render.labels import builtin_templates
 
+    refused = {} if refused is None else refused
+    limit = max_file_bytes(raw)
     files: dict[str, Stat] = {}
     for name in ("avr.yaml",):
         try:
@@ -148,12 +181,26 @@ def _inputs(root: Path, raw: dict[str, Any], out_dir: Path) -> dict[str, Stat]:
             files[name] = (st.st_size, st.st_mtime_ns)
         except OSError:
             pass
-    _scan(root / (_str(raw, "plans_dir", "plans") or "plans"), files, root, skip=out_dir)
+    _scan(root / (_str(raw, "plans_dir", "plans") or "plans"), files, root, skip=out_dir, refused=refused, limit=limit)
     templates = _str(raw, "templates_dir", None)
     if templates:
-        _scan(root / templates, files, root, skip=out_dir)
+        _scan(root / templates, files, root, skip=out_dir, refused=refused, limit=limit)
     _scan(builtin_templates(), files, root)
     return files
+
+
+def refused_inputs(root: Path) -> list[Problem]:
+    """Every file of the repository's plans and templates folders that avr would refuse to read or hash
+    (E001, E010: see load/inputs.py), as diagnostics; `avr check` reports them like `avr build` does."""
+    raw = _raw_config(root)
+    out_dir = root / (_str(raw, "output_dir", "build") or "build")
+    refused: dict[str, Refusal] = {}
+    _inputs(root, raw, out_dir, refused)
+    return refused_problems(refused)
+
+
+def refused_problems(refused: dict[str, Refusal]) -> list[Problem]:
+    return [(rel, 0, 0, code, message) for rel, (code, message) in sorted(refused.items())]
 
 
 # --------------------------------------------------------------- manifest
@@ -224,6 +271,7 @@ class Scanned:
     manifest: dict[str, Any]
     seconds: float = 0.0
     raw: dict[str, Any] = field(default_factory=dict)  # avr.yaml as read, unvalidated
+    refused: dict[str, Refusal] = field(default_factory=dict)  # inputs not to read (load/inputs.py)
 
 
 # A check made by avr.fastpath that found changes, for the one build the command line then runs in this process
@@ -243,16 +291,17 @@ def up_to_date(root: Path, out: Path | None, formats: tuple[str, ...]) -> Scanne
         out_dir = out if out is not None else root / (_str(raw, "output_dir", "build") or "build")
         if not out_dir.is_absolute():
             out_dir = Path.cwd() / out_dir
-        files = _inputs(root, raw, out_dir)
+        refused: dict[str, Refusal] = {}
+        files = _inputs(root, raw, out_dir, refused)
         manifest = read_manifest(out_dir, formats)
     finally:
         if collecting:
             gc.enable()
     result = None
-    if manifest and manifest.get("files") == files and _outputs_intact(out_dir, manifest["outputs"]):
+    if manifest and not refused and manifest.get("files") == files and _outputs_intact(out_dir, manifest["outputs"]):
         outputs = [out_dir / rel for rel in manifest["outputs"]]
         result = BuildResult(outputs, _diags_from(manifest["diagnostics"]), noop=True, out_dir=out_dir)
-    return Scanned(result, out_dir, files, manifest, time.perf_counter() - start, raw)
+    return Scanned(result, out_dir, files, manifest, time.perf_counter() - start, raw, refused)
 
 
 # ------------------------------------------------------------------ build
@@ -274,7 +323,7 @@ def build_incremental(
     if scanned is None:
         scanned = up_to_date(root, out, formats)
     run = Run(root, scanned.out_dir, scanned.files, scanned.manifest, scanned.raw, jobs, formats, step, clean,
-              {"scan": scanned.seconds}, clock)
+              {"scan": scanned.seconds}, clock, refused=scanned.refused)
     run.lap("scan")
     if scanned.result is not None and not clean:
         scanned.result.seconds = run.seconds
@@ -298,6 +347,12 @@ class Run:
     seconds: dict[str, float] = field(default_factory=dict)  # per stage, for benchmarks and tests
     clock: float = field(default_factory=time.perf_counter)
     started: float = field(default_factory=time.time)  # wall clock, for files saved just before the build
+    refused: dict[str, Refusal] = field(default_factory=dict)  # inputs the scan refused to read: errors
+
+    def with_refused(self, problems: list[Problem]) -> list[Problem]:
+        """``problems`` and a diagnostic for each refused input the loader did not already report."""
+        reported = {item[0] for item in problems}
+        return problems + [item for item in refused_problems(self.refused) if item[0] not in reported]
 
     def lap(self, stage: str) -> None:
         now = time.perf_counter()
@@ -367,10 +422,10 @@ def _build_changed(run: Run) -> BuildResult:
     # a repository's own templates: the whole repository is loaded and checked in this process
     store = DocStore(root, out_dir / CACHE_DIR, jobs, (lambda n, total: step("read", n, total)) if step else None)
     repo = load_repository(root, strict=False, preload=store.load_all)
-    hashes = hashes_of(root, files, manifest, store.hashes)
+    hashes = hashes_of(root, files, manifest, store.hashes, max_file_bytes(run.raw))
     layout = whole_layout(root, run.raw, hashes, formats)
     run.lap("read+parse+validate")
-    fresh: list[Problem] = [(d.path, d.line, d.col, d.code, d.message) for d in repo.diagnostics.items]
+    fresh: list[Problem] = run.with_refused([(d.path, d.line, d.col, d.code, d.message) for d in repo.diagnostics.items])
     diagnostics = _diags_from(fresh)
     if diagnostics.errors:
         if (out_dir / MARKER).is_file():
