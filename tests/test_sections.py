@@ -176,3 +176,35 @@ def test_verdict_sentences_follow_the_nouns_gender() -> None:
         == "Huvudprocess – Egen försörjning"
     assert words.goal_label(Goal.model_validate({"id": "SKA", "kind": "quality_work", "text": "x"})) \
         == "Systematiskt kvalitetsarbete SKA"
+
+
+def test_every_section_builds_for_every_seed_plan(example_copy: Path, tmp_path: Path) -> None:
+    """Each section in one report, for each example plan, in a period of its own (or none)."""
+    from avr.model.sections import SECTION_OPTIONS
+
+    names = [n for n in SECTION_OPTIONS if n != "text"]
+    repo = load_repository(example_copy)
+    for org, plan in repo.all_plans():
+        periods = sorted({f.period for f in plan.followups} & set(org.periods)) or [p.id for p in org.organisation.periods]
+        listed = "\n".join(f"  - {n}" for n in names)
+        (example_copy / plan.path / "reports" / "alla.yaml").write_text(
+            f"title: Alla avsnitt\nperiod: \"{periods[-1]}\"\nsections:\n{listed}\n", encoding="utf-8")
+    build(load_repository(example_copy), tmp_path / "out")
+    for org, plan in repo.all_plans():
+        page = (tmp_path / "out" / org.id / plan.id / "alla.html").read_text(encoding="utf-8")
+        assert len(_headings(page, 2)) >= len(names) - 2, (plan.id, _headings(page, 2))  # audits may be several
+        # a section without data is one sentence, never a table of zeros
+        assert "Planen har inga" in page or "Rapporten har ingen" in page, plan.id
+
+
+def test_interim_preset_for_a_plan_with_activities_and_no_commitments(tmp_path: Path) -> None:
+    """The delårsrapport preset keeps the board's activities and words, and prints no table of zeros."""
+    repo = _with_report(tmp_path, "kind: interim\ntitle: Delår\nperiod: 2025-08\n")
+    build(load_repository(repo), tmp_path / "out")
+    page = (tmp_path / "out/sn/vp-2025/egen.html").read_text(encoding="utf-8")
+    assert _headings(page, 2)[0] == "Sammanställning av de viktigaste nämndmålen"
+    assert "Insatser" in _headings(page, 2) and "Jobbspår med arbetsmarknadsenheten" in page
+    assert "Status åtaganden" not in page and "Planen har inga" not in page
+    assert "Av de 4 insatserna bedöms en som färdig, två pågår enligt plan och en avviker från plan." in page
+    visible = _text(page).lower()
+    assert [w for w in SEED_WORDS if re.search(rf"(?<![\\wåäö]){w}", visible)] == []

@@ -41,15 +41,16 @@ def tables_for(plan: PlanData, period_id: str | None) -> list[TableResult]:
                                          ECONOMY_KIND_ORDER.index(t.table.kind), t.table.id))
 
 
-def counts_commitments(sections: tuple[Section, ...]) -> bool:
+def counts_commitments(sections: tuple[Section, ...], result: PlanResult) -> bool:
     """True if the report's status sentence counts commitments (goal files of kind commitment), as the
-    delårsrapport's status table does, rather than the plan's activities."""
-    return any(s.name == "process_overview" for s in sections)
+    delårsrapport's status table does, rather than the plan's activities: a report with `process_overview`
+    for a plan that has commitments."""
+    return any(s.name == "process_overview" for s in sections) and commitment_counts(result).total > 0
 
 
 def counted_items(sections: tuple[Section, ...], result: PlanResult) -> StatusCounts:
     """What the report's status sentence counts."""
-    return commitment_counts(result) if counts_commitments(sections) else result.counts
+    return commitment_counts(result) if counts_commitments(sections, result) else result.counts
 
 
 def has_data(section: Section, data: PlanData, result: PlanResult, report_text: dict[str, str | None]) -> bool:

@@ -110,7 +110,7 @@ PRESETS: dict[str, tuple[Section, ...]] = {
     "status": _preset("status_sentence", "introduction", "overview", {"name": "activities", "group_by": "none",
                       "card": "brief"}, "goal_indicators", "summary"),
     "plan": _preset("decision", "plan_introduction", "goal_areas", "plan_goals", "plan_activities", "economy"),
-    "interim": _preset("summary", "introduction", "process_overview", "processes", "economy", "internal_control",
-                       "audits"),
+    "interim": _preset("summary", "introduction", "process_overview", "processes", "activities", "economy",
+                       "internal_control", "audits"),
     "audit": _preset("introduction", {"name": "audits", "heading": False}, "internal_control"),
 }

@@ -110,7 +110,7 @@ def _context(repo: Repository, job: ReportJob, result: PlanResult) -> dict[str, 
     organisation = job.org.organisation
     plan = job.plan.plan
     words = Words(plan, labels)
-    noun = words.noun("commitment" if counts_commitments(job.spec.section_list) else "item")
+    noun = words.noun("commitment" if counts_commitments(job.spec.section_list, result) else "item")
     sentence = status_sentence(
         counted_items(job.spec.section_list, result), organisation, noun, labels, repo.config.rules.number_words_up_to
     )
