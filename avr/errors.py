@@ -53,6 +53,7 @@ CODES: dict[str, str] = {
     "E205": "manual verdict without justification",
     "E206": "plan id differs from its folder",
     "E207": "repository configuration missing",
+    "E208": "report file name too long for the files built from it",
     # economy tables (compute.economy)
     "E301": "stated total differs from the sum of its lines",
     "E302": "stated deviation differs from the computed one",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
+from bounded import clean_exit, run_bounded
 from conftest import FIXTURES, run_avr
 
 PLAN = "plans/kommun-amn/handlingsplan"
@@ -408,3 +410,68 @@ def test_audit_followup_status_change(interim_repo: Path) -> None:
     assert (grade["field"], grade["old"], grade["new"]) == ("grade", "partly_satisfactory", "satisfactory")
     assert grade["part"] == {"kind": "objective", "id": "1"}
     assert data["summary"] == {"added": 1, "removed": 0, "changed": 2, "moved": 1, "verdicts": 0}
+
+
+# ------------------------------------------------------------------ hostile pull requests
+
+
+def test_gitattributes_cannot_hide_or_change_a_file(repo: Path) -> None:
+    """`export-ignore` hid a new activity from `git archive`; `export-subst` rewrote a title."""
+    (repo / PLAN / "activities/4.yaml").write_text('id: "4"\ngoals: ["1"]\nunit: eb\ntitle: Dolt åtagande\n',
+                                                   encoding="utf-8")
+    edit(repo / PLAN / "activities/2.yaml", "title: Åtagande nummer 2", "title: Åtagande $Format:%H$")
+    (repo / ".gitattributes").write_text(f"{PLAN}/activities/4.yaml export-ignore\n"
+                                         f"{PLAN}/activities/2.yaml export-subst\n*.yaml eol=crlf\n", encoding="utf-8")
+    commit(repo, "a hidden activity")
+    proc, _ = run_bounded("diff", "main", "HEAD", "--format", "json", cwd=repo)
+    clean_exit(proc)
+    found = {(c["entity"], c["id"]): c for c in changes(json.loads(proc.stdout))}
+    assert found[("activity", "4")]["action"] == "added"
+    assert found[("activity", "4")]["title"] == "Dolt åtagande"
+    assert [f["new"] for f in found[("activity", "2")]["fields"]] == ["Åtagande $Format:%H$"]
+
+
+def test_a_huge_file_in_a_revision_is_not_read_into_memory(repo: Path) -> None:
+    """`git archive` put every revision in memory at once; now files are streamed, a huge one not read."""
+    with (repo / "data.bin").open("wb") as handle:
+        handle.truncate(200 * 2**20)
+    (repo / PLAN / "activities/4.yaml").write_text('id: "4"\ngoals: ["1"]\nunit: eb\ntitle: Nytt\n', encoding="utf-8")
+    commit(repo, "a large file")
+    proc, took = run_bounded("diff", "main", "HEAD", "--format", "json", cwd=repo, memory=400 * 2**20)
+    clean_exit(proc)
+    assert [(c["entity"], c["id"]) for c in changes(json.loads(proc.stdout))] == [("activity", "4")]
+    assert took < 60
+
+
+def test_a_link_out_of_the_repository_is_left_out(repo: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.yaml"
+    secret.write_text('id: "9"\ngoals: ["1"]\nunit: eb\ntitle: Hemlig\n', encoding="utf-8")
+    (repo / PLAN / "activities/9.yaml").symlink_to(secret)
+    (repo / PLAN / "activities/4.yaml").write_text('id: "4"\ngoals: ["1"]\nunit: eb\ntitle: Nytt\n', encoding="utf-8")
+    commit(repo, "links")
+    proc, _ = run_bounded("diff", "main", "HEAD", "--format", "json", cwd=repo)
+    output = clean_exit(proc)
+    assert "Hemlig" not in output
+    assert [(c["entity"], c["id"]) for c in changes(json.loads(proc.stdout))] == [("activity", "4")]
+
+
+def test_markdown_comment_keeps_file_names_and_titles_inert(repo: Path) -> None:
+    from markdown_it import MarkdownIt
+
+    name = "6` <h1>rubrik ![x](https:evil.example) <img src=https:evil.example> @everyone ``.yaml"
+    (repo / PLAN / "activities" / name).write_text(
+        'id: "6"\ngoals: ["1"]\nunit: eb\ntitle: "Rad\\r# Injicerad rubrik\\r[länk](https://evil.example) '
+        '![bild](https://evil.example/i.png) @everyone @org/team"\n', encoding="utf-8")
+    commit(repo, "hostile names")
+    proc, _ = run_bounded("diff", "main", "HEAD", "--format", "markdown", cwd=repo)
+    clean_exit(proc)
+    assert proc.returncode == 0
+    html = MarkdownIt("commonmark", {"html": True}).render(proc.stdout)
+    assert "<h1>" not in html and "<img" not in html and "<a " not in html
+    assert html.count("<h2>") == 1 and "<h4>" in html  # the comment's own headings only
+    outside_code = re.sub(r"<code>.*?</code>", "", html, flags=re.S)
+    assert not re.search(r"@(everyone|org)", outside_code), outside_code
+    assert "Injicerad rubrik" in html  # the text itself is shown
+    assert ("<code>6` &lt;h1&gt;rubrik ![x](https:evil.example) &lt;img src=https:evil.example&gt; @everyone "
+            "``.yaml</code>") in html.replace(
+        f"<code>{PLAN}/activities/", "<code>")

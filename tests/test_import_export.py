@@ -255,6 +255,8 @@ def test_csv_for_swedish_excel_shows_the_reports_numbers(repo: Path, tmp_path: P
     [verdict] = read_csv(out / "verdicts.csv")
     assert (verdict["Bedömning"], verdict["Bedömning (text)"]) == ("not_assessed", "kan inte bedömas")
     assert [r["Typ (text)"] for r in read_csv(out / "goals.csv")] == ["Mål"]
+    units = {r["Indikator"]: (r["Enhet"], r["Enhet (text)"]) for r in read_csv(out / "indicators.csv")}
+    assert units == {"andel-bistand": ("percent", "%"), "hushall": ("households", "hushåll")}
     assert run_avr("build", "--repo", repo, "--out", site).returncode == 0
     report = (site / "uppsala-amn/bistandsplan/uppfoljning-2021.md").read_text(encoding="utf-8")
     assert f"| {row['Värde']}\u00a0% (151 av 176) |" in report
@@ -299,7 +301,7 @@ def test_csv_export_never_turns_text_into_a_formula_or_splits_a_row(repo: Path, 
     assert comments == {"hushall": "'+1+cmd|' /C calc'!A0", "andel-bistand": "'-2+3\nsecond line"}
     assert {r["Utfall i ord"] for r in rows if r["Kommentar"]} == {"'@SUM(1+1)"}
     # every line of the file is a row or the quoted rest of one: the carriage return split nothing
-    assert all(len(r) == 15 and None not in r for r in rows)
+    assert all(len(r) == 16 and None not in r for r in rows)
     # the apostrophe comes off again on import
     copy = tmp_path / "copy"
     shutil.copytree(repo, copy)

@@ -136,3 +136,39 @@ def test_browser_reloads_by_itself(server: Server, mini_copy: Path) -> None:
             assert "activities/3.yaml:4:1: E101" in page.inner_text("body")
         finally:
             browser.close()
+
+
+def _status(url: str, host: str | None = None, method: str = "GET") -> int:
+    import urllib.error
+
+    request = urllib.request.Request(url, method=method, headers={"Host": host} if host else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_serve_follows_no_link_and_answers_only_its_own_host(server: Server, mini_copy: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "key.html").write_text("<p>hemligt</p>", encoding="utf-8")
+    (secret / "key.txt").write_text("hemligt", encoding="utf-8")
+    build = mini_copy / "build"
+    (build / "link.html").symlink_to(secret / "key.html")
+    (build / "link.txt").symlink_to(secret / "key.txt")
+    (build / "dir").symlink_to(secret)
+    port = server.url.rsplit(":", 1)[1].rstrip("/")
+    for path in ("link.html", "link.txt", "dir/key.txt", "dir/key.html", "dir/"):
+        for method in ("GET", "HEAD"):
+            assert _status(server.url + path, method=method) == 404, (path, method)
+    assert "hemligt" not in server.get("")
+    # DNS rebinding: a page on another site reaching 127.0.0.1 under its own name
+    for host in ("evil.example", f"evil.example:{port}", "127.0.0.1", f"127.0.0.1.evil.example:{port}"):
+        for method in ("GET", "HEAD"):
+            assert _status(server.url + REPORT, host, method) == 421, (host, method)
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}"):
+        assert _status(server.url + REPORT, host) == 200
+    server.process.send_signal(signal.SIGINT)
+    assert server.process.wait(timeout=20) == 0
+    assert not any("Traceback" in line for line in server.lines)

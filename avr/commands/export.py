@@ -35,9 +35,10 @@ from avr.render.labels import Labels, load_labels
 
 TABLES: dict[str, tuple[str, ...]] = {
     "goals": ("organisation", "plan", "goal", "kind", "kind_label", "parent", "area", "title", "text"),
-    "indicators": ("organisation", "plan", "goal", "indicator", "indicator_title", "unit", "better", "kpi",
-                   "municipality"),
-    "outcomes": ("organisation", "plan", "goal", "indicator", "indicator_title", "unit", "period", "sex", "value",
+    "indicators": ("organisation", "plan", "goal", "indicator", "indicator_title", "unit", "unit_label", "better",
+                   "kpi", "municipality"),
+    "outcomes": ("organisation", "plan", "goal", "indicator", "indicator_title", "unit", "unit_label", "period", "sex",
+                 "value",
                  "numerator", "denominator", "outcome_text", "comment", "source", "kpi"),
     "results": ("organisation", "plan", "period", "goal", "indicator", "value", "target", "result", "result_label",
                 "change_last_year"),
@@ -116,6 +117,7 @@ def tables(repo: Repository, period: str | None) -> dict[str, list[Row]]:
             for ind in goal.indicators:
                 out["indicators"].append({
                     **base, "goal": goal.id, "indicator": ind.id, "indicator_title": ind.title, "unit": ind.unit,
+                    "unit_label": ind.unit_label,
                     "better": ind.better, "kpi": ind.kolada.kpi if ind.kolada else None,
                     "municipality": (ind.kolada.municipality or org.organisation.municipality_code) if ind.kolada else None,
                 })
@@ -126,7 +128,7 @@ def tables(repo: Repository, period: str | None) -> dict[str, list[Row]]:
                 continue
             goal, ind = indicators[ind_id]
             common = {**base, "goal": goal.id, "indicator": ind_id, "indicator_title": ind.title, "unit": ind.unit,
-                      "period": p, "source": source, "kpi": kpi}
+                      "unit_label": ind.unit_label, "period": p, "source": source, "kpi": kpi}
             if value.value is not None or value.numerator is not None or value.text is not None:
                 out["outcomes"].append({**common, "sex": "T", "value": value.value, "numerator": value.numerator,
                                         "denominator": value.denominator, "outcome_text": value.text,
@@ -177,6 +179,8 @@ def _csv_cell(value: Any, decimals: int | None, comma: bool) -> str:
 
 def _with_labels(row: Row, labels: Labels) -> Row:
     out = dict(row)
+    if row.get("unit") is not None and row.get("unit_label") is None:  # the indicator's own word wins
+        out["unit_label"] = str(labels.get("unit", str(row["unit"]), default="")) or None
     for column, (code, group) in LABELLED.items():
         if row.get(code) is not None:
             out[column] = str(labels(group, str(row[code])))

@@ -29,7 +29,7 @@ from avr.render.labels import load_labels
 USED = ("organisation", "plan", "indicator", "period", "sex", "value", "numerator", "denominator",
         "outcome_text", "comment")
 # columns `avr export` writes next to the outcome: read past without a warning
-INFORMATIONAL = ("goal", "indicator_title", "unit", "source", "kpi", "municipality")
+INFORMATIONAL = ("goal", "indicator_title", "unit", "unit_label", "source", "kpi", "municipality")
 SYNONYMS = {
     "indicator": ("indikator", "indikator-id", "indicator id", "id"),
     "value": ("utfall", "värde", "outcome", "total"),

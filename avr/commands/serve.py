@@ -4,6 +4,10 @@ The built files stay exactly what `avr build` writes (no scripts): the small rel
 added only to HTML *responses*. It polls ``/__avr/version``, which changes after each rebuild.
 While the repository has errors, every page shows them (``file:line:col CODE message``) instead
 of the last good reports, so nobody reads stale output by mistake.
+
+Only files inside the output folder are served, never through a symbolic link (a link there could
+lead anywhere on the machine), and only to requests whose ``Host`` is this server's own address: a
+web page elsewhere cannot reach it through DNS rebinding.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from avr.model.repository import CONFIG_NAME, load_repository
 from avr.render.labels import load_labels
 
 VERSION_PATH = "/__avr/version"
+REFUSED = ".avr-serve-refused/none"  # a name avr never writes: answered with 404
 RELOAD = (
     "<script>/* avr serve: reload after a rebuild; not part of the built files */"
     "(function(){{var v={version};setInterval(function(){{fetch('{path}',{{cache:'no-store'}})"
@@ -95,7 +100,37 @@ class Handler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         pass  # the terminal shows rebuilds, not every request
 
+    def _host_ok(self) -> bool:
+        """The Host header names this server: 127.0.0.1, localhost or [::1], with its port."""
+        port = getattr(self.server, "server_port", None)
+        host = (self.headers.get("Host") or "").strip().lower()
+        return host in {f"{name}:{port}" for name in ("127.0.0.1", "localhost", "[::1]")}
+
+    def translate_path(self, path: str) -> str:
+        """The file for ``path``, or a name that does not exist when a symbolic link lies on the way."""
+        file = super().translate_path(path)
+        base = Path(self.directory).resolve()
+        try:
+            inside = Path(os.path.abspath(file)).relative_to(os.path.abspath(self.directory))
+        except ValueError:
+            return str(base / REFUSED)
+        current = base
+        for part in inside.parts:
+            current = current / part
+            if current.is_symlink():
+                return str(base / REFUSED)
+        return file
+
+    def send_head(self) -> Any:
+        if not self._host_ok():
+            self.send_error(421, "Misdirected Request: avr serve answers only at its own address")
+            return None
+        return super().send_head()
+
     def do_GET(self) -> None:
+        if not self._host_ok():
+            self.send_error(421, "Misdirected Request: avr serve answers only at its own address")
+            return
         path = urlsplit(self.path).path
         with self.state.lock:
             version, errors = self.state.version, list(self.state.errors)

@@ -29,6 +29,7 @@ from avr.model.plan import Plan, ReportSpec
 from avr.model.validate import validate
 
 CONFIG_NAME = "avr.yaml"
+MAX_REPORT_NAME = 120  # bytes of a report file's name without .yaml: its outputs are named after it
 _ID_LINE = re.compile(r"""(?m)^id:[ \t]*["']?([^"'\s#]+)""")
 M = TypeVar("M", bound=BaseModel)
 # Loads many files at once (cached, parallel: avr.load.cache): path -> (document, its reading diagnostics)
@@ -355,6 +356,11 @@ class _Loader:
             elif isinstance(model, FollowUp):
                 data.followups.append(model)
             elif isinstance(model, ReportSpec):
+                size = len(path.stem.encode("utf-8"))
+                if size > MAX_REPORT_NAME:  # a file system takes 255 bytes a name, with room for .html and temporaries
+                    self.diags.add(self.display(path), 0, 0, "E208",
+                                   f"report file name is {size} bytes long; at most {MAX_REPORT_NAME} (UTF-8), "
+                                   "as the report's files are named after it")
                 data.reports[path.stem] = model
             elif isinstance(model, OutcomeEntry):
                 data.outcomes.append(model)

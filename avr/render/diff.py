@@ -174,12 +174,29 @@ def _groups(changes: list[Change]) -> list[tuple[str, list[Change]]]:
 # ------------------------------------------------------------------ Markdown
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
+# line breaks (CommonMark ends a line at \r too) and other control or invisible-direction characters
+_BREAKS = re.compile(r"[\r\n\u0085\u2028\u2029]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# `@name` pings a person or a team on GitHub: a zero-width space after `@` keeps it text
+_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
 
 
 def md_escape(text: str) -> str:
-    """User text inside a comment: no markup, no HTML."""
+    """User text inside a comment: no markup, no HTML, on one line, pinging nobody."""
+    text = _CONTROL.sub("", _BREAKS.sub(" ", text))
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MENTION.sub("@&#8203;", text)
+
+
+def md_code(text: str) -> str:
+    """A file name as a code span that nothing in it can end: a fence longer than any run of
+    backticks inside, line breaks and control characters shown as escapes."""
+    text = _CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"),
+                        _BREAKS.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text))
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _fence(lines: list[str]) -> str:
@@ -208,9 +225,9 @@ def _md_field(fc: FieldChange, labels: Labels, details: bool = True) -> list[str
 def _md_change(change: Change, labels: Labels, details: bool = True) -> list[str]:
     head = f"- **{md_escape(heading(change, labels))}**"
     if change.old_path:
-        head += f" ({labels('diff', 'moved_from')} `{change.old_path}` → `{change.path}`)"
+        head += f" ({labels('diff', 'moved_from')} {md_code(change.old_path)} → {md_code(change.path or '')})"
     elif change.path and change.action != CHANGED:
-        head += f" `{change.path}`"
+        head += f" {md_code(change.path)}"
     out = [head]
     for fc in change.fields:
         out += _md_field(fc, labels, details)
@@ -221,7 +238,7 @@ def _md_verdicts(verdicts: list[VerdictChange], labels: Labels) -> list[str]:
     cols = [labels("diff", "column", c) for c in ("item", "period", "before", "after")]
     out = ["| " + " | ".join(cols) + " |", "| --- | --- | --- | --- |"]
     for v in verdicts:
-        out.append(f"| {md_escape(verdict_name(v, labels))} | {v.period} | {verdict_text(v.old, labels)} | "
+        out.append(f"| {md_escape(verdict_name(v, labels))} | {md_escape(v.period)} | {verdict_text(v.old, labels)} | "
                    f"{verdict_text(v.new, labels)} |")
     return out
 
@@ -254,7 +271,7 @@ def _markdown(diff: RepoDiff, sides: Sides, labels: Labels, details: bool) -> st
             out += _md_change(change, labels, details)
         out.append("")
     for plan in diff.plans:
-        out += [f"### {md_escape(plan.title)}", "", f"`{plan.path}`" + (
+        out += [f"### {md_escape(plan.title)}", "", md_code(plan.path) + (
             f" — **{labels('diff', 'plan_action', plan.action)}**" if plan.action != CHANGED else ""), ""]
         if plan.verdicts:
             out += [f"#### {labels('diff', 'verdicts')}", "", *_md_verdicts(plan.verdicts, labels), ""]
@@ -262,7 +279,7 @@ def _markdown(diff: RepoDiff, sides: Sides, labels: Labels, details: bool) -> st
             out += [f"#### {labels('diff', 'counts')}", ""]
             for c in plan.counts:
                 before, after = sentences(c, labels)
-                out += [f"- {c.period}: {md_escape(before)} → {md_escape(after)}"]
+                out += [f"- {md_escape(c.period)}: {md_escape(before)} → {md_escape(after)}"]
             out.append("")
         for action, changes in _groups(plan.changes):
             out += [f"#### {labels('diff', 'action', action)}", ""]

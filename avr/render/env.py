@@ -13,8 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FunctionType
 from typing import Any
+from urllib.parse import quote
 
-from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.runtime import Context, Macro
@@ -97,7 +98,9 @@ class _Sandbox(SandboxedEnvironment):
                 kwargs.pop("_block_vars", None)
                 kwargs.pop("_loop_vars", None)
             try:
-                return __obj(*args, **kwargs)
+                result = __obj(*args, **kwargs)
+                # a macro's output is template text (a whole table row, say): Markdown finalising leaves it
+                return MdText(result) if kind is Macro and type(result) is str else result
             except StopIteration:  # as Context.call
                 return __self.undefined("value was undefined because a callable raised a StopIteration exception")
         return super().call(__context, __obj, *args, **kwargs)
@@ -136,6 +139,40 @@ class _Sandbox(SandboxedEnvironment):
         return super().getattr(obj, attribute)
 
 
+class MdText(str):
+    """Text already fit for a Markdown report (a macro's output, a filtered cell or title): kept as it is."""
+
+    __slots__ = ()
+
+
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
+
+
+@pass_context
+def md_finalize(context: Context, value: Any) -> Any:
+    """Every value a Markdown template prints on one line, as a table cell could hold it: a `|` (a label,
+    a period's name, a comment in an outcome) is escaped so it cannot split a table row, and a carriage
+    return, which CommonMark reads as a line break, becomes a space. A value of several lines is
+    Markdown a person wrote (a follow-up text) and is left alone; titles go through `md_inline`."""
+    if type(value) is str and ("|" in value or "\r" in value) and "\n" not in value \
+            and (context.name or "").endswith(".md.j2"):
+        return _UNESCAPED_PIPE.sub(r"\1\\|", value.replace("\r", " "))
+    return value
+
+
+_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029\x0b\x0c\x85]+\s*")
+_INLINE_SPECIAL = re.compile(r"([`\[\]|])")
+_BLOCK_START = re.compile(r"^(?:([#>+=~-])|(\d{1,9})([.)]))")
+
+
+def md_inline(text: Any) -> MdText:
+    """Plain text (a title, a name) on one line of a Markdown report: line breaks become spaces, and
+    nothing in it starts a heading, quote, list, link, code span or table cell."""
+    value = _BREAKS.sub(" ", str(text if text is not None else "")).strip()
+    value = _INLINE_SPECIAL.sub(r"\\\1", value)
+    return MdText(_BLOCK_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", value))
+
+
 def make_env(labels: Labels, override_dir: Path | None) -> SandboxedEnvironment:
     loaders: list[BaseLoader] = [FileSystemLoader(str(builtin_templates()))]
     if override_dir is not None and override_dir.is_dir():
@@ -147,6 +184,7 @@ def make_env(labels: Labels, override_dir: Path | None) -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=md_finalize,
     )
     locale = labels.locale
     env.globals.update(L=labels, kind_label=lambda g: goal_label(g, labels))
@@ -171,6 +209,8 @@ def make_env(labels: Labels, override_dir: Path | None) -> SandboxedEnvironment:
         completion=lambda c: labels("ongoing") if c == "ongoing" else ("" if c is None else str(c)),
         md_cell=md_cell,
         capfirst=capfirst,
+        md_inline=md_inline,
+        urlpath=lambda path: quote(str(path), safe="/"),  # a report's file name in a link
     )
     return env
 
@@ -223,4 +263,4 @@ def status_label(organisation: Organisation, status: Status | str | None, labels
 def md_cell(text: Any) -> str:
     """Text safe inside a Markdown table cell: one line, pipes escaped."""
     # collapse line breaks but keep no-break spaces (1 040, 33,9 %)
-    return re.sub(r"[ \t\r\n]+", " ", str(text or "")).strip().replace("|", "\\|")
+    return MdText(_UNESCAPED_PIPE.sub(r"\1\\|", re.sub(r"[ \t\r\n]+", " ", str(text or "")).strip()))

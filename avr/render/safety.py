@@ -10,7 +10,7 @@ the rest:
 * :func:`neutralise_markdown` — a whole Markdown document as avr writes it (user text included
   verbatim) made inert for any CommonMark renderer: every ``<`` that does not open a bare ``<br>``,
   ``<sup>`` or ``<sub>`` becomes ``&lt;`` (no raw HTML, no autolink), and the brackets of any link
-  or image with an unsafe destination become entities, so it prints as text.
+  with an unsafe destination, and of every image, become entities, so it prints as text.
 * :func:`html_problems` — a last check of every HTML page before it is written: script-capable
   elements, event-handler attributes and unsafe URLs are reported (a repository's own templates
   could contain them literally; the sandbox does not stop literal text).
@@ -76,7 +76,8 @@ def _unsafe_link_lines(text: str) -> tuple[set[int], bool]:
     for token in tokens:
         for child in token.children or []:
             url = child.attrGet("href") if child.type == "link_open" else child.attrGet("src") if child.type == "image" else None
-            if url is not None and not safe_url(str(url)):
+            # an image loads from its address when the report is opened (a tracking pixel): never one
+            if url is not None and (child.type == "image" or not safe_url(str(url))):
                 if token.map:
                     lines.update(range(token.map[0], token.map[1]))
                 else:
