@@ -77,6 +77,7 @@ CODES: dict[str, str] = {
     "W301": "budget total differs from its frame (budgetram)",
     "W801": "outcome file filed under another period's folder",
     "W802": "spreadsheet column that import does not read",
+    "W803": "indicator outcome looks mistyped (more than ten times off its neighbouring values)",
 }
 
 

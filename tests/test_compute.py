@@ -51,8 +51,9 @@ def result(ind: Indicator, outcome: str | None, rules: Rules = Rules()) -> Verdi
 
 def test_periods_same_period_last_year_and_previous() -> None:
     assert same_period_last_year(PERIODS, "2013-H1") == "2012-H1"
-    assert previous_period(PERIODS, "2013-H1") == "2012-H2"
-    assert previous_period(PERIODS, "2012-H1") is None
+    assert previous_period(PERIODS, "2013-H1", PERIODS) == "2012-H2"
+    assert previous_period(PERIODS, "2013-H1", ["2012-H1", "2013-H1"]) == "2012-H1"  # the latest reported
+    assert previous_period(PERIODS, "2012-H1", PERIODS) is None
 
 
 def test_seed_000_goal_2_increase_from_ratios_is_met() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from avr.compute.periods import sort_ids
+from avr.compute.plausibility import outcome_findings
 from avr.compute.results import compute_plan
 from avr.errors import Diagnostics, InvalidInput
 from avr.model.repository import Preload, find_root, load_repository
@@ -25,11 +27,13 @@ def run_check(start: Path, preload: Preload | None = None) -> Diagnostics:
     if diags.errors:
         return diags
     for org, plan in repo.all_plans():
-        for period in sorted({f.period for f in plan.followups}):
-            for finding in compute_plan(org, plan, period, repo.config.rules).findings:
-                doc = plan.docs.get(id(finding.model))
-                if doc is None:
-                    continue
-                line, col = doc.position(finding.loc)
-                diags.add(doc.path, line, col, finding.code, finding.message)
+        findings = outcome_findings(plan, org.periods)
+        for period in sort_ids({f.period for f in plan.followups}, org.periods):
+            findings += compute_plan(org, plan, period, repo.config.rules).findings
+        for finding in findings:
+            doc = plan.docs.get(id(finding.model))
+            if doc is None:
+                continue
+            line, col = doc.position(finding.loc)
+            diags.add(doc.path, line, col, finding.code, finding.message)
     return diags

@@ -26,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from avr.compute.periods import sort_ids
 from avr.compute.results import compute_plan, natural_key
 from avr.errors import UsageError
 from avr.model.goal import Indicator, Target, Value
@@ -47,7 +48,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "activities": ("organisation", "plan", "activity", "point", "goals", "operation", "title", "responsible",
                    "expected_completion"),
     "statuses": ("organisation", "plan", "period", "activity", "status", "status_label", "completion",
-                 "expected_completion", "date"),
+                 "expected_completion", "date", "status_period"),
 }
 FORMATS = ("csv", "xlsx", "json")
 CSV_FORMS = ("excel", "rfc4180")
@@ -101,7 +102,7 @@ def _periods(org: OrgData, plan: PlanData, period: str | None) -> list[str]:
     if period is not None:
         return [period] if period in org.periods else []
     used = {f.period for f in plan.followups} | {e.period for e in plan.outcomes}
-    return sorted((p for p in used if p in org.periods), key=lambda p: (org.periods[p].end, org.periods[p].start))
+    return sort_ids((p for p in used if p in org.periods), org.periods)
 
 
 def tables(repo: Repository, period: str | None) -> dict[str, list[Row]]:
@@ -121,7 +122,7 @@ def tables(repo: Repository, period: str | None) -> dict[str, list[Row]]:
                     "better": ind.better, "kpi": ind.kolada.kpi if ind.kolada else None,
                     "municipality": (ind.kolada.municipality or org.organisation.municipality_code) if ind.kolada else None,
                 })
-        order = {p: i for i, p in enumerate(org.periods)}
+        order = {p: i for i, p in enumerate(sort_ids(org.periods, org.periods))}  # date order
         for (ind_id, p), (value, source, kpi) in sorted(outcome_sources(plan).items(),
                                                         key=lambda kv: (kv[0][0], order.get(kv[0][1], 0), kv[0][1])):
             if (period is not None and p != period) or ind_id not in indicators:
@@ -156,12 +157,15 @@ def tables(repo: Repository, period: str | None) -> dict[str, list[Row]]:
                                                "value": amount_decimals(ir.indicator, ir.outcome) if ir.outcome else None,
                                                "change_last_year": change_decimals(ir.indicator)}})
             for a in result.activities:
-                if a.followup is None:
+                # the period's own follow-up, or a done/stopped status carried from an earlier one (compute.status)
+                given = a.state.source if a.state is not None and a.status is not None else a.followup
+                if given is None:
                     continue
                 out["statuses"].append({**base, "period": p, "activity": a.activity.id,
                                         "status": a.status.value if a.status else None, "status_label": a.status_label,
-                                        "completion": a.followup.completion,
-                                        "expected_completion": a.expected_completion, "date": a.followup.date})
+                                        "completion": given.completion,
+                                        "expected_completion": a.expected_completion, "date": given.date,
+                                        "status_period": given.period if a.status is not None else None})
     return out
 
 

@@ -1,7 +1,8 @@
 """`avr followup start PERIOD`: a follow-up skeleton for every open activity of a plan.
 
-Open means: not done or stopped in its latest earlier follow-up. Each skeleton carries the last
-status and expected completion; the text fields are left empty for the operation to write. Files
+Open means: not done or stopped in the period by the one status rule (avr.compute.status: done and
+stopped carry forward from earlier periods). Each skeleton carries the last status and expected
+completion; the text fields are left empty for the operation to write. Files
 are created exclusively, so a second run creates only what is missing and never touches a file
 someone has already written in.
 """
@@ -14,14 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from avr.commands.create import create_exclusive, display, file_stem, find_plan, plan_folder, scalar, schema_comment
+from avr.compute.status import FollowUpIndex
 from avr.errors import UsageError
 from avr.model.activity import Activity
-from avr.model.common import Status
 from avr.model.followup import FollowUp
 from avr.model.organisation import Period
 from avr.model.repository import OrgData, PlanData, Repository
-
-CLOSED = {Status.DONE, Status.STOPPED}
 
 
 @dataclass
@@ -39,22 +38,14 @@ def period_of(org: OrgData, period_id: str) -> Period:
     return period
 
 
+def followup_index(org: OrgData, plan: PlanData, *, goals: bool = False) -> FollowUpIndex:
+    """The plan's follow-ups of activities (or goals) by subject, for the status rule."""
+    return FollowUpIndex(plan.followups, org.periods, org.organisation, goals=goals)
+
+
 def latest_before(org: OrgData, plan: PlanData, subject: str, period: Period, *, goal: bool = False) -> FollowUp | None:
     """The subject's follow-up of the latest period that ends before ``period`` ends."""
-    earlier = []
-    for fu in plan.followups:
-        other = org.periods.get(fu.period)
-        matches = fu.goal == subject if goal else fu.activity == subject
-        if matches and other is not None and other.id != period.id and other.end < period.end:
-            earlier.append((other.end, fu))
-    return max(earlier, key=lambda pair: pair[0])[1] if earlier else None
-
-
-def is_closed(org: OrgData, last: FollowUp | None) -> bool:
-    if last is None or last.status is None:
-        return False
-    label = org.organisation.status_of(last.status)
-    return label is not None and label.means in CLOSED
+    return followup_index(org, plan, goals=goal).earlier(subject, period)
 
 
 def activity_skeleton(
@@ -86,9 +77,10 @@ def start_plan(repo: Repository, org: OrgData, plan: PlanData, period_id: str) -
     period = period_of(org, period_id)
     result = StartResult()
     folder = plan_folder(repo, plan) / "followups" / period.id
+    index = followup_index(org, plan)
     for activity in sorted(plan.activities.values(), key=lambda a: natural_key(a.id)):
-        last = latest_before(org, plan, activity.id, period)
-        if is_closed(org, last):
+        last = index.earlier(activity.id, period)
+        if index.status(activity.id, period).carried:  # done or stopped earlier, not reopened in the period
             result.closed.append(activity.id)
             continue
         if followed_up(plan, period.id, activity=activity.id):

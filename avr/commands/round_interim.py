@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from avr.commands.create import create_exclusive, display, file_stem, plan_folder, scalar, schema_comment
-from avr.commands.followup_start import CLOSED, followed_up, is_closed, latest_before, natural_key
+from avr.commands.followup_start import followed_up, followup_index, natural_key
+from avr.compute.status import CLOSED
 from avr.model.audit import Audit, AuditFollowUp, Recommendation
 from avr.model.common import Status
 from avr.model.goal import Goal
@@ -86,11 +87,12 @@ def interim_due(org: OrgData, plan: PlanData, period: Period) -> list[Due]:
             return
         due.append(item)
 
+    index = followup_index(org, plan, goals=True)
     for goal in commitments(plan):
         fu = next((f for f in plan.followups if f.period == period.id and f.goal == goal.id), None)
         item = Due("commitment", goal.id, _first_line(goal.title or goal.text), None, "missing")
         if fu is None:
-            if not is_closed(org, latest_before(org, plan, goal.id, period, goal=True)):
+            if not index.status(goal.id, period).closed:
                 due.append(item)
             continue
         judge(item, fu.text, fu.date, _path(plan, fu))
@@ -132,9 +134,10 @@ def start_interim(
 ) -> None:
     """Skeletons for open commitments, every control point and open recommendations; never overwriting."""
     folder = plan_folder(repo, plan)
+    index = followup_index(org, plan, goals=True)
     for goal in commitments(plan):
-        last = latest_before(org, plan, goal.id, period, goal=True)
-        if is_closed(org, last):
+        last = index.earlier(goal.id, period)
+        if index.status(goal.id, period).carried:
             closed(goal.id)
             continue
         if followed_up(plan, period.id, goal=goal.id):

@@ -8,12 +8,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from avr.compute.periods import sort_ids
 from avr.compute.results import COUNT_KEYS, compute_plan
 from avr.errors import UsageError
 from avr.model.repository import Repository
 from avr.render.env import status_label
 from avr.render.interim import interim_json
-from avr.render.jsonout import counts_json, indicator_json
+from avr.render.jsonout import activity_status_json, counts_json, indicator_json
 from avr.render.labels import Labels
 from avr.render.terms import Words
 
@@ -23,7 +24,7 @@ def status_data(repo: Repository, period: str | None) -> dict[str, Any]:
     known_periods: set[str] = set()
     for org, plan in repo.all_plans():
         known_periods.update(org.periods)
-        followed = sorted({f.period for f in plan.followups}, key=lambda p: org.periods[p].end if p in org.periods else p)
+        followed = sort_ids({f.period for f in plan.followups}, org.periods)
         chosen = period if period is not None else (followed[-1] if followed else None)
         if chosen is not None and chosen not in org.periods:
             continue
@@ -46,6 +47,7 @@ def status_data(repo: Repository, period: str | None) -> dict[str, Any]:
                 for g in result.all_goals()
             ],
             "activity_counts": counts_json(result.counts),
+            "activities": [activity_status_json(a) for a in result.activities],
             **interim_json(plan, result, repo.config, interim=False),
         })
     if period is not None and period not in known_periods:

@@ -17,7 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from avr.commands.create import today
-from avr.commands.followup_start import is_closed, latest_before, natural_key
+from avr.commands.followup_start import followup_index, natural_key
 from avr.commands.round_interim import commitments, interim_due
 from avr.errors import UsageError
 from avr.model.organisation import Period
@@ -74,13 +74,14 @@ def plan_todo(org: OrgData, plan: PlanData, period: Period) -> PlanTodo:
         groups[key].items.append(item)
 
     this_period = {f.activity: f for f in plan.followups if f.period == period.id and f.activity is not None}
+    index = followup_index(org, plan)
     for activity in plan.activities.values():
         fu = this_period.get(activity.id)
         doc = plan.docs.get(id(fu)) if fu is not None else None
         item = Owed("activity", activity.id, activity.summary or activity.title, "missing",
                     file=doc.path if doc else None)
         if fu is None:
-            if is_closed(org, latest_before(org, plan, activity.id, period)):
+            if index.status(activity.id, period).closed:  # done or stopped earlier: carries forward
                 continue
         elif not (fu.text or "").strip():
             item.reason = "unwritten"
@@ -93,7 +94,7 @@ def plan_todo(org: OrgData, plan: PlanData, period: Period) -> PlanTodo:
     for due in interim_due(org, plan, period):  # commitments, control points, audit recommendations
         add(None, due.accountable, Owed(due.kind, due.id, due.title, due.reason, due.date, due.file))
 
-    reported: set[str] = set()
+    reported: set[str] = {e.indicator for e in plan.outcomes if e.period == period.id}  # outcomes/<period>/
     commitment_ids = {g.id for g in commitments(plan)}  # their follow-ups are judged above
     for fu in plan.followups:
         if fu.period != period.id or fu.goal is None:

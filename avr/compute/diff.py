@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from avr.compute.periods import sort_ids
 from avr.compute.results import PlanResult, StatusCounts, compute_plan, natural_key
 from avr.model.common import Verdict
 from avr.model.followup import FollowUp
@@ -285,9 +286,15 @@ def _results(org: OrgData, plan: PlanData, repo: Repository) -> dict[str, PlanRe
     return {p: compute_plan(org, plan, p, repo.config.rules) for p in periods}
 
 
+def _in_order(results: dict[str, PlanResult], ids: set[str]) -> list[str]:
+    """Periods in date order (avr.compute.periods), by the side that has them."""
+    periods = {pid: r.period for pid, r in results.items() if r.period is not None}
+    return sort_ids(ids, periods)
+
+
 def _verdict_changes(old: dict[str, PlanResult], new: dict[str, PlanResult]) -> list[VerdictChange]:
     out: list[VerdictChange] = []
-    for period in sorted(old.keys() | new.keys(), key=natural_key):
+    for period in _in_order({**old, **new}, old.keys() | new.keys()):
         before, after = old.get(period), new.get(period)
         goals_a = {g.goal.id: g for g in before.all_goals()} if before else {}
         goals_b = {g.goal.id: g for g in after.all_goals()} if after else {}
@@ -322,7 +329,7 @@ def diff_plans(old_org: OrgData, old: PlanData, new_org: OrgData, new: PlanData,
     result.changes += interim_changes(old_org, old, new_org, new)
     before, after = _results(old_org, old, old_repo), _results(new_org, new, new_repo)
     result.verdicts = _verdict_changes(before, after)
-    for period in sorted(before.keys() & after.keys(), key=natural_key):
+    for period in _in_order(after, before.keys() & after.keys()):
         a, b = before[period].counts, after[period].counts
         if a.counts != b.counts:
             result.counts.append(CountsChange(period, a, b, old_org.organisation, new_org.organisation, old.plan.item_noun,

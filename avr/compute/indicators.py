@@ -11,7 +11,12 @@ Rules (also in the README, "How results are computed"):
   (the outcome is better than the comparison value), ``within`` (within
   ``tolerance_percent`` of the target), ``never``; else ``not_met``.
 * A direction target (ska öka / minska / inte öka / inte minska) is ``met`` or
-  ``not_met`` against baseline, previous period or same period last year.
+  ``not_met`` against baseline, previous period or same period last year
+  (avr.compute.periods says which periods those are).
+* A period shorter than its year without a target of its own (tertial 1, delår)
+  shows the year's target beside its outcome; ``rules.subyear_targets`` decides
+  how it is judged: ``not_assessed`` (default) until the year ends, or
+  ``forecast``: judged as above and labelled a forecast (prognos).
 * Ratios are compared exactly (numerator/denominator), never after rounding.
 * A goal's verdict combines the assessed results of its indicators and the
   verdicts of its refinements: all met → met; all not met → not met;
@@ -25,7 +30,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from avr.compute.periods import previous_period, same_period_last_year
+from avr.compute.periods import (
+    is_sub_year,
+    known_at,
+    previous_period,
+    previous_year,
+    same_period_last_year,
+    year_period,
+)
 from avr.model.common import Verdict
 from avr.model.config import Rules
 from avr.model.goal import Indicator, Target, Value
@@ -60,16 +72,28 @@ class IndicatorResult:
     change_previous: Decimal | None  # in the unit; percentage points for percent
     last_year_period: str | None
     change_last_year: Decimal | None
+    target_period: str | None = None  # the period ``target`` is set for: this one, or its year's
+    forecast: bool = False  # judged against the year's target before the year ended (rules.subyear_targets)
+    year_period: str | None = None  # the full year containing the period
+    year_target: Target | None = None  # that year's target (the delårsrapport's "Mål 2025")
+    year_before_period: str | None = None  # the full year before ("Utfall 2024")
+    year_before: Value | None = None  # its outcome
     kolada: bool = False  # a value shown comes from Kolada: the report must say "Källa: Kolada"
     # every period's outcome (history, outcome entries, follow-ups) and those from Kolada: for charts
     values: Mapping[str, Value] = field(default_factory=dict)
     kolada_periods: frozenset[str] = frozenset()
 
 
-def values_by_period(indicator: Indicator, outcomes: Mapping[str, Value]) -> dict[str, Value]:
-    """History from the plan, overlaid by outcomes reported in follow-ups."""
+def values_by_period(
+    indicator: Indicator, outcomes: Mapping[str, Value], periods: Mapping[str, Period] | None = None,
+    until: Period | None = None,
+) -> dict[str, Value]:
+    """History from the plan, overlaid by outcomes reported in follow-ups; with ``until`` only periods ending
+    on or before it ends (what a report of ``until`` may show)."""
     merged = dict(indicator.history)
     merged.update(outcomes)
+    if until is not None and periods is not None:
+        merged = {p: v for p, v in merged.items() if known_at(periods, p, until)}
     return merged
 
 
@@ -82,8 +106,18 @@ def indicator_result(
 ) -> IndicatorResult:
     outcome = values.get(period)
     value = amount(indicator, outcome)
+    year = year_period(periods, period)
+    year_target = indicator.targets.get(year) if year is not None else None
     target = indicator.targets.get(period)
-    prev = previous_period(periods, period)
+    target_period: str | None = period
+    forecast = False
+    if target is None and year_target is not None and is_sub_year(periods, period):
+        target, target_period = year_target, year
+        forecast = rules.subyear_targets == "forecast"
+    elif target is None:
+        target_period = None
+    reported = [p for p, v in values.items() if amount(indicator, v) is not None]
+    prev = previous_period(periods, period, reported)
     last = same_period_last_year(periods, period)
     prev_value = amount(indicator, values.get(prev)) if prev else None
     last_value = amount(indicator, values.get(last)) if last else None
@@ -97,7 +131,11 @@ def indicator_result(
     else:
         ref_period, ref_value = last, last_value
 
-    result = _judge(indicator, target, value, ref_value, rules)
+    if target_period is not None and target_period != period and not forecast:
+        result = Verdict.NOT_ASSESSED  # a yearly target, the year not yet ended (rules.subyear_targets)
+    else:
+        result = _judge(indicator, target, value, ref_value, rules)
+    before = previous_year(periods, period)
     return IndicatorResult(
         indicator=indicator,
         period=period,
@@ -111,6 +149,12 @@ def indicator_result(
         change_previous=value - prev_value if value is not None and prev_value is not None else None,
         last_year_period=last,
         change_last_year=value - last_value if value is not None and last_value is not None else None,
+        target_period=target_period,
+        forecast=forecast and result is not Verdict.NOT_ASSESSED,
+        year_period=year,
+        year_target=year_target,
+        year_before_period=before,
+        year_before=values.get(before) if before is not None else None,
     )
 
 

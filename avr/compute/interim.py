@@ -2,9 +2,9 @@
 
 Rules (also in the README, "The delårsrapport"):
 
-* Commitment counts: every goal of kind `commitment`, by the status of its
-  follow-up in the period mapped through the organisation's vocabulary
-  (same keys as `activity_counts`).
+* Commitment counts: every goal of kind `commitment`, by its status in the
+  period (avr.compute.status: done and stopped carry forward, open statuses do
+  not) mapped through the organisation's vocabulary (same keys as `activity_counts`).
 * Trend of an indicator: its outcome in the period against its comparison value
   (the indicator's `compare_to`). A change within `interim.stable_percent` of the
   comparison value is stable (→); otherwise it is improving (↗) or worsening (↘)
@@ -84,6 +84,8 @@ def commitments(result: PlanResult) -> list[GoalResult]:
 
 
 def commitment_status(g: GoalResult, organisation: Organisation) -> Status | None:
+    if g.state is not None:
+        return g.state.status
     if g.followup is None or g.followup.status is None:
         return None
     entry = organisation.status_of(g.followup.status)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from avr.compute.indicators import IndicatorResult, combine, indicator_result, values_by_period
+from avr.compute.periods import known_at
+from avr.compute.status import FollowUpIndex, StatusInPeriod
 from avr.model.activity import Activity
 from avr.model.common import CANONICAL_STATUSES, Status, Verdict
 from avr.model.config import Rules
@@ -55,14 +57,26 @@ class StatusCounts:
 @dataclass
 class ActivityResult:
     activity: Activity
-    followup: FollowUp | None
-    status: Status | None
-    status_label: str | None
+    followup: FollowUp | None  # of the period itself
+    status: Status | None  # in the period (avr.compute.status): None is unreported
+    status_label: str | None  # the organisation's word for ``status``
+    state: StatusInPeriod | None = None  # where the status comes from: carried, or lapsed with its last status
+
+    @property
+    def since(self) -> str | None:
+        """The earlier period a carried (done, stopped) or lapsed (open, now unreported) status was given in."""
+        return self.state.since if self.state is not None else None
+
+    @property
+    def last_label(self) -> str | None:
+        """The latest status word given, also when it no longer holds (lapsed)."""
+        return self.state.label if self.state is not None else self.status_label
 
     @property
     def expected_completion(self) -> int | str | None:
-        if self.followup and self.followup.expected_completion is not None:
-            return self.followup.expected_completion
+        for fu in (self.followup, self.state.source if self.state else None):
+            if fu is not None and fu.expected_completion is not None:
+                return fu.expected_completion
         return self.activity.expected_completion
 
 
@@ -75,6 +89,22 @@ class GoalResult:
     computed: Verdict
     activities: list[ActivityResult]
     counts: StatusCounts
+    state: StatusInPeriod | None = None  # a commitment's status in the period (avr.compute.status)
+
+    @property
+    def status_label(self) -> str | None:
+        """A commitment's status word in the period (None: unreported)."""
+        if self.state is not None:
+            return self.state.label if self.state.status is not None else None
+        return self.followup.status if self.followup else None
+
+    @property
+    def since(self) -> str | None:
+        return self.state.since if self.state is not None else None
+
+    @property
+    def last_label(self) -> str | None:
+        return self.state.label if self.state is not None else self.status_label
 
     @property
     def manual(self) -> ManualVerdict | None:
@@ -95,7 +125,7 @@ class Finding:
     """A warning found while computing, positioned by model and location."""
 
     model: object
-    loc: tuple[str, ...]
+    loc: tuple[str | int, ...]
     code: str
     message: str
 
@@ -145,26 +175,40 @@ def compute_plan(org: OrgData, data: PlanData, period_id: str | None, rules: Rul
     by_activity = {f.activity: f for f in followups if f.activity}
     by_goal = {f.goal: f for f in followups if f.goal}
     findings: list[Finding] = []
+    # Only data of periods ending on or before the report's period (avr.compute.periods): a report of
+    # record says the same when rebuilt after later periods have data.
+    known = [f for f in data.followups if known_at(periods, f.period, period)] if period_id else []
+    activity_index = FollowUpIndex(known, periods, org.organisation)
 
     activities = []
     for act in sorted(data.activities.values(), key=lambda a: natural_key(a.id)):
         fu = by_activity.get(act.id)
-        label = org.organisation.status_of(fu.status) if fu and fu.status else None
-        activities.append(ActivityResult(act, fu, label.means if label else None, label.label if label else None))
+        if period is not None:
+            state = activity_index.status(act.id, period)
+            label = state.label if state.status is not None else None
+            activities.append(ActivityResult(act, fu, state.status, label, state))
+            continue
+        word = org.organisation.status_of(fu.status) if fu and fu.status else None
+        activities.append(ActivityResult(act, fu, word.means if word else None, word.label if word else None))
 
     # The plan's history, then outcome entries (outcomes/), then goal follow-ups' `outcomes:`, each
     # overriding the one before; `avr check` refuses two places giving different values (E802).
     outcomes_by_indicator: dict[str, dict[str, object]] = {}
     from_kolada: set[tuple[str, str]] = set()
     for entry in data.outcomes:
+        if not known_at(periods, entry.period, period):
+            continue
         outcomes_by_indicator.setdefault(entry.indicator, {})[entry.period] = entry.as_value()
         if entry.source == "kolada":
             from_kolada.add((entry.indicator, entry.period))
     for fu in data.followups:
+        if not known_at(periods, fu.period, period):
+            continue
         for ind_id, value in fu.outcomes.items():
             outcomes_by_indicator.setdefault(ind_id, {})[fu.period] = value
             from_kolada.discard((ind_id, fu.period))
 
+    goal_index = FollowUpIndex(known, periods, org.organisation, goals=True)
     children_of: dict[str | None, list[Goal]] = {}
     for goal in data.goals.values():
         parent = goal.parent if goal.parent in data.goals else None
@@ -175,7 +219,7 @@ def compute_plan(org: OrgData, data: PlanData, period_id: str | None, rules: Rul
         results = []
         if period_id:
             for ind in goal.indicators:
-                values = values_by_period(ind, outcomes_by_indicator.get(ind.id, {}))  # type: ignore[arg-type]
+                values = values_by_period(ind, outcomes_by_indicator.get(ind.id, {}), periods, period)  # type: ignore[arg-type]
                 res = indicator_result(ind, period_id, values, periods, rules)
                 shown = (period_id, res.reference_period, res.previous_period, res.last_year_period)
                 if any((ind.id, p) in from_kolada for p in shown):
@@ -188,7 +232,8 @@ def compute_plan(org: OrgData, data: PlanData, period_id: str | None, rules: Rul
         counts = StatusCounts()
         for a in serving:
             counts.add(a.status)
-        result = GoalResult(goal, by_goal.get(goal.id), results, children, combine(parts), serving, counts)
+        state = goal_index.status(goal.id, period) if period is not None and goal.kind == "commitment" else None
+        result = GoalResult(goal, by_goal.get(goal.id), results, children, combine(parts), serving, counts, state)
         if result.disagrees and result.followup is not None:
             findings.append(Finding(result.followup, ("verdict", "verdict"), "W101",
                                     f"manual verdict `{result.verdict.value}` for goal {goal.id} differs "
@@ -218,9 +263,12 @@ def compute_plan(org: OrgData, data: PlanData, period_id: str | None, rules: Rul
     for a in activities:
         by_unit.setdefault(a.activity.unit, StatusCounts()).add(a.status)
 
-    done = [Decimal(a.followup.completion) for a in activities if a.followup and a.followup.completion is not None]
+    # färdiggrad of the follow-up each status comes from: a done item carried from tertial 1 counts as reported
+    sources = [a.state.source if a.state and a.status is not None else a.followup for a in activities]
+    done = [Decimal(fu.completion) for fu in sources if fu is not None and fu.completion is not None]
     completion = sum(done, Decimal(0)) / len(done) if done else None
-    missing = [a for a in activities if a.followup is None] if period_id else []
+    # without a follow-up in the period and not closed earlier (done and stopped carry forward)
+    missing = [a for a in activities if a.followup is None and a.status is None] if period_id else []
     return PlanResult(org, data, period, goals, activities, counts, by_unit, missing, completion, findings)
 
 

@@ -23,6 +23,14 @@ class Rules(Schema):
         ),
     )
     tolerance_percent: int = Field(default=5, ge=0, le=100)
+    subyear_targets: Literal["not_assessed", "forecast"] = Field(
+        default="not_assessed",
+        description=(
+            "How an outcome of a period shorter than its year (tertial, delår) is judged against the year's "
+            "target when the period has none of its own: `not_assessed` until the year ends, or `forecast` "
+            "(judged, labelled prognos)"
+        ),
+    )
     number_words_up_to: int = Field(
         default=10, ge=0, le=12, description="Counts up to this are written as words in sentences (en, två, …)"
     )

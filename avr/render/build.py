@@ -16,6 +16,7 @@ from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
 
+from avr.compute.periods import sort_ids
 from avr.compute.results import PlanResult, compute_plan
 from avr.compute.sections import INTERIM_SECTIONS, STYLED_SECTIONS, counted_items, counts_commitments, section_views
 from avr.errors import Diagnostics, InvalidInput
@@ -51,12 +52,15 @@ def report_jobs(repo: Repository) -> list[ReportJob]:
     jobs = []
     for org, plan in repo.all_plans():
         if plan.reports:
-            for report_id, spec in sorted(plan.reports.items()):
+            # the plan document first, then by period in date order (the site's index lists them so)
+            order = {pid: i for i, pid in enumerate(sort_ids(org.periods, org.periods))}
+            for report_id, spec in sorted(plan.reports.items(), key=lambda kv: (
+                    -1 if kv[1].period is None else order.get(kv[1].period, len(order)), kv[0])):
                 jobs.append(ReportJob(org, plan, report_id, spec))
             continue
         kind = "status" if plan.plan.kind == "action_plan" else "followup"
         jobs.append(ReportJob(org, plan, "plan", ReportSpec(kind="plan", title=plan.plan.title)))
-        for period in sorted({f.period for f in plan.followups}):
+        for period in sort_ids({f.period for f in plan.followups}, org.periods):
             label = org.periods[period].label if period in org.periods else period
             spec = ReportSpec(kind=kind, period=period, title=f"{plan.plan.title} – {label}")
             jobs.append(ReportJob(org, plan, f"uppfoljning-{period}", spec))

@@ -17,6 +17,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from avr.compute.indicators import amount
+from avr.compute.periods import known_at, sort_ids
 from avr.model.goal import Indicator, Target, Value
 from avr.model.organisation import Period
 from avr.render import format as fmt
@@ -147,22 +148,20 @@ class SeriesRow:
 
 def indicator_series(indicator: Indicator, outcomes: Mapping[str, Value | None],
                      periods: Mapping[str, Period], until: Period | None = None) -> list[SeriesRow]:
-    """Every period with an outcome or a target, in time order: what the chart and its table show.
+    """Every period with an outcome or a target, in date order (end, then start): what the chart and its
+    table show.
 
-    Outcomes of periods starting after `until` (the report's period) are left out: a report shows
-    what was known at its time. Targets are shown for every period.
+    Outcomes of periods ending after `until` (the report's period) are left out: a report shows what
+    was known at its time (avr.compute.periods). Targets, set in the plan, are shown for every period.
     """
     values: dict[str, Value] = dict(indicator.history)
     values.update({k: v for k, v in outcomes.items() if v is not None})
     if until is not None:
-        values = {k: v for k, v in values.items() if k not in periods or periods[k].start <= until.end}
+        values = {k: v for k, v in values.items() if known_at(periods, k, until)}
     keys = set(values) | set(indicator.targets)
 
-    def order(pid: str) -> tuple[str, str]:
-        return (periods[pid].start.isoformat() if pid in periods else pid, pid)
-
     rows = []
-    for pid in sorted(keys, key=order):
+    for pid in sort_ids(keys, periods):
         target = indicator.targets.get(pid)
         rows.append(SeriesRow(pid, periods[pid].label if pid in periods else pid, values.get(pid),
                               amount(indicator, values.get(pid)), target,

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from avr.compute.periods import known_at
+from avr.compute.status import read_later
 from avr.load.cache import file_hash
 from avr.load.inputs import RefusedFile, read_regular
 from avr.load.yamlfile import Limits
@@ -118,10 +120,12 @@ def report_keys(
 ) -> dict[str, str]:
     """A key per report over exactly what it is computed from, so one change re-renders only what it affects.
 
-    With avr's own templates a report of period P reads a plan's follow-ups of P, and of the other follow-ups
-    only their periods and indicator outcomes (compute_plan); every other file of the plan folder counts in
-    full. A repository's own templates may read anything in the plan: then every report of a plan depends on
-    every file of it.
+    With avr's own templates a report of period P reads only data of periods ending on or before P ends
+    (avr.compute.periods): the follow-ups of those periods in full (statuses carry forward, outcomes), and of
+    the files filed by period (outcome entries, control results, audit follow-ups) those of such periods;
+    every other file of the plan folder counts in full. A later period's files never change P's key. The plan
+    document (no period) reads of the follow-ups only their periods and indicator outcomes. A repository's own
+    templates may read anything in the plan: then every report of a plan depends on every file of it.
     """
     keys: dict[str, str] = {}
     by_plan: dict[str, list[Any]] = {}
@@ -134,21 +138,39 @@ def report_keys(
                 keys[job.out_base] = content_key([plan_key, job.report_id, repr(job.spec)])
             continue
         data = plan_jobs[0].plan
+        periods = plan_jobs[0].org.periods
         org_file = folder.rsplit("/", 1)[0] + "/organisation.yaml"
-        followups: dict[str, list[str]] = {}  # period -> its follow-up files with their hashes
+        followup_periods: set[str] = set()
         outcomes: list[str] = []
-        paths: set[str] = set()
+        dated: dict[str, str] = {}  # a file filed by period (follow-up, outcome entry, …) -> its period
+        earlier: dict[str, str] = {}  # a follow-up file -> what a later period's report reads of it
         for fu in data.followups:
             path = data.docs[id(fu)].path
-            paths.add(path)
-            followups.setdefault(fu.period, []).append(f"{path}\0{hashes.get(path, '')}")
+            dated[path] = fu.period
+            earlier[path] = repr(read_later(fu))
+            followup_periods.add(fu.period)
             outcomes.append(f"{path}\0{fu.period}\0{fu.outcomes!r}")
-        base = [layout.global_key, hashes.get(org_file, ""), *outcomes, repr(sorted(followups))]
-        base += [f"{rel}\0{hashes[rel]}" for rel in layout.members.get(folder, []) if rel not in paths]
+        followup_files = set(dated)
+        for model in [*data.outcomes, *data.interim.control_results, *data.interim.audit_followups]:
+            doc = data.docs.get(id(model))
+            if doc is not None:
+                dated[doc.path] = model.period
+        members = layout.members.get(folder, [])
+        common = [layout.global_key, hashes.get(org_file, ""), *(f"{rel}\0{hashes[rel]}" for rel in members
+                                                                  if rel not in dated)]
+        # the plan document: of the follow-ups their periods and outcomes, every other file in full
+        plan_doc = [*common, *outcomes, repr(sorted(followup_periods)),
+                    *(f"{rel}\0{hashes[rel]}" for rel in members if rel in dated and rel not in followup_files)]
         for job in plan_jobs:
-            period = job.spec.period
-            own = followups.get(period, []) if period is not None else []
-            keys[job.out_base] = content_key([*base, job.report_id, repr(job.spec), *own])
+            if job.spec.period is None:
+                keys[job.out_base] = content_key([*plan_doc, job.report_id, repr(job.spec)])
+                continue
+            period = periods.get(job.spec.period)
+            read = sorted(rel for rel, p in dated.items() if period is None or known_at(periods, p, period))
+            keys[job.out_base] = content_key([
+                *common, job.report_id, repr(job.spec),
+                *(f"{rel}\0{hashes.get(rel, '')}" if dated[rel] == job.spec.period or rel not in earlier
+                  else f"{rel}\0{earlier[rel]}" for rel in read)])
     return keys
 
 

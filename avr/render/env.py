@@ -22,6 +22,7 @@ from jinja2.runtime import Context, Macro
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from avr.compute.periods import sort_ids
 from avr.load.inputs import link_refusal, refusal
 from avr.model.common import Status, Verdict
 from avr.model.goal import Goal
@@ -209,6 +210,7 @@ def make_env(labels: Labels, override_dir: Path | None) -> SandboxedEnvironment:
         completion=lambda c: labels("ongoing") if c == "ongoing" else ("" if c is None else str(c)),
         md_cell=md_cell,
         capfirst=capfirst,
+        by_date=sort_ids,  # period ids in date order: `ids | by_date(periods)`
         md_inline=md_inline,
         urlpath=lambda path: quote(str(path), safe="/"),  # a report's file name in a link
     )

@@ -147,13 +147,13 @@ def interim_json(plan: PlanData, result: PlanResult, config: RepoConfig, interim
 
 
 def reference_value(ir: IndicatorResult) -> Value | None:
-    """The outcome a trend compares with, as written (with women/men and comment), when it is in the plan."""
+    """The outcome a trend compares with, as written (with women/men and comment)."""
     ind = ir.indicator
     if ir.reference_period is None:
         return None
     if ind.baseline is not None and ind.baseline.period == ir.reference_period:
         return ind.baseline.value
-    return ind.history.get(ir.reference_period)
+    return ir.values.get(ir.reference_period)
 
 
 def column_groups(table: EconomyTable) -> list[tuple[str | None, int]]:

@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from avr.compute.indicators import IndicatorResult
-from avr.compute.results import GoalResult, PlanResult, StatusCounts
+from avr.compute.results import ActivityResult, GoalResult, PlanResult, StatusCounts
 
 # orjson writes a float of |x| < 1e-4 as 0.0000… and exponents as 1e16, 1e-7 where Python writes
 # 5e-05, 1e+16, 1e-07; its output is otherwise Python's (same shortest digits, same escapes).
@@ -71,7 +71,25 @@ def indicator_json(ir: IndicatorResult) -> dict[str, Any]:
         "reference_value": number(ir.reference_value),
         "change_previous_period": number(ir.change_previous),
         "change_same_period_last_year": number(ir.change_last_year),
+        "previous_period": ir.previous_period,
+        "same_period_last_year": ir.last_year_period,
+        "target_period": ir.target_period,  # the year's, for a shorter period without a target of its own
+        "forecast": ir.forecast,  # judged against the year's target before the year ended (prognos)
         "kolada": ir.kolada,  # a value comes from Kolada: "Källa: Kolada" wherever it is shown
+    }
+
+
+def activity_status_json(a: ActivityResult) -> dict[str, Any]:
+    """An activity's status in the period: ``status_period`` is the period it was given in (an earlier one
+    when a done or stopped status carries forward); ``last_status`` is the latest given, also when an open
+    one from an earlier period no longer holds (then ``status`` is null: unreported)."""
+    source = a.state.source if a.state is not None else a.followup
+    return {
+        "id": a.activity.id,
+        "status": a.status.value if a.status else None,
+        "status_label": a.status_label,
+        "status_period": source.period if source is not None and source.status else None,
+        "last_status": a.state.last_status.value if a.state is not None and a.state.last_status else None,
     }
 
 
@@ -116,6 +134,7 @@ def plan_json(r: PlanResult) -> dict[str, Any]:
                 "completion": a.followup.completion if a.followup else None,
                 "expected_completion": a.expected_completion,
                 "reported": a.followup is not None,
+                **{k: v for k, v in activity_status_json(a).items() if k in ("status_period", "last_status")},
             }
             for a in r.activities
         ],
