@@ -59,6 +59,10 @@ CODES: dict[str, str] = {
     "E302": "stated deviation differs from the computed one",
     "E303": "varav-parts do not sum to their line",
     "E304": "changes table does not explain the difference between two versions",
+    # stated figures beside computed ones (compute.rounding, compute.stated)
+    "E305": "stated figure differs from its numerator/denominator beyond its rounding",
+    "E306": "stated goal verdict or indicator count differs from the computed one",
+    "E307": "stated status counts differ from the computed ones",
     # indicator data in and out (outcome entries, Kolada, spreadsheets)
     "E801": "indicator outcome given twice for one period",
     "E802": "indicator outcome given in two places with different values",
@@ -70,6 +74,7 @@ CODES: dict[str, str] = {
     "E814": "spreadsheet cannot be read",
     # publishing (render)
     "E701": "a report would publish unsafe HTML (script, event handler, dangerous link)",
+    "E702": "output folder not avr's alone: files tracked by git, or a symbolic link where avr writes",
     # warnings
     "W101": "manual verdict differs from the computed one",
     "W102": "activities of one point have different statuses",

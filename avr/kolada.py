@@ -56,7 +56,10 @@ def printable(text: object, limit: int = MAX_TEXT) -> str:
 
 def same_host(url: str, base: str) -> bool:
     """``url`` is on the host (and port) of ``base``; https may replace http, never the reverse."""
-    a, b = httpx.URL(url), httpx.URL(base)
+    try:
+        a, b = httpx.URL(url), httpx.URL(base)
+    except (httpx.InvalidURL, ValueError):  # not a URL at all: nowhere to follow
+        return False
     if a.scheme not in ("http", "https") or (b.scheme == "https" and a.scheme != "https"):
         return False
     return a.host == b.host and a.port == b.port  # httpx gives None for a scheme's default port

@@ -213,3 +213,135 @@ def test_point_counts_once_and_mixed_statuses_warn(mini_copy: Path) -> None:
     assert r.counts.total == 2  # points 1 (activities 1 and 2) and 3
     assert r.counts.counts["off_track"] == 1  # the least advanced of done and off track
     assert [f.code for f in r.findings] == ["W102"]
+
+
+# ---------------------------------------------------------------- stated figures (compute/rounding.py, compute/stated.py)
+
+STATED = FIXTURES / "stated"
+STATED_PLAN = Path("plans/kommun-vn/vp-2022")
+
+
+@pytest.mark.parametrize(
+    ("stated", "computed", "agree"),
+    [
+        ("48", "47.593", True),  # 89/187 printed as 48 %
+        ("19", "15.084", False),  # 27/179 printed as 19 %: Umeåregionen's
+        ("33.9", "33.94", True),
+        ("33.9", "33.96", False),
+        ("48", "48.5", True),  # exactly half a unit: either rounding
+        ("48", "48.51", False),
+        ("39.0", "39.04", True),  # 39,0: one decimal, so ±0,05
+        ("39.0", "39.06", False),
+    ],
+)
+def test_a_stated_figure_agrees_within_half_a_unit_of_its_last_decimal(stated: str, computed: str, agree: bool) -> None:
+    from avr.compute.rounding import agrees
+
+    assert agrees(Decimal(stated), Decimal(computed)) is agree
+
+
+def test_tolerance_follows_the_written_decimals() -> None:
+    from avr.compute.rounding import rounding_tolerance
+
+    assert rounding_tolerance(Decimal("48")) == Decimal("0.5")
+    assert rounding_tolerance(Decimal("33.9")) == Decimal("0.05")
+    assert rounding_tolerance(Decimal("0.25")) == Decimal("0.005")
+
+
+def test_stated_share_problem_names_both_figures() -> None:
+    from avr.compute.rounding import stated_value_problem
+    from avr.model.goal import Value
+
+    share = indicator()
+    bad = Value(numerator=Decimal(27), denominator=Decimal(179), stated=Decimal(19))
+    assert stated_value_problem(share, bad) == "stated 19 % but 27/179 is 15,1 %, which rounds to 15 %"
+    good = Value(numerator=Decimal(89), denominator=Decimal(187), stated=Decimal(48))
+    assert stated_value_problem(share, good) is None
+    ratio = indicator(unit="ratio")  # not scaled to percent
+    assert stated_value_problem(ratio, Value(numerator=Decimal(1), denominator=Decimal(4), stated=Decimal("0.4")))
+
+
+def _stated_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    target = tmp_path / "stated"
+    shutil.copytree(STATED, target)
+    return target
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_stated_fixture_checks_and_builds_with_stated_figures(tmp_path: Path) -> None:
+    from conftest import run_avr
+
+    repo = _stated_copy(tmp_path)
+    done = run_avr("check", cwd=repo)
+    assert done.returncode == 0, done.stderr
+    built = run_avr("build", "-q", "-f", "md", cwd=repo)
+    assert built.returncode == 0, built.stderr
+    report = (repo / "build/kommun-vn/vp-2022/helar-2022.md").read_text(encoding="utf-8")
+    assert "48\u00a0%" in report  # 89/187 with decimals: 0
+    assert "47,6" not in report
+    assert "15\u00a0%" in report  # 27/179 (15 %)
+    assert "minst 15\u00a0%" in report and "högst 95\u00a0%" in report  # the organisation's words
+    assert "39,0\u00a0% [K 38,5 / M 40]" in report  # as written: 39,0 stays 39,0
+
+
+def test_a_stated_share_that_disagrees_fails_check_and_build_naming_both(tmp_path: Path) -> None:
+    from conftest import run_avr
+
+    repo = _stated_copy(tmp_path)
+    _edit(repo / STATED_PLAN / "followups/2022/goal-1.yaml", "27/179 (15 %)", "27/179 (19 %)")
+    _edit(repo / STATED_PLAN / "goals/1.yaml", "89/187 (48 %)", "89/187 (47 %)")
+    _edit(repo / STATED_PLAN / "outcomes/2022/nojdhet.yaml", "stated: 80,7", "stated: 80,8")
+    expected = [
+        f"{STATED_PLAN}/followups/2022/goal-1.yaml:5:16: E305 indicator `andel-sjalv`: stated 19 % but 27/179 is "
+        "15,1 %, which rounds to 15 %",
+        f"{STATED_PLAN}/goals/1.yaml:11:15: E305 indicator `andel-sjalv`: stated 47 % but 89/187 is 47,6 %, "
+        "which rounds to 48 %",
+        f"{STATED_PLAN}/outcomes/2022/nojdhet.yaml:5:9: E305 indicator `nojdhet`: stated 80,8 % but 46/57 is "
+        "80,70 %, which rounds to 80,7 %",
+    ]
+    for command in (("check",), ("build", "-q")):
+        done = run_avr(*command, cwd=repo)
+        assert done.returncode == 1, done.stderr
+        assert [line for line in done.stderr.splitlines() if " E305 " in line] == expected
+    assert not (repo / "build" / "kommun-vn").exists()
+
+
+def test_stated_verdict_and_counts_that_disagree_fail_check_and_build(tmp_path: Path) -> None:
+    from conftest import run_avr
+
+    repo = _stated_copy(tmp_path)
+    _edit(repo / STATED_PLAN / "followups/2022/goal-1.yaml", "verdict: met\n  met: 2", "verdict: not_met\n  met: 1")
+    _edit(repo / STATED_PLAN / "reports/helar-2022.yaml", "done: 1", "done: 2")
+    _edit(repo / STATED_PLAN / "reports/helar-2022.yaml", "total: 3", "total: 4")
+    expected = [
+        f"{STATED_PLAN}/followups/2022/goal-1.yaml:7:12: E306 goal 1: stated verdict `not_met` but its indicators "
+        "and refinements give `met`",
+        f"{STATED_PLAN}/followups/2022/goal-1.yaml:8:8: E306 goal 1: stated `met: 1` but 2 of its 2 indicators are "
+        "met in 2022",
+        f"{STATED_PLAN}/reports/helar-2022.yaml:7:11: E307 stated `done: 2` but 1 are counted as done in 2022",
+        f"{STATED_PLAN}/reports/helar-2022.yaml:9:10: E307 stated `total: 4` but 3 are counted in 2022",
+    ]
+    for command in (("check",), ("build", "-q")):
+        done = run_avr(*command, cwd=repo)
+        assert done.returncode == 1, done.stderr
+        assert [line for line in done.stderr.splitlines() if " E30" in line] == expected
+
+
+def test_stated_goal_figures_follow_the_computed_results() -> None:
+    from avr.compute.stated import goal_findings, report_findings
+
+    repo = load_repository(STATED)
+    org = repo.orgs["kommun-vn"]
+    plan = org.plans["vp-2022"]
+    result = compute_plan(org, plan, "2022", repo.config.rules)
+    assert goal_findings(result) == []
+    assert report_findings(result, plan.reports["helar-2022"]) == []
+    plan.reports["helar-2022"].stated.counts["on_track"] = 1  # type: ignore[union-attr]
+    assert [f.code for f in report_findings(result, plan.reports["helar-2022"])] == ["E307"]

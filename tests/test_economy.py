@@ -229,3 +229,88 @@ def test_broken_table_is_not_reported_again_as_unknown(example_copy: Path) -> No
     assert proc.returncode == 1
     assert "E101 unknown field `kolumner`" in proc.stderr
     assert "E202" not in proc.stderr, proc.stderr
+
+
+# ---------------------------------------------------------------- income and cost lines typed as printed
+
+
+def nyckeltal(sign: str = "costs_positive", net: str = "93", **extra: Any) -> EconomyTable:
+    return table(sign=sign, columns=[
+        {"id": "budget", "label": "Budget"}, {"id": "prognos", "label": "Prognos"},
+        {"id": "avvikelse", "label": "Avvikelse", "deviation": {"actual": "prognos", "budget": "budget"}}],
+        lines=[{"label": "Intäkter", "kind": "income", "values": {"budget": "49", "prognos": "52"}},
+               {"label": "Kostnader", "kind": "cost", "values": {"budget": "142", "prognos": "150"}}],
+        total={"label": "Netto", "values": {"budget": net}}, **extra)
+
+
+def test_income_typed_positive_is_subtracted_from_costs() -> None:
+    result = compute_table(nyckeltal())
+    assert result.issues == []
+    assert result.total["budget"].computed == Decimal(93)
+    assert result.total["prognos"].computed == Decimal(98)
+    rows = {r.label: r for r in result.rows}
+    assert rows["Intäkter"].cells["budget"].value == Decimal(49)  # printed as typed
+    assert rows["Intäkter"].cells["avvikelse"].computed == Decimal(3)  # more income: favourable
+    assert rows["Kostnader"].cells["avvikelse"].computed == Decimal(-8)  # higher costs: unfavourable
+    assert result.total["avvikelse"].computed == Decimal(-5)
+    assert result.convention == "costs_positive_by_kind"
+
+
+def test_a_changed_stated_net_names_both_values() -> None:
+    result = compute_table(nyckeltal(net="94"))
+    assert [(i.code, i.message) for i in result.issues] == [
+        ("E301", "table `t`, row `Netto`, column `Budget`: stated 94 but the lines sum to 93 (difference 1)")]
+
+
+def test_kinds_under_costs_negative_give_net_income_minus_costs() -> None:
+    result = compute_table(nyckeltal(sign="costs_negative", net="-93"))
+    assert result.issues == []
+    assert result.total["budget"].computed == Decimal(-93)
+    rows = {r.label: r for r in result.rows}
+    assert rows["Intäkter"].cells["avvikelse"].computed == Decimal(3)  # favourable whatever the convention
+    assert rows["Kostnader"].cells["avvikelse"].computed == Decimal(-8)
+
+
+def test_group_of_a_kind_and_varav_parts_of_a_net_line() -> None:
+    grouped = table(sign="costs_negative", columns=[{"id": "utfall", "label": "Utfall"}], lines=[
+        {"label": "Intäkter", "kind": "income", "lines": [{"label": "Bidrag", "values": {"utfall": "160,2"}}],
+         "total": {"label": "Summa intäkter", "values": {"utfall": "160,2"}}},
+        {"label": "Kostnader", "kind": "cost", "lines": [{"label": "Personal", "values": {"utfall": "175,0"}}],
+         "total": {"label": "Summa kostnader", "values": {"utfall": "175,0"}}}],
+        total={"label": "Resultat", "values": {"utfall": "-14,8"}})
+    assert compute_table(grouped).issues == []
+    net = table(sign="costs_positive", columns=[{"id": "tkr", "label": "Budget"}], lines=[
+        {"label": "Arbetsmarknad", "values": {"tkr": "93"}, "parts_complete": True,
+         "parts": [{"label": "varav intäkter", "kind": "income", "values": {"tkr": "49"}},
+                   {"label": "varav kostnader", "kind": "cost", "values": {"tkr": "142"}}]}])
+    assert compute_table(net).issues == []
+    net.lines[0].values["tkr"] = Decimal(92)
+    assert codes(net) == ["E303"]
+
+
+def test_a_group_of_one_kind_refuses_a_line_of_the_other() -> None:
+    with pytest.raises(ValueError, match="a group of kind `income` holds only lines of that kind"):
+        table(lines=[{"label": "G", "kind": "income", "lines": [{"label": "x", "kind": "cost", "values": {}}]}])
+
+
+def test_lines_without_kind_keep_their_convention() -> None:
+    assert compute_table(table()).convention == "costs_negative"
+
+
+def test_nyckeltal_page_through_the_cli(tmp_path: Path) -> None:
+    import shutil
+
+    repo = tmp_path / "stated"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "stated", repo)
+    done = run_avr("build", "-q", "-f", "md", cwd=repo)
+    assert done.returncode == 0, done.stderr
+    report = (repo / "build/kommun-vn/vp-2022/plan.md").read_text(encoding="utf-8")
+    assert "| Intäkter | 49 | 52 | 3 |" in report
+    assert "| **Netto** | **93** | **98** | **-5** |" in report
+    assert "netto är kostnader − intäkter" in report
+    path = repo / "plans/kommun-vn/vp-2022/economy/nyckeltal.yaml"
+    edit(path, "budget: 93", "budget: 94")
+    done = run_avr("check", cwd=repo)
+    assert done.returncode == 1
+    assert ("plans/kommun-vn/vp-2022/economy/nyckeltal.yaml:29:13: E301 table `nyckeltal`, row `Netto`, column "
+            "`Budget`: stated 94 but the lines sum to 93 (difference 1)") in done.stderr

@@ -74,8 +74,9 @@ def test_html_has_no_script_handlers_or_dangerous_urls(site: Path) -> None:
         assert len(style_tags) <= 1, page  # avr's own inline style sheet only
         for tag, attrs in doc.tags:
             assert tag not in DANGEROUS_TAGS - {"meta", "style"}, (page.name, tag, attrs)
-            if tag == "meta":
-                assert not any(name == "http-equiv" for name, _ in attrs), (page.name, attrs)
+            if tag == "meta":  # only the Content-Security-Policy
+                assert all((value or "").lower() == "content-security-policy"
+                           for name, value in attrs if name == "http-equiv"), (page.name, attrs)
             for name, value in attrs:
                 assert not name.startswith("on"), (page.name, tag, name)
                 if name in {"href", "src", "action", "formaction", "xlink:href", "data", "srcset", "poster"}:
@@ -83,6 +84,16 @@ def test_html_has_no_script_handlers_or_dangerous_urls(site: Path) -> None:
                     assert scheme in {"", "http", "https", "mailto"}, (page.name, tag, name, value)
                     assert not (value or "").startswith("//"), (page.name, value)
         assert "javascript:alert" not in " ".join(v or "" for _, attrs in doc.tags for _, v in attrs)
+
+
+def test_every_page_passes_an_html5_parser_scan_and_carries_the_csp(site: Path) -> None:
+    """Read as browsers read it (tinyhtml5), no page holds anything outside the allow-lists."""
+    from avr.render.safety import tree_problems
+
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        assert tree_problems(text) == [], page.name
+        assert "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';" in text, page.name
 
 
 def test_hostile_text_is_shown_as_text(site: Path) -> None:

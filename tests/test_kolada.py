@@ -500,6 +500,7 @@ def test_a_redirect_on_the_same_host_is_followed(repo: Path, server: KoladaServe
      "is not a year"),
     ("long number", '{"values": [{"kpi": "N31807", "municipality": "0380", "period": 2021, "values": '
      '[{"gender": "T", "value": 1' + "0" * 5000 + "}]}]}", "is not valid JSON"),
+    ("broken next link", '{"values": [], "next_url": "http://[::1"}', "leads to another host (http://[::1)"),
     ("control characters", '{"values": [{"kpi": "N31807", "municipality": "0380", "period": "2021\\u001b[2J", '
      '"values": []}]}', "`period` '2021\\x1b[2J' is not a year"),
 ])

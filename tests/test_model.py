@@ -188,10 +188,10 @@ def test_bad_target_names_the_accepted_forms() -> None:
         ("≥ 90", {"op": ">=", "value": Decimal("90")}),
         ('">= 90"', {"op": ">=", "value": Decimal("90")}),  # `>` opens a folded scalar: quote it
         ("677", {"op": None, "value": Decimal("677")}),
-        ("minst 70", {"op": ">=", "value": Decimal("70")}),
-        ("lägst 70", {"op": ">=", "value": Decimal("70")}),
-        ("max 30", {"op": "<=", "value": Decimal("30")}),
-        ("högst 30", {"op": "<=", "value": Decimal("30")}),
+        ("minst 70", {"op": ">=", "value": Decimal("70"), "word": "minst"}),
+        ("lägst 70", {"op": ">=", "value": Decimal("70"), "word": "lägst"}),
+        ("max 30", {"op": "<=", "value": Decimal("30"), "word": "max"}),
+        ("högst 30", {"op": "<=", "value": Decimal("30"), "word": "högst"}),
         ("≤ 4,5 %", {"op": "<=", "value": Decimal("4.5")}),
         ("= 0", {"op": "=", "value": Decimal("0")}),
         ("≤ 1 040", {"op": "<=", "value": Decimal("1040")}),
@@ -202,7 +202,7 @@ def test_bad_target_names_the_accepted_forms() -> None:
 def test_target_shorthands(written: str, expected: dict[str, Any]) -> None:
     goal = ok(indicator_goal("targets", {"2020": written}, unit="index"), Goal)  # index: any number is plausible
     target = goal.indicators[0].targets["2020"]
-    full = {"op": None, "value": None, "direction": None, "relative_to": None, "text": None, **expected}
+    full = {"op": None, "value": None, "direction": None, "relative_to": None, "text": None, "word": None, **expected}
     assert target.model_dump() == full
 
 
@@ -812,3 +812,66 @@ def test_checked_models_share_their_written_fields_but_refuse_to_change_them(tmp
     copied = first.model_copy(update={"title": "Kopia"})
     assert copied.title == "Kopia" and first.title == "Första"
     assert copied.model_fields_set == first.model_fields_set
+
+
+# ------------------------------------------------------------------ stated figures and how numbers print
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("27/179 (19 %)", {"numerator": Decimal(27), "denominator": Decimal(179), "stated": Decimal(19)}),
+        ("89/187 (48%)", {"numerator": Decimal(89), "denominator": Decimal(187), "stated": Decimal(48)}),
+        ("353/1 040 (33,9 %)", {"numerator": Decimal(353), "denominator": Decimal(1040), "stated": Decimal("33.9")}),
+        ("353/1040", {"numerator": Decimal(353), "denominator": Decimal(1040), "stated": None}),
+        ("{numerator: 27, denominator: 179, stated: 19 %}",
+         {"numerator": Decimal(27), "denominator": Decimal(179), "stated": Decimal(19)}),
+        ("39,0 %", {"value": Decimal("39.0"), "stated": None}),
+    ],
+)
+def test_outcome_with_its_stated_figure(written: str, expected: dict[str, Any]) -> None:
+    goal = ok(indicator_goal("history", {"2020": written}), Goal)
+    value = goal.indicators[0].history["2020"]
+    assert {k: getattr(value, k) for k in expected} == expected
+    if value.stated is not None:
+        assert value.stated.as_tuple().exponent == expected["stated"].as_tuple().exponent  # decimals kept
+
+
+def test_stated_needs_numerator_and_denominator() -> None:
+    item = one(bad(indicator_goal("history", {"2020": "{value: 15, stated: 19}"}), Goal))
+    assert item.code == "E103" and "`stated` is the figure printed beside `numerator`/`denominator`" in item.message
+    assert one(bad(indicator_goal("history", {"2020": "27/179 (nitton)"}), Goal)).code == "E103"
+
+
+def test_target_keeps_the_organisations_word_and_refuses_a_contradicting_one() -> None:
+    goal = ok(indicator_goal("targets", {"2020": "Minst 70"}), Goal)
+    assert goal.indicators[0].targets["2020"].word == "Minst"
+    assert one(bad(indicator_goal("targets", {"2020": "{op: '<=', value: 70, word: minst}"}), Goal)).code == "E103"
+
+
+def test_indicator_decimals_and_the_repository_default() -> None:
+    text = indicator_goal("history", {"2020": "89/187"}) + "    decimals: 0\n"
+    goal = ok(text, Goal)
+    assert goal.indicators[0].decimals == 0 and goal.indicators[0].share_decimals == 0
+    plain = ok(indicator_goal("history", {"2020": "89/187"}), Goal).indicators[0]
+    assert plain.share_decimals == 1
+    plain.use_default_decimals(2)
+    assert plain.share_decimals == 2
+    assert one(bad(indicator_goal("history", {"2020": "1"}) + "    decimals: 4\n", Goal)).code == "E103"
+
+
+def test_goal_followup_states_verdict_or_has_a_manual_one_not_both() -> None:
+    stated = ok("period: P\ngoal: 2\nstated:\n  verdict: met\n  met: 2\n  indicators: 3\n", FollowUp)
+    assert stated.stated is not None and stated.stated.met == 2
+    both = "period: P\ngoal: 2\nverdict:\n  verdict: met\n  justification: J\nstated:\n  verdict: met\n"
+    assert "not both" in one(bad(both, FollowUp)).message
+    assert one(bad("period: P\nactivity: 1\nstated:\n  met: 1\n", FollowUp)).code == "E103"
+
+
+def test_report_stated_counts_take_canonical_keys() -> None:
+    from avr.model.plan import ReportSpec
+
+    spec = ok("kind: status\nperiod: P\ntitle: T\nstated:\n  counts:\n    done: 13\n  total: 26\n", ReportSpec)
+    assert spec.stated is not None and spec.stated.counts == {"done": 13} and spec.stated.total == 26
+    assert one(bad("kind: status\nperiod: P\ntitle: T\nstated:\n  counts:\n    klar: 1\n", ReportSpec)).code in (
+        "E101", "E103")

@@ -129,10 +129,11 @@ def test_browser_reloads_by_itself(server: Server, mini_copy: Path) -> None:
             followup.write_text(followup.read_text(encoding="utf-8").replace("Försenat på grund av", "Omladdad text"),
                                 encoding="utf-8")
             # no page.reload(): the served page's own script must notice the rebuild
-            page.wait_for_function("document.body.innerText.includes('Omladdad text')", timeout=30_000)
+            # waits by selector: they run outside the page, so the page's CSP (no eval) does not stop them
+            page.wait_for_selector("text=Omladdad text", timeout=30_000)
             activity = mini_copy / ACTIVITY
             activity.write_text(activity.read_text(encoding="utf-8").replace("title:", "titel:"), encoding="utf-8")
-            page.wait_for_function("document.body.innerText.includes('E101')", timeout=30_000)
+            page.wait_for_selector("text=E101", timeout=30_000)
             assert "activities/3.yaml:4:1: E101" in page.inner_text("body")
         finally:
             browser.close()

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from avr.compute.periods import sort_ids
 from avr.compute.plausibility import outcome_findings
-from avr.compute.results import compute_plan
+from avr.compute.stated import plan_results
 from avr.errors import Diagnostics, InvalidInput
 from avr.model.repository import Preload, find_root, load_repository
 from avr.render.incremental import refused_inputs
@@ -28,8 +27,8 @@ def run_check(start: Path, preload: Preload | None = None) -> Diagnostics:
         return diags
     for org, plan in repo.all_plans():
         findings = outcome_findings(plan, org.periods)
-        for period in sort_ids({f.period for f in plan.followups}, org.periods):
-            findings += compute_plan(org, plan, period, repo.config.rules).findings
+        for result, stated in plan_results(org, plan, repo.config.rules):
+            findings += result.findings + stated
         for finding in findings:
             doc = plan.docs.get(id(finding.model))
             if doc is None:

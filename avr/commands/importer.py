@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from avr.commands.outcome_store import Decision, Proposal, decide, write
 from avr.errors import Diagnostics, InvalidInput, UsageError
-from avr.model.common import parse_number
+from avr.model.common import parse_figure
 from avr.model.outcome import OutcomeEntry
 from avr.model.repository import OrgData, PlanData, Repository
 from avr.render.labels import load_labels
@@ -109,8 +109,7 @@ def _number(value: Any) -> Decimal:
         raise ValueError(f"`{value}` is not a number")
     if isinstance(value, (int, float)):
         return Decimal(str(value))
-    text = _cell_text(value).rstrip("%").strip()
-    number = parse_number(text)
+    number = parse_figure(_cell_text(value))  # 33,9 % as a report prints it: the one grammar of avr.model
     assert isinstance(number, Decimal)
     return number
 

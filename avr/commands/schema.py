@@ -62,7 +62,9 @@ NUMBER = rf"^[+\-−]?\d(?:\d|{_SPACE})*(?:[.,]\d+)?$"
 INTEGER = r"^[+\-−]?\d+$"
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 _NUM = rf"\d(?:\d|{_SPACE})*(?:[.,]\d+)?"
-VALUE = rf"^(?:[+\-−]?{_NUM}{_SPACE}*%?|{_NUM}{_SPACE}*/{_SPACE}*{_NUM})$"
+# a number (33,9 %), or numerator/denominator with the figure the source prints beside it: 27/179 (19 %)
+VALUE = (rf"^(?:[+\-−]?{_NUM}{_SPACE}*%?|{_NUM}{_SPACE}*/{_SPACE}*{_NUM}"
+         rf"(?:{_SPACE}*\({_SPACE}*[+\-−]?{_NUM}{_SPACE}*%?{_SPACE}*\))?)$")
 TARGET = (
     rf"^(?:(?:≥|>=|≤|<=|=|[Mm]inst|[Ll]ägst|[Mm]ax|[Hh]ögst)?{_SPACE}*[+\-−]?\d(?:\d|{_SPACE})*(?:[.,]\d+)?{_SPACE}*%?"
     r"|(?:[Ss]ka )?(?:[Ii]nte )?(?:[Öö]ka|[Mm]inska)\.?|increase|decrease|not_increase|not_decrease)$"

@@ -15,6 +15,8 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
+import secrets
 import signal
 import threading
 from collections.abc import Callable
@@ -35,7 +37,7 @@ from avr.render.labels import load_labels
 VERSION_PATH = "/__avr/version"
 REFUSED = ".avr-serve-refused/none"  # a name avr never writes: answered with 404
 RELOAD = (
-    "<script>/* avr serve: reload after a rebuild; not part of the built files */"
+    "<script nonce=\"{nonce}\">/* avr serve: reload after a rebuild; not part of the built files */"
     "(function(){{var v={version};setInterval(function(){{fetch('{path}',{{cache:'no-store'}})"
     ".then(function(r){{return r.json()}}).then(function(d){{if(d.version!==v)location.reload()}})"
     ".catch(function(){{}})}},400)}})();</script>"
@@ -83,8 +85,15 @@ def error_page(errors: list[str], language: str) -> str:
     )
 
 
+_CSP = re.compile(r'(<meta http-equiv="Content-Security-Policy" content=")([^"]*)(")', re.IGNORECASE)
+
+
 def inject(page: str, version: int) -> str:
-    snippet = RELOAD.format(version=version, path=VERSION_PATH)
+    """The page with the reload script; its Content-Security-Policy (no script at all) then allows this one
+    script, by a nonce of this response, and its questions to the server."""
+    nonce = secrets.token_urlsafe(16)
+    snippet = RELOAD.format(version=version, path=VERSION_PATH, nonce=nonce)
+    page = _CSP.sub(lambda m: f"{m[1]}{m[2]}; script-src 'nonce-{nonce}'; connect-src 'self'{m[3]}", page)
     at = page.rfind("</body>")
     return page[:at] + snippet + page[at:] if at >= 0 else page + snippet
 

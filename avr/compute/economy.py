@@ -9,6 +9,11 @@ Rules (also in the README, "Economy tables"):
   favourable (an underspend or a surplus).
 * A group's value is the sum of its lines; the table's total is the sum of its
   top-level lines and groups. `varav`-parts are shown, never added.
+* A line of a `kind` (income, cost) is typed positive as printed; it counts
+  with the table's sign: income is subtracted and costs added when costs are
+  positive (net = costs − income), the other way round when costs are negative.
+  Its deviation is computed from the signed amounts, so it too is favourable
+  when positive (more income, lower costs).
 * A stated sum (total, subtotal) or stated deviation must equal the computed one
   within the table's `tolerance` (default 0).
 """
@@ -20,9 +25,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from babel.numbers import format_decimal
-
-from avr.model.economy import Amounts, Column, EconomyTable, Line, Part, Subtotal
+from avr.compute.rounding import written
+from avr.model.economy import Amounts, Column, EconomyTable, Line, LineKind, Part, Subtotal
 
 RowKind = Literal["line", "group", "subtotal", "part", "total", "reference"]
 
@@ -32,11 +36,12 @@ def deviation(actual: Decimal, budget: Decimal, sign: str) -> Decimal:
     return actual - budget if sign == "costs_negative" else budget - actual
 
 
-def _n(value: Decimal | None) -> str:
-    """An amount in a message, as the user writes it: `381 886`, `−118,4`."""
-    if value is None:
-        return "nothing"
-    return format_decimal(value, locale="sv_SE", decimal_quantization=False).replace("\u00a0", " ")
+def factor(kind: LineKind | None, sign: str) -> Decimal:
+    """What a line's typed amounts are multiplied by to count in the table: ±1 by its kind and the table's sign."""
+    if kind is None:
+        return Decimal(1)
+    negative = (kind == "income") == (sign == "costs_positive")
+    return Decimal(-1) if negative else Decimal(1)
 
 
 def total(values: Iterable[Decimal | None]) -> Decimal | None:
@@ -69,6 +74,7 @@ class Row:
     level: int
     cells: dict[str, Cell]
     note: str | None = None
+    side: LineKind | None = None  # income or cost: typed positive as printed
 
 
 @dataclass
@@ -89,6 +95,12 @@ class TableResult:
 
     def column(self, column_id: str) -> Column:
         return next(c for c in self.table.columns if c.id == column_id)
+
+    @property
+    def convention(self) -> str:
+        """The sign convention printed under the table (a label key): the table's sign, `_by_kind` with kinds."""
+        by_kind = any(row.side is not None for row in self.rows)
+        return self.table.sign + ("_by_kind" if by_kind else "")
 
 
 def compute_table(table: EconomyTable) -> TableResult:
@@ -127,8 +139,8 @@ class _Computer:
                     frame, tot = reference.values.get(col.id), cells[col.id].value
                     if frame is not None and tot is not None and frame != tot:
                         self.issue(("references", i, "values", col.id), "W301",
-                                   f"table `{self.table.id}`, column `{col.label}`: the total {_n(tot)} differs from "
-                                   f"`{reference.label}` {_n(frame)} by {_n(tot - frame)}")
+                                   f"table `{self.table.id}`, column `{col.label}`: the total {written(tot)} differs from "
+                                   f"`{reference.label}` {written(frame)} by {written(tot - frame)}")
         return self.result
 
     def issue(self, loc: tuple[Any, ...], code: str, message: str) -> None:
@@ -141,45 +153,53 @@ class _Computer:
                            f"columns: {', '.join(sorted(self.known))}")
 
     def cells(
-        self, stated: Amounts, computed: dict[str, Decimal | None], loc: tuple[Any, ...], label: str | None
+        self, stated: Amounts, computed: dict[str, Decimal | None], loc: tuple[Any, ...], label: str | None,
+        sign: Decimal = Decimal(1),
     ) -> dict[str, Cell]:
-        """Plain columns as given; deviation columns computed and, where stated, checked."""
+        """Plain columns as given; deviation columns computed (from amounts times ``sign``) and, where stated, checked."""
         out = {c.id: Cell(stated.get(c.id), computed.get(c.id)) for c in self.plain}
         for col in self.derived:
             assert col.deviation is not None
             actual = out.get(col.deviation.actual, Cell()).value
             budget = out.get(col.deviation.budget, Cell()).value
-            dev = deviation(actual, budget, self.table.sign) if actual is not None and budget is not None else None
+            dev = (deviation(actual * sign, budget * sign, self.table.sign)
+                   if actual is not None and budget is not None else None)
             cell = Cell(stated.get(col.id), dev)
             out[col.id] = cell
             diff = cell.difference
             if label is not None and diff is not None and abs(diff) > self.table.tolerance:
                 self.issue((*loc, col.id), "E302",
                            f"table `{self.table.id}`, row `{label}`, column `{col.label}`: stated deviation "
-                           f"{_n(cell.stated)} but {col.deviation.actual} and {col.deviation.budget} give {_n(dev)}")
+                           f"{written(cell.stated)} but {col.deviation.actual} and {col.deviation.budget} give {written(dev)}")
         return out
 
-    def line(self, line: Line, loc: tuple[Any, ...], level: int) -> dict[str, Decimal | None]:
-        """Add the line (or group) to the rows; return its value per plain column, for the sum above it."""
+    def line(
+        self, line: Line, loc: tuple[Any, ...], level: int, inherited: LineKind | None = None
+    ) -> dict[str, Decimal | None]:
+        """Add the line (or group) to the rows; return its signed value per plain column, for the sum above it."""
+        kind = line.kind or inherited
+        sign = factor(kind, self.table.sign)
         if line.lines:
-            self.result.rows.append(Row(line.label, "group", level, {}, line.note))
-            sums = [self.line(child, (*loc, "lines", i), level + 1) for i, child in enumerate(line.lines)]
-            computed = {c.id: total(s[c.id] for s in sums) for c in self.plain}
+            self.result.rows.append(Row(line.label, "group", level, {}, line.note, kind))
+            sums = [self.line(child, (*loc, "lines", i), level + 1, kind) for i, child in enumerate(line.lines)]
+            # the group's amounts as printed: its lines' signed sum, turned back by its own kind
+            computed = {c.id: _times(total(s[c.id] for s in sums), sign) for c in self.plain}
             if line.total is not None:
-                cells = self.check_sum(line.total, (*loc, "total"), computed, "subtotal", level)
-                return {c.id: cells[c.id].value for c in self.plain}
-            return computed
+                cells = self.check_sum(line.total, (*loc, "total"), computed, "subtotal", level, kind)
+                return {c.id: _times(cells[c.id].value, sign) for c in self.plain}
+            return {c.id: _times(computed[c.id], sign) for c in self.plain}
         self.check_columns(line.values, (*loc, "values"))
-        cells = self.cells(line.values, {}, (*loc, "values"), line.label)
-        self.result.rows.append(Row(line.label, "line", level, cells, line.note))
-        self.parts(line.parts, line.parts_complete, cells, loc, line.label, level)
-        return {c.id: line.values.get(c.id) for c in self.plain}
+        cells = self.cells(line.values, {}, (*loc, "values"), line.label, sign)
+        self.result.rows.append(Row(line.label, "line", level, cells, line.note, kind))
+        self.parts(line.parts, line.parts_complete, cells, loc, line.label, level, kind)
+        return {c.id: _times(line.values.get(c.id), sign) for c in self.plain}
 
     def check_sum(
-        self, stated: Subtotal, loc: tuple[Any, ...], computed: dict[str, Decimal | None], kind: RowKind, level: int
+        self, stated: Subtotal, loc: tuple[Any, ...], computed: dict[str, Decimal | None], kind: RowKind, level: int,
+        side: LineKind | None = None,
     ) -> dict[str, Cell]:
         self.check_columns(stated.values, (*loc, "values"))
-        cells = self.cells(stated.values, computed, (*loc, "values"), stated.label)
+        cells = self.cells(stated.values, computed, (*loc, "values"), stated.label, factor(side, self.table.sign))
         for col in self.plain:
             cell = cells[col.id]
             if cell.stated is None:
@@ -187,28 +207,38 @@ class _Computer:
             got = cell.computed if cell.computed is not None else Decimal(0)
             if abs(cell.stated - got) > self.table.tolerance:
                 self.issue((*loc, "values", col.id), "E301",
-                           f"table `{self.table.id}`, row `{stated.label}`, column `{col.label}`: stated {_n(cell.stated)} "
-                           f"but the lines sum to {_n(got)} (difference {_n(cell.stated - got)})")
-        self.result.rows.append(Row(stated.label, kind, level, cells))
-        self.parts(stated.parts, stated.parts_complete, cells, loc, stated.label, level)
+                           f"table `{self.table.id}`, row `{stated.label}`, column `{col.label}`: stated {written(cell.stated)} "
+                           f"but the lines sum to {written(got)} (difference {written(cell.stated - got)})")
+        self.result.rows.append(Row(stated.label, kind, level, cells, side=side))
+        self.parts(stated.parts, stated.parts_complete, cells, loc, stated.label, level, side)
         return cells
 
     def parts(
-        self, parts: list[Part], complete: bool, whole: dict[str, Cell], loc: tuple[Any, ...], label: str, level: int
+        self, parts: list[Part], complete: bool, whole: dict[str, Cell], loc: tuple[Any, ...], label: str, level: int,
+        side: LineKind | None = None,
     ) -> None:
         for i, part in enumerate(parts):
             self.check_columns(part.values, (*loc, "parts", i, "values"))
-            cells = self.cells(part.values, {}, (*loc, "parts", i, "values"), part.label)
-            self.result.rows.append(Row(part.label, "part", level + 1, cells, part.note))
+            part_side = part.kind or side
+            cells = self.cells(part.values, {}, (*loc, "parts", i, "values"), part.label,
+                               factor(part_side, self.table.sign))
+            self.result.rows.append(Row(part.label, "part", level + 1, cells, part.note, part_side))
         if not (complete and parts):
             return
+        sign = factor(side, self.table.sign)
         for col in self.plain:
-            sum_parts = total(p.values.get(col.id) for p in parts)
+            # in the whole's terms: varav intäkter 49 and varav kostnader 142 make a net of 93
+            sum_parts = _times(total(_times(p.values.get(col.id), factor(p.kind or side, self.table.sign))
+                                     for p in parts), sign)
             value = whole[col.id].value
             if sum_parts is not None and value is not None and abs(sum_parts - value) > self.table.tolerance:
                 self.issue((*loc, "parts"), "E303",
                            f"table `{self.table.id}`, row `{label}`, column `{col.label}`: the varav-parts sum to "
-                           f"{_n(sum_parts)} but the row is {_n(value)}")
+                           f"{written(sum_parts)} but the row is {written(value)}")
+
+
+def _times(value: Decimal | None, sign: Decimal) -> Decimal | None:
+    return value * sign + 0 if value is not None else None  # + 0: never a printed -0
 
 
 def check_explains(changes: TableResult, previous: TableResult, current: TableResult) -> Issue | None:
@@ -226,6 +256,6 @@ def check_explains(changes: TableResult, previous: TableResult, current: TableRe
                      f"column `{explains.column}` has no total in `{explains.previous}` or `{explains.current}`")
     if after - before != change:
         return Issue(("explains",), "E304",
-                     f"table `{changes.table.id}` sums to {_n(change)} but `{explains.current}` − `{explains.previous}` "
-                     f"in `{explains.column}` is {_n(after - before)} ({_n(after)} − {_n(before)})")
+                     f"table `{changes.table.id}` sums to {written(change)} but `{explains.current}` − `{explains.previous}` "
+                     f"in `{explains.column}` is {written(after - before)} ({written(after)} − {written(before)})")
     return None

@@ -25,6 +25,7 @@ from typing import Any
 
 from avr import __version__
 from avr.errors import Diagnostic, Diagnostics
+from avr.load.inputs import read_own
 from avr.load.yamlfile import Document, Limits, load_bytes, load_document
 
 FORMAT = 3
@@ -172,7 +173,7 @@ class DocStore:
         if self.cache_dir is None:
             return {}
         try:
-            blob = self._shard_path(shard).read_bytes()
+            blob = read_own(self._shard_path(shard))
             if not blob.startswith(_MAGIC):
                 return {}
             digest, payload = blob[len(_MAGIC):len(_MAGIC) + 16], blob[len(_MAGIC) + 16:]

@@ -77,3 +77,25 @@ def read_regular(path: Path, real_root: Path, limit: int) -> bytes:
     finally:
         os.close(fd)
     return b"".join(parts)
+
+
+def read_own(path: Path) -> bytes:
+    """A file avr wrote itself (a manifest, a cache shard), read only if it is still a regular file that is not a
+    link, in a folder that is not a link: OSError otherwise, which a reader takes as "no such file"."""
+    if os.path.islink(path.parent):
+        raise OSError(f"{path.parent} is a symbolic link")
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(f"{path} is not a regular file")
+        parts: list[bytes] = []
+        total = 0
+        while total <= st.st_size and (chunk := os.read(fd, st.st_size + 1 - total)):
+            parts.append(chunk)
+            total += len(chunk)
+    finally:
+        os.close(fd)
+    if total > st.st_size:
+        raise OSError(f"{path} grew while read")
+    return b"".join(parts)

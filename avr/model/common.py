@@ -15,6 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 __all__ = [
     "CANONICAL_STATUSES",
+    "Figure",
     "Id",
     "Markdown",
     "Number",
@@ -23,6 +24,7 @@ __all__ = [
     "Verdict",
     "Year",
     "YearOrOngoing",
+    "parse_figure",
     "parse_number",
 ]
 
@@ -69,6 +71,19 @@ def parse_number(value: Any) -> Any:
 
 
 Number = Annotated[Decimal, BeforeValidator(parse_number)]
+
+
+def parse_figure(value: Any) -> Any:
+    """A number as a document prints it, optionally with a percent sign: `19 %`, `33,9%`, `1 040`.
+
+    The decimals written are kept (`39,0` stays 39.0): a stated figure's rounding is read from them.
+    """
+    if isinstance(value, str):
+        return parse_number(value.strip().removesuffix("%").strip())
+    return value
+
+
+Figure = Annotated[Decimal, BeforeValidator(parse_figure)]
 
 
 def _parse_year(value: Any) -> Any:

@@ -101,6 +101,10 @@ class RepoConfig(Schema):
         default=None, description="Folder with templates overriding avr's own, relative to avr.yaml"
     )
     organisations: list[Id] = Field(min_length=1, description="Organisation folders under plans_dir")
+    decimals: int = Field(
+        default=1, ge=0, le=3, description="Decimals of a share computed from numerator/denominator (33,9 %) and of "
+        "its changes in procentenheter, for indicators that set no `decimals` of their own"
+    )
     rules: Rules = Field(default_factory=Rules)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
     interim: InterimRules = Field(default_factory=InterimRules)

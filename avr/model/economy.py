@@ -25,6 +25,9 @@ TableKind = Literal[
 
 Amounts = dict[Id, Number]
 
+# An amount typed positive as printed, income or cost; avr gives it the table's sign (net = costs − income).
+LineKind = Literal["income", "cost"]
+
 
 class Deviation(Schema):
     """A computed column: the deviation of `actual` (utfall, prognos) from `budget`."""
@@ -47,6 +50,9 @@ class Part(Schema):
 
     label: str
     values: Amounts = Field(default_factory=dict)
+    kind: LineKind | None = Field(
+        default=None, description="income | cost: typed positive as printed; default the kind of its line"
+    )
     note: str | None = None
 
 
@@ -66,6 +72,10 @@ class Line(Schema):
 
     id: Id | None = None
     label: str
+    kind: LineKind | None = Field(
+        default=None, description="income (intäkter) | cost (kostnader): amounts typed positive as printed, "
+        "subtracted or added by the table's sign; a group's kind is its lines' and its subtotal's"
+    )
     values: Amounts = Field(default_factory=dict, description="Amounts by column id")
     lines: list[Line] = Field(default_factory=list, description="Lines of a group; the group's value is their sum")
     total: Subtotal | None = Field(default=None, description="The group's stated subtotal")
@@ -81,6 +91,8 @@ class Line(Schema):
             raise ValueError("a group's varav-lines belong under its `total`")
         if self.total is not None and not self.lines:
             raise ValueError("`total` belongs to a group with `lines`")
+        if self.kind is not None and any(line.kind not in (None, self.kind) for line in self.lines):
+            raise ValueError(f"a group of kind `{self.kind}` holds only lines of that kind")
         return self
 
 
@@ -112,7 +124,8 @@ class EconomyTable(Schema):
     unit_label: str | None = Field(default=None, description="Unit as printed, e.g. Mkr, Belopp tkr")
     sign: Literal["costs_negative", "costs_positive"] = Field(
         description="costs_negative: costs are written with minus (seed 003); costs_positive: net costs are "
-        "positive and income negative (seed 004). A positive deviation is always favourable."
+        "positive and income negative (seed 004). Lines of a `kind` are typed positive and take this sign. "
+        "A positive deviation is always favourable."
     )
     period: Id | None = Field(default=None, description="Period the table follows up (for interim reports)")
     version: str | None = Field(default=None, description="Which version, e.g. internbudget 2018-10-25 § 138")

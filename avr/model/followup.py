@@ -17,6 +17,16 @@ class ManualVerdict(Schema):
     justification: Markdown | None = Field(default=None, description="Motivering")
 
 
+class StatedGoal(Schema):
+    """What the source states about a goal beside its indicators; checked against what avr computes."""
+
+    verdict: Verdict | None = Field(
+        default=None, description="The verdict printed (Målet är uppfyllt): must equal the computed one"
+    )
+    met: int | None = Field(default=None, ge=0, description="Number of indicators printed as met (3 av 4 uppfyllda)")
+    indicators: int | None = Field(default=None, ge=0, description="Number of indicators printed (the 4 of 3 av 4)")
+
+
 class FollowUp(Schema):
     """One follow-up of an activity or a goal for one period."""
 
@@ -32,13 +42,19 @@ class FollowUp(Schema):
     author: str | None = None
     outcomes: dict[Id, ValueField] = Field(default_factory=dict, description="Indicator outcomes / utfall")
     verdict: ManualVerdict | None = Field(default=None, description="Manual verdict / manuell bedömning")
+    stated: StatedGoal | None = Field(
+        default=None, description="A goal's verdict and indicator count as the source prints them; checked"
+    )
 
     @model_validator(mode="after")
     def _subject(self) -> FollowUp:
         if (self.activity is None) == (self.goal is None):
             raise ValueError("a follow-up names exactly one of `activity` or `goal`")
-        if self.activity is not None and (self.outcomes or self.verdict):
-            raise ValueError("`outcomes` and `verdict` belong in a goal's follow-up, not an activity's")
+        if self.activity is not None and (self.outcomes or self.verdict or self.stated):
+            raise ValueError("`outcomes`, `verdict` and `stated` belong in a goal's follow-up, not an activity's")
+        if self.verdict is not None and self.stated is not None and self.stated.verdict is not None:
+            raise ValueError("give a manual `verdict` (it overrides the computed one) or a `stated` verdict (it "
+                             "must equal the computed one), not both")
         return self
 
     @property

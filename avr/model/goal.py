@@ -6,9 +6,9 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, PrivateAttr, model_validator
 
-from avr.model.common import Id, Markdown, Number, Schema, parse_number
+from avr.model.common import Figure, Id, Markdown, Number, Schema, parse_figure
 
 GoalKind = Literal[
     "goal",  # nämndmål / mål, ofta också fokusområde
@@ -56,7 +56,10 @@ def _parse_target(value: Any) -> Any:
         return {"direction": direction}
     match = _TARGET.match(text.casefold())
     if match:
-        return {"op": _OPS.get(match["op"] or ""), "value": match["num"]}
+        target = {"op": _OPS.get(match["op"] or ""), "value": match["num"]}
+        if match["op"] and match["op"].isalpha():  # minst, max, högst: printed in the organisation's words
+            target["word"] = text[:len(match["op"])]
+        return target
     raise ValueError(
         f"`{value}` is not a target; write a number (677), a comparison (≥ 90, ≤ 30), "
         "a direction (ska öka, ska minska, ska inte öka) or `text: …` for a target in words"
@@ -75,6 +78,10 @@ class Target(Schema):
         default=None, description="What a direction compares with; default is the indicator's `compare_to`"
     )
     text: str | None = Field(default=None, description="A target in words that avr cannot assess")
+    word: str | None = Field(
+        default=None, description="The comparison in the organisation's words (minst, lägst, max, högst), printed "
+        "instead of ≥/≤; set by itself when the target is written `minst 70`"
+    )
 
     @model_validator(mode="after")
     def _one_kind(self) -> Target:
@@ -83,15 +90,28 @@ class Target(Schema):
             raise ValueError("a target is exactly one of: a number (`value`), a `direction`, or `text`")
         if self.op and self.value is None:
             raise ValueError("`op` needs a `value`")
+        if self.word is not None and (_OPS.get(self.word.casefold()) != self.op or self.op == "="):
+            raise ValueError(f"`word: {self.word}` does not say `op: {self.op}`; minst and lägst mean >=, "
+                             "max and högst mean <=")
         return self
+
+
+# `353/1040`, or with the figure the source prints beside it: `27/179 (19 %)`
+_RATIO = re.compile(r"^(?P<num>[^/()]+)/(?P<den>[^/()]+?)\s*(?:\((?P<stated>[^()]*)\))?$")
 
 
 def _parse_value(value: Any) -> Any:
     if isinstance(value, str):
+        match = _RATIO.match(value.strip())
+        if match:
+            parsed = {"numerator": match["num"].strip(), "denominator": match["den"].strip()}
+            if match["stated"] is not None:
+                parsed["stated"] = match["stated"]
+            return parsed
         if "/" in value:
             numerator, _, denominator = value.partition("/")
             return {"numerator": numerator.strip(), "denominator": denominator.strip()}
-        return {"value": parse_number(value.rstrip("%").strip())}
+        return {"value": parse_figure(value)}
     return value
 
 
@@ -105,6 +125,10 @@ class Value(Schema):
     men: Number | None = Field(default=None, description="Män")
     text: str | None = Field(default=None, description="An outcome in words / utfall i ord")
     comment: str | None = Field(default=None, description="Short note printed with the value")
+    stated: Figure | None = Field(
+        default=None, description="The figure the source prints beside numerator/denominator, e.g. 19 in "
+        "`27/179 (19 %)`; checked against the ratio within the rounding of its decimals"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Value:
@@ -116,6 +140,8 @@ class Value(Schema):
             raise ValueError("give either `value` or `numerator`/`denominator`, not both")
         if self.value is None and self.numerator is None and self.text is None and self.women is None:
             raise ValueError("an outcome needs `value`, `numerator`/`denominator`, `women`/`men` or `text`")
+        if self.stated is not None and self.numerator is None:
+            raise ValueError("`stated` is the figure printed beside `numerator`/`denominator`; give them too")
         return self
 
 
@@ -158,8 +184,22 @@ class Indicator(Schema):
     history: dict[Id, ValueField] = Field(default_factory=dict, description="Outcomes by period id / historik")
     targets: dict[Id, TargetField] = Field(default_factory=dict, description="Targets by period id / målvärden")
     by_sex: bool = Field(default=False, description="Outcomes are given for women and men")
+    decimals: int | None = Field(
+        default=None, ge=0, le=3, description="Decimals every outcome and change of the indicator prints with; "
+        "default: a share from numerator/denominator with avr.yaml's `decimals`, a typed value as written"
+    )
     note: str | None = Field(default=None, description="Footnote / fotnot")
     kolada: KoladaRef | None = Field(default=None, description="Kolada KPI whose values `avr fetch kolada` stores")
+    _default_decimals: int = PrivateAttr(default=1)
+
+    def use_default_decimals(self, decimals: int) -> None:
+        """Take the repository's `decimals` (avr.yaml): what a share prints with when the indicator sets none."""
+        self._default_decimals = decimals
+
+    @property
+    def share_decimals(self) -> int:
+        """Decimals a share computed from numerator/denominator prints with (33,9 %)."""
+        return self.decimals if self.decimals is not None else self._default_decimals
 
     @model_validator(mode="after")
     def _targets_need_direction(self) -> Indicator:

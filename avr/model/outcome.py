@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from avr.model.common import Id, Number, Schema
+from avr.model.common import Figure, Id, Number, Schema
 from avr.model.goal import Value
 
 OutcomeSource = Literal["kolada", "import", "manual"]
@@ -30,6 +30,9 @@ class OutcomeEntry(Schema):
     men: Number | None = Field(default=None, description="Män")
     text: str | None = Field(default=None, description="An outcome in words")
     comment: str | None = Field(default=None, description="Short note printed with the value")
+    stated: Figure | None = Field(
+        default=None, description="The figure the source prints beside numerator/denominator (19 for 19 %); checked"
+    )
     source: OutcomeSource = Field(default="manual", description="kolada | import | manual")
     fetched: dt.date | None = Field(default=None, description="Date fetched from Kolada")
     imported: dt.date | None = Field(default=None, description="Date imported from a spreadsheet")
@@ -49,7 +52,7 @@ class OutcomeEntry(Schema):
 
     def as_value(self) -> Value:
         return Value(value=self.value, numerator=self.numerator, denominator=self.denominator,
-                     women=self.women, men=self.men, text=self.text, comment=self.comment)
+                     women=self.women, men=self.men, text=self.text, comment=self.comment, stated=self.stated)
 
 
 COMPARED = ("value", "numerator", "denominator", "women", "men", "text")

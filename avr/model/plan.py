@@ -85,6 +85,18 @@ class Plan(Schema):
         return str(self.first_year)
 
 
+CountKey = Literal["not_started", "on_track", "off_track", "done", "stopped", "unreported"]
+
+
+class StatedCounts(Schema):
+    """The status counts a source prints (Av de 26 aktiviteterna bedöms 13 som färdiga …); checked."""
+
+    counts: dict[CountKey, int] = Field(
+        default_factory=dict, description="Count per canonical status (done: 13, on_track: 11); each is checked"
+    )
+    total: int | None = Field(default=None, ge=0, description="The number counted (the 26 of Av de 26)")
+
+
 ReportKind = Literal["followup", "status", "plan", "interim", "audit"]
 
 
@@ -107,6 +119,9 @@ class ReportSpec(Schema):
     author: str | None = Field(default=None, description="Handläggare / författare")
     introduction: Markdown | None = Field(default=None, description="Inledning")
     summary: Markdown | None = Field(default=None, description="Sammanfattning")
+    stated: StatedCounts | None = Field(
+        default=None, description="Status counts as the source's status sentence or table prints them; checked"
+    )
 
     @model_validator(mode="after")
     def _period(self) -> ReportSpec:

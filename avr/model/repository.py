@@ -15,13 +15,14 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from avr.compute.rounding import stated_value_problem
 from avr.errors import Diagnostic, Diagnostics, InvalidInput, UsageError
 from avr.load import Document, Limits, load_document
 from avr.load.yamlfile import limit_text
 from avr.model.activity import Activity
 from avr.model.config import RepoConfig
 from avr.model.followup import FollowUp
-from avr.model.goal import Goal, Indicator, value_problem
+from avr.model.goal import Goal, Indicator, Value, value_problem
 from avr.model.interim import InterimData, load_interim
 from avr.model.organisation import Organisation, Period
 from avr.model.outcome import OutcomeEntry, differences
@@ -415,16 +416,20 @@ class _Loader:
             if goal.area is not None:
                 self.ref(goal, ("area",), goal.area, areas, "goal area")
             for i, ind in enumerate(goal.indicators):
+                if self.config is not None:
+                    ind.use_default_decimals(self.config.decimals)
                 if ind.id in indicators:
                     self.at(goal, ("indicators", i, "id"), "E201",
                             f"indicator id `{ind.id}` is already used by goal `{indicators[ind.id].id}`")
                 indicators[ind.id] = goal
-                for p in ind.history:
+                for p, value in ind.history.items():
                     self.ref(goal, ("indicators", i, "history", p), p, periods, "period")
+                    self.check_stated(goal, ("indicators", i, "history", p), ind, value)
                 for p in ind.targets:
                     self.ref(goal, ("indicators", i, "targets", p), p, periods, "period")
                 if ind.baseline:
                     self.ref(goal, ("indicators", i, "baseline", "period"), ind.baseline.period, periods, "period")
+                    self.check_stated(goal, ("indicators", i, "baseline", "value"), ind, ind.baseline.value)
         for act in data.activities.values():
             for i, goal_id in enumerate(act.goals):
                 self.ref(act, ("goals", i), goal_id, data.goals, "goal")
@@ -519,6 +524,13 @@ class _Loader:
         problem = value_problem(ind.unit, value)
         if problem:
             self.at(model, loc, "E103", problem)
+        self.check_stated(model, loc[:-1] if isinstance(value, OutcomeEntry) else loc, ind, value)
+
+    def check_stated(self, model: BaseModel, loc: tuple[Any, ...], ind: Indicator, value: Any) -> None:
+        """A figure the source prints beside numerator/denominator agrees with them (compute/rounding.py)."""
+        problem = stated_value_problem(ind, value if isinstance(value, Value) else value.as_value())
+        if problem:  # at `stated:` when written as a field, else at the value `27/179 (19 %)`
+            self.at(model, (*loc, "stated"), "E305", f"indicator `{ind.id}`: {problem}")
 
     def yaml_files(self, plans_root: Path) -> list[Path]:
         """Every .yaml/.yml file under plans_dir, as ``rglob`` finds them, except in skipped plan folders."""

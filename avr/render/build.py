@@ -185,9 +185,16 @@ def render_outputs(
         if ext in texts:
             out[ext] = texts[ext]
         else:
+            from avr.render.pdf import UnsafePdf
             from avr.render.publish import render_binary
 
-            out[ext] = render_binary(repo, job, ext, texts["html"])
+            try:
+                out[ext] = render_binary(repo, job, ext, texts["html"])
+            except UnsafePdf as exc:
+                diags = Diagnostics()
+                diags.add(f"{job.out_base}.{ext}", 0, 0, "E701", f"not published: {exc.problem} (check the templates in "
+                          "templates_dir)")
+                raise InvalidInput(diags) from None
     return out
 
 

@@ -59,6 +59,7 @@ class PlanOutcome:
 
 def plan_task(folder: str) -> PlanOutcome:
     """Load, check and render one plan folder, as the state set by :func:`build_by_plan` says."""
+    from avr.compute.stated import stated_problems
     from avr.model.repository import load_repository
     from avr.render.build import render_outputs, report_jobs
 
@@ -77,6 +78,9 @@ def plan_task(folder: str) -> PlanOutcome:
     store.flush()
     diagnostics = [(d.path, d.line, d.col, d.code, d.message) for d in repo.diagnostics.items
                    if d.path.startswith(start)]
+    if not repo.diagnostics.errors:  # figures the source states, checked as `avr check` does (compute/stated.py)
+        diagnostics += [item for org, plan in repo.all_plans()
+                        for item in stated_problems(org, plan, repo.config.rules) if item[0].startswith(start)]
     known: dict[str, str] = state["hashes"]
     hashes: dict[str, str] = {}
     for rel in layout.members[folder]:

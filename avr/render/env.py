@@ -3,19 +3,31 @@
 Templates always run in Jinja's sandbox: a repository's templates come from
 pull requests like everything else. Text from YAML is data, never template
 source, so `{{ 7*7 }}` in a title prints as written.
+
+Jinja's sandbox stops attribute tricks, not work: `"%999999999s" % x`, `x.ljust(10**9)`, `center`,
+`"{:>999999999}".format(x)`, doubling a string in a loop or nested `range` loops exhaust memory or
+never end. So every operation that makes a string or list from a size (`*`, `+`, `%`, the padding
+and formatting methods and filters, `replace`, `batch`) is refused past a bound, and every template
+renders under a budget (:class:`_BoundedTemplate`): at most ``MAX_OUTPUT_CHARS`` characters, at most
+``RENDER_SECONDS`` seconds and ``RENDER_MEMORY`` more bytes of memory, else a template error (exit 1).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from types import FunctionType
 from typing import Any
 from urllib.parse import quote
 
-from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, Template, pass_context
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.runtime import Context, Macro
@@ -33,8 +45,16 @@ from avr.render.labels import Labels, builtin_templates
 from avr.render.markdown import to_html
 from avr.render.terms import capfirst
 
-_MAX_SEQUENCE = 1_000_000  # characters or items one `*` may produce
+_MAX_SEQUENCE = 1_000_000  # characters or items one `*`, `+`, `replace` may produce
 _MAX_EXPONENT = 100
+_MAX_WIDTH = 10_000  # a padding or format width, a batch size
+MAX_OUTPUT_CHARS = 64 * 1024 * 1024  # one template's output (avr's largest reports are a few MB)
+# one template's rendering; AVR_RENDER_SECONDS sets another bound (a slow machine, a test)
+RENDER_SECONDS = float(os.environ.get("AVR_RENDER_SECONDS", "") or 120)
+RENDER_MEMORY = 1024 * 1024 * 1024  # memory one template's rendering may add
+_PRINTF_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
+_FORMAT_WIDTH = re.compile(r"\d{5,}")  # in a str.format string: a number of five digits or more
+_PADDING = frozenset({"ljust", "rjust", "center", "zfill", "expandtabs"})
 _MAX_TEMPLATE_BYTES = 5 * 1024 * 1024  # a template file; avr's largest is a few kilobytes
 
 
@@ -65,11 +85,16 @@ class _Sandbox(SandboxedEnvironment):
     so its answer per (type, name) never changes; unmemoised it was a fifth of the rendering time.
     """
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, (int, float)) and abs(right) > _MAX_EXPONENT:
             raise SecurityError(f"exponent {right} is too large for a template")
+        if operator == "%" and isinstance(left, str):
+            _check_printf(left, right)
+        if operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)) and (
+                len(left) + len(right) > _MAX_SEQUENCE):
+            raise SecurityError("a joined string or list this long is not allowed in a template")
         if operator == "*":
             for seq, count in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(count, int) and len(seq) * count > _MAX_SEQUENCE:
@@ -89,6 +114,10 @@ class _Sandbox(SandboxedEnvironment):
         return safe
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        method = getattr(__obj, "__wrapped__", __obj)  # the sandbox hands out str.format wrapped
+        owner = getattr(method, "__self__", None)
+        if isinstance(owner, str) and type(method).__name__ == "builtin_function_or_method":
+            _check_str_method(owner, method.__name__, args, kwargs)
         # What the sandbox and Context.call check (unsafe_callable, alters_data, jinja_pass_arg on the
         # object or its __call__) cannot be set on a macro or the label catalogue, nor on a plain function
         # with no attributes of its own: those are called directly (a tenth of the rendering time went
@@ -140,6 +169,110 @@ class _Sandbox(SandboxedEnvironment):
         return super().getattr(obj, attribute)
 
 
+def _check_printf(text: str, values: Any) -> None:
+    """`text % values` within bounds: no width or precision past _MAX_WIDTH, also given by `*`."""
+    star = False
+    for width, precision in _PRINTF_SPEC.findall(text):
+        for number in (width, precision):
+            star = star or number == "*"
+            if number.isdigit() and int(number) > _MAX_WIDTH:
+                raise SecurityError(f"a % format width of {number} is not allowed in a template")
+    if star:
+        items = values if isinstance(values, tuple) else (values,)
+        if any(isinstance(v, int) and abs(v) > _MAX_WIDTH for v in items):
+            raise SecurityError("a % format width this large is not allowed in a template")
+
+
+def _check_str_method(text: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """A string method that could make a huge string: its size arguments within bounds."""
+    if name in _PADDING:
+        sizes = [*args, *kwargs.values()]
+        if any(isinstance(v, int) and v > _MAX_WIDTH for v in sizes):
+            raise SecurityError(f"{name}() wider than {_MAX_WIDTH} is not allowed in a template")
+    elif name in ("format", "format_map"):
+        if _FORMAT_WIDTH.search(text):
+            raise SecurityError("a format width this large is not allowed in a template")
+    elif name == "replace" and len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
+        count = args[2] if len(args) > 2 and isinstance(args[2], int) and args[2] >= 0 else None
+        found = len(text) + 1 if args[0] == "" else text.count(args[0])
+        found = found if count is None else min(found, count)
+        if len(text) + found * len(args[1]) > _MAX_SEQUENCE:
+            raise SecurityError("a replaced string this long is not allowed in a template")
+
+
+def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """Jinja's filter ``name``, refusing sizes that would make a huge string or list."""
+
+    skip = 1 if hasattr(function, "jinja_pass_arg") else 0  # the environment or eval context comes first
+
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        value, rest = (args[skip], args[skip + 1:]) if len(args) > skip else (None, ())
+        if name == "format" and isinstance(value, str):
+            _check_printf(value, tuple(rest) or tuple(kwargs.values()))
+        elif name == "replace" and len(rest) >= 2:
+            _check_str_method(str(value), "replace", tuple(rest), {})
+        elif any(isinstance(v, int) and not isinstance(v, bool) and v > _MAX_WIDTH for v in [*rest, *kwargs.values()]):
+            raise SecurityError(f"filter {name} with a size over {_MAX_WIDTH} is not allowed in a template")
+        return function(*args, **kwargs)
+
+    if skip:  # pass_environment and the like: Jinja reads it off the function
+        bounded.jinja_pass_arg = function.jinja_pass_arg  # type: ignore[attr-defined]
+    return bounded
+
+
+def _resident_bytes() -> int:
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+@contextmanager
+def _budget(name: str) -> Iterator[None]:
+    """Stop the rendering past RENDER_SECONDS or RENDER_MEMORY: a timer checks both four times a second (only in
+    the main thread, where signals arrive; a template loop makes no call that could be checked otherwise)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    start, base = time.monotonic(), _resident_bytes()
+
+    def check(signum: int, frame: Any) -> None:
+        if time.monotonic() - start > RENDER_SECONDS:
+            raise SecurityError(f"template {name} took longer than {RENDER_SECONDS:.0f} s to render; refused")
+        if base and _resident_bytes() - base > RENDER_MEMORY:
+            raise SecurityError(f"template {name} needed more than {RENDER_MEMORY >> 20} MiB to render; refused")
+
+    previous = signal.signal(signal.SIGALRM, check)
+    signal.setitimer(signal.ITIMER_REAL, 0.25, 0.25)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class _BoundedTemplate(Template):
+    """A template whose rendering stays within MAX_OUTPUT_CHARS characters, RENDER_SECONDS and RENDER_MEMORY."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        context = self.new_context(dict(*args, **kwargs))
+        parts: list[str] = []
+        total = 0
+        try:
+            with _budget(self.name or "?"):
+                pieces = self.root_render_func(context)
+                while batch := list(islice(pieces, 4096)):  # counted a batch at a time: the count costs nothing
+                    total += sum(map(len, batch))
+                    if total > MAX_OUTPUT_CHARS:
+                        raise SecurityError(f"template {self.name or '?'} would write more than {MAX_OUTPUT_CHARS} "
+                                            "characters; refused")
+                    parts.append("".join(batch))
+        except Exception:
+            self.environment.handle_exception()
+        return "".join(parts)
+
+
 class MdText(str):
     """Text already fit for a Markdown report (a macro's output, a filtered cell or title): kept as it is."""
 
@@ -187,6 +320,7 @@ def make_env(labels: Labels, override_dir: Path | None) -> SandboxedEnvironment:
         keep_trailing_newline=True,
         finalize=md_finalize,
     )
+    env.template_class = _BoundedTemplate
     locale = labels.locale
     env.globals.update(L=labels, kind_label=lambda g: goal_label(g, labels))
     charts = chart_globals(labels)
@@ -214,6 +348,8 @@ def make_env(labels: Labels, override_dir: Path | None) -> SandboxedEnvironment:
         md_inline=md_inline,
         urlpath=lambda path: quote(str(path), safe="/"),  # a report's file name in a link
     )
+    for name in ("center", "indent", "format", "replace", "batch", "slice"):
+        env.filters[name] = _bounded_filter(name, env.filters[name])
     return env
 
 

@@ -9,6 +9,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from avr.compute.indicators import amount, target_op
+from avr.compute.rounding import decimals_of
 from avr.model.goal import Indicator, Target, Value
 from avr.render.labels import Labels
 
@@ -35,18 +36,31 @@ def long_date(day: dt.date | None, locale: str) -> str:
 
 
 def decimals_for(indicator: Indicator) -> int | None:
-    # Shares computed from numerator/denominator print with one decimal as in the seeds (33,9 %).
-    return 1 if indicator.unit == "percent" else None
+    """Decimals of a computed share: the indicator's `decimals`, else avr.yaml's (1: 33,9 % as in the seeds)."""
+    return indicator.share_decimals if indicator.unit == "percent" or indicator.decimals is not None else None
 
 
 def amount_decimals(indicator: Indicator, value: Value) -> int | None:
-    """Decimals an outcome's amount is printed with (None: as written)."""
-    return decimals_for(indicator) if value.numerator is not None else None
+    """Decimals an outcome's amount prints with, as the source prints it.
+
+    The indicator's `decimals` when set; for a share, the decimals of the figure stated beside it
+    (`89/187 (48 %)` prints 48 %), else `decimals_for`; a typed value as written (39,0 stays 39,0).
+    """
+    if indicator.decimals is not None:
+        return indicator.decimals
+    if value.numerator is not None:
+        return decimals_of(value.stated) if value.stated is not None else decimals_for(indicator)
+    return decimals_of(value.value) if value.value is not None else None
+
+
+def sex_decimals(indicator: Indicator, number: Decimal) -> int:
+    """Decimals of a value for women or men: the indicator's `decimals`, else as written (K 76,0 / M 0)."""
+    return indicator.decimals if indicator.decimals is not None else decimals_of(number)
 
 
 def change_decimals(indicator: Indicator) -> int | None:
-    """Decimals a change is printed with; percentage points always with one."""
-    return 1 if indicator.unit == "percent" else decimals_for(indicator)
+    """Decimals a change is printed with; percentage points with the share's decimals (one by default)."""
+    return decimals_for(indicator)
 
 
 def with_unit(text: str, indicator: Indicator, labels: Labels) -> str:
@@ -71,9 +85,9 @@ def value_text(indicator: Indicator, value: Value | None, labels: Labels) -> str
     if value.women is not None or value.men is not None:
         sexes = []
         if value.women is not None:
-            sexes.append(f"K {number(value.women, locale)}")
+            sexes.append(f"K {number(value.women, locale, sex_decimals(indicator, value.women))}")
         if value.men is not None:
-            sexes.append(f"M {number(value.men, locale)}")
+            sexes.append(f"M {number(value.men, locale, sex_decimals(indicator, value.men))}")
         parts.append(" / ".join(sexes) if not parts else f"[{' / '.join(sexes)}]")
     if value.text:
         parts.append(value.text)
@@ -85,8 +99,9 @@ def value_text(indicator: Indicator, value: Value | None, labels: Labels) -> str
 
 
 def target_text(indicator: Indicator, target: Target | None, labels: Labels) -> str:
-    """A target as printed: `≥ 90 %`, `≤ 330 hushåll` (a bare number with its meaning), `Ska öka`, or its
-    words; the sign is bound to its number by a no-break space, so a narrow cell never breaks after it."""
+    """A target as printed: `≥ 90 %`, `≤ 330 hushåll` (a bare number with its meaning), `minst 90 %` when written
+    so, `Ska öka`, or its words; a sign is bound to its number by a no-break space, so a narrow cell never breaks
+    after it."""
     if target is None:
         return ""
     if target.text:
@@ -94,8 +109,8 @@ def target_text(indicator: Indicator, target: Target | None, labels: Labels) -> 
     if target.direction:
         return str(labels("field", f"target_{target.direction}"))
     assert target.value is not None
-    op = {">=": "≥\u00a0", "<=": "≤\u00a0", "=": "=\u00a0"}[target_op(indicator, target)]
-    return op + with_unit(number(target.value, labels.locale), indicator, labels)
+    op = f"{target.word} " if target.word else {">=": "≥\u00a0", "<=": "≤\u00a0", "=": "=\u00a0"}[target_op(indicator, target)]
+    return op + with_unit(number(target.value, labels.locale, decimals_of(target.value)), indicator, labels)
 
 
 def change_text(change: Decimal | None, indicator: Indicator, labels: Labels) -> str:

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 from avr import __version__
 from avr.errors import Diagnostics, InvalidInput
 from avr.load.cache import DocStore, file_hash
-from avr.load.inputs import Refusal, link_refusal, refusal
+from avr.load.inputs import Refusal, link_refusal, read_own, refusal
 from avr.load.yamlfile import Limits, load_document
 
 if TYPE_CHECKING:
@@ -217,7 +217,7 @@ def _version(formats: tuple[str, ...]) -> tuple[Any, ...]:
 def read_manifest(out_dir: Path, formats: tuple[str, ...]) -> dict[str, Any]:
     """The last build's manifest, or {} when missing, damaged or from another avr version."""
     try:
-        blob = _manifest_path(out_dir).read_bytes()
+        blob = read_own(_manifest_path(out_dir))
         if not blob.startswith(_MAGIC):
             return {}
         digest, payload = blob[len(_MAGIC):len(_MAGIC) + 16], blob[len(_MAGIC) + 16:]
@@ -370,10 +370,12 @@ class Run:
 
     def publish(self, staging: Path, entries: list[Entry]) -> list[Path]:
         """Move the staged files into place; the files written."""
+        from avr.render.output import real_folders
+
+        real_folders(self.out_dir, [rel for rel, *_, wrote in entries if wrote])  # no link on the way, or nothing moves
         written = []
         for rel, *_, wrote in entries:
             if wrote:
-                (self.out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
                 os.replace(staging / rel, self.out_dir / rel)  # keeps the inode, so the recorded stat stays true
                 written.append(self.out_dir / rel)
         return written
@@ -401,6 +403,9 @@ _STATE: dict[str, Any] = {}  # what forked render workers inherit
 def _build_changed(run: Run) -> BuildResult:
     from avr.model.repository import load_repository
     from avr.render.build import MARKER, report_env, report_jobs, site_pages
+    from avr.render.output import guard
+
+    guard(run.out_dir, run.root)  # before the cache in it is read or written
     from avr.render.deps import (
         by_folder,
         by_plan_allowed,
@@ -426,6 +431,10 @@ def _build_changed(run: Run) -> BuildResult:
     layout = whole_layout(root, run.raw, hashes, formats)
     run.lap("read+parse+validate")
     fresh: list[Problem] = run.with_refused([(d.path, d.line, d.col, d.code, d.message) for d in repo.diagnostics.items])
+    if not repo.diagnostics.errors:  # figures the source states, checked as `avr check` does (compute/stated.py)
+        from avr.compute.stated import stated_problems
+
+        fresh += [item for org, plan in repo.all_plans() for item in stated_problems(org, plan, repo.config.rules)]
     diagnostics = _diags_from(fresh)
     if diagnostics.errors:
         if (out_dir / MARKER).is_file():

@@ -98,7 +98,10 @@ def table_json(t: TableResult) -> dict[str, Any]:
              "deviation": c.deviation.model_dump() if c.deviation else None}
             for c in table.columns
         ],
-        "rows": [{"label": r.label, "kind": r.kind, "level": r.level, "cells": _cells(r.cells)} for r in t.rows],
+        "convention": t.convention,  # as stated under the table: sign, `_by_kind` when lines are income/cost
+        # side: income or cost for a line typed positive as printed (its cells as typed), else null
+        "rows": [{"label": r.label, "kind": r.kind, "side": r.side, "level": r.level, "cells": _cells(r.cells)}
+                 for r in t.rows],
         "total": _cells(t.total),
     }
 

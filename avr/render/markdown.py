@@ -4,10 +4,17 @@ A Markdown table has no syntax for a caption, but every table needs one (WCAG 1.
 introduced by a paragraph ending in a colon ("Ålders- och könsfördelningen … är följande:") takes
 that sentence as its caption, otherwise the caption the template passes; header cells get
 `scope="col"`.
+
+CommonMark tables fill a body row shorter than the header with empty cells. markdown-it stops a table
+after 65 536 such cells, which still let a wide header over many one-cell rows, repeated, turn a 0.5 MB
+follow-up into an 81 MB page after minutes of work. avr lowers that bound to 16 per table: a table
+ends once it would pad more (the rest reads as text), so the padding, and the work of making it, is at
+most about as large as the cells the text itself writes.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 from functools import cache, lru_cache
 from html import unescape
@@ -16,6 +23,11 @@ from markdown_it import MarkdownIt
 from markupsafe import escape
 
 from avr.render.safety import safe_url
+
+MAX_PADDED_CELLS = 16
+# a global of the table rule's module, read on every table by every parser (the package exports the rule
+# function under the module's name, hence importlib)
+importlib.import_module("markdown_it.rules_block.table").MAX_AUTOCOMPLETED_CELLS = MAX_PADDED_CELLS  # type: ignore[attr-defined]
 
 _INTRO = re.compile(r"<p>((?:(?!<p>).)*?):</p>\s*$", re.S)
 _TAGS = re.compile(r"<[^>]+>")

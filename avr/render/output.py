@@ -10,6 +10,11 @@
   builds at once write one after the other instead of interleaving.
 * Files are written to a temporary name and renamed (see ``write_atomic``); temporary files a killed
   build left behind are removed by the next one.
+* A pull request can commit the output folder itself: a marker, a page of its own, links. So a build
+  refuses (E702) an output folder holding files tracked by git (a marker there proves nothing) or a
+  symbolic link where avr writes, reads or deletes (its marker, lock, cache, the cache's entries, the
+  folders of the reports): avr never follows a link inside its output folder (:func:`guard`,
+  :func:`real_folders`).
 """
 
 from __future__ import annotations
@@ -17,24 +22,28 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import stat
+import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from avr.errors import UsageError
+from avr.errors import AvrError, Diagnostics, InvalidInput, UsageError
+from avr.load.inputs import read_own
 
 MARKER = ".avr-output"
 LOCK = ".avr-output.lock"
+CACHE = ".avr-cache"  # as render.incremental.CACHE_DIR (which imports this module's users)
 _HEADER = "# This folder is written by avr build; avr build --clean deletes only the files listed below.\n"
 _TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")  # write_atomic's temporary names: .<name>.<mkstemp's 8>.tmp
 
 
 def read_manifest(folder: Path) -> set[str]:
-    marker = folder / MARKER
-    if not marker.is_file():
+    try:
+        lines = read_own(folder / MARKER).decode("utf-8", errors="replace").splitlines()
+    except OSError:
         return set()
-    lines = marker.read_text(encoding="utf-8", errors="replace").splitlines()
     # the first marker avr wrote held one sentence and no list
     return {line for line in lines if line and not line.startswith(("#", "This folder is written by avr"))}
 
@@ -57,7 +66,11 @@ def output_folder(folder: Path) -> Iterator[Path]:
     """Check and lock ``folder`` for one build; yields it, created if needed."""
     _check_folder(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    with (folder / LOCK).open("a") as lock:
+    try:  # never through a link: a committed `.avr-output.lock -> /elsewhere` would create a file there
+        descriptor = os.open(folder / LOCK, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+    except OSError as exc:
+        raise AvrError(f"cannot open the lock file {folder / LOCK}: {exc.strerror or exc}") from None
+    with os.fdopen(descriptor, "a") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -117,7 +130,7 @@ def _write_manifest(folder: Path, entries: set[str]) -> None:
     text = _HEADER + "".join(f"{entry}\n" for entry in sorted(entries))
     marker = folder / MARKER
     try:
-        if marker.read_text(encoding="utf-8") == text:
+        if read_own(marker).decode("utf-8") == text:
             return  # unchanged: a build that changed nothing touches nothing
     except (OSError, UnicodeDecodeError):
         pass
@@ -129,3 +142,78 @@ def _remove_stale_temporaries(folder: Path) -> None:
         for name in files:
             if _TEMP.match(name):
                 Path(dirpath, name).unlink(missing_ok=True)
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def guard(folder: Path, root: Path) -> None:
+    """Refuse (E702, exit 1) an output folder a pull request could have shaped, before anything is read or written
+    there: files in it tracked by git, or a link as avr's marker, lock, cache or an entry of the cache."""
+    diags = Diagnostics()
+    for name in tracked_files(folder, root):
+        diags.add(name, 0, 0, "E702", f"tracked by git inside the output folder {_display(folder, root)}: a committed "
+                  "output folder could publish files avr did not write; remove it from git (git rm -r --cached) "
+                  "or build into another folder")
+    if not diags.items:
+        links = [folder / name for name in (MARKER, LOCK, CACHE) if os.path.islink(folder / name)]
+        cache = folder / CACHE
+        if cache.is_dir() and not os.path.islink(cache):
+            with os.scandir(cache) as entries:
+                links += [cache / entry.name for entry in entries if entry.is_symlink()]
+        for link in sorted(links):
+            diags.add(_display(link, root), 0, 0, "E702", "symbolic link inside the output folder; avr never writes, "
+                      "reads or deletes through a link there: remove it")
+    if diags.items:
+        raise InvalidInput(diags)
+
+
+def tracked_files(folder: Path, root: Path) -> list[str]:
+    """Files git tracks inside ``folder`` (paths from ``root``), at most 20; none outside a git work tree."""
+    # the folder itself may be a (committed) link: git answers for the link and, separately, for where it leads
+    specs = [str(folder), str(folder.resolve())] if os.path.islink(folder) else [str(folder)]
+    names: list[str] = []
+    for spec in specs:
+        try:
+            proc = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--", spec],
+                                  capture_output=True, check=False, timeout=60)
+        except (OSError, subprocess.SubprocessError):
+            return []
+        if proc.returncode == 0:  # else not a git work tree, or the folder lies outside it
+            # paths relative to git's -C folder: the repository root
+            names += [name for name in proc.stdout.decode("utf-8", errors="replace").split("\0") if name]
+    return sorted(set(names))[:20]
+
+
+def real_folders(folder: Path, rels: list[str]) -> None:
+    """Create the folders of ``rels`` inside ``folder``, each a real folder: a link, or a file in the way, is
+    E702 naming it, before anything is moved (a committed `build/org -> /elsewhere` would receive reports)."""
+    known: set[str] = set()
+    problems: set[str] = set()
+    for rel in rels:
+        parts = rel.split("/")[:-1]
+        current = folder
+        for index, part in enumerate(parts):
+            key = "/".join(parts[:index + 1])
+            current = current / part
+            if key in known:
+                continue
+            try:
+                mode = os.lstat(current).st_mode
+            except FileNotFoundError:
+                current.mkdir()
+                mode = os.lstat(current).st_mode
+            if not stat.S_ISDIR(mode):  # a link (lstat does not follow it) or a file
+                problems.add(key)
+                break
+            known.add(key)
+    if problems:
+        diags = Diagnostics()
+        for key in sorted(problems):
+            diags.add((folder / key).as_posix(), 0, 0, "E702", "symbolic link or file where avr writes a folder of "
+                      "reports, inside the output folder; avr never writes through a link there: remove it")
+        raise InvalidInput(diags)

@@ -11,9 +11,15 @@ the rest:
   verbatim) made inert for any CommonMark renderer: every ``<`` that does not open a bare ``<br>``,
   ``<sup>`` or ``<sub>`` becomes ``&lt;`` (no raw HTML, no autolink), and the brackets of any link
   with an unsafe destination, and of every image, become entities, so it prints as text.
-* :func:`html_problems` — a last check of every HTML page before it is written: script-capable
-  elements, event-handler attributes and unsafe URLs are reported (a repository's own templates
-  could contain them literally; the sandbox does not stop literal text).
+* :func:`html_problems` — a last check of every HTML page before it is written, against allow-lists
+  of elements, attributes, URL schemes and CSS (a repository's own templates could contain anything
+  literally; the sandbox does not stop literal text): a page that could run script or load anything
+  is reported. Pages are read as browsers read them: besides the quick tag-by-tag reading (with
+  positions), any page that is not made of simple pieces only is also parsed by an HTML5-conformant
+  parser (tinyhtml5, the WHATWG algorithm), which sees what `<!-->`, `--!>`, CDATA and `<style>`
+  inside SVG or MathML really make. Style sheets and style attributes are read by a CSS tokenizer
+  (tinycss2), so escapes (`u\\72l(`, `@\\69mport`) do not hide a load.
+* :func:`css_problem` — the CSS allow-list, also for `pdf.css.j2`.
 """
 
 from __future__ import annotations
@@ -23,8 +29,10 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import unquote
 
+import tinycss2  # type: ignore[import-untyped]
 from markdown_it import MarkdownIt
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -124,12 +132,144 @@ _FORBIDDEN_TAGS = frozenset({
     "script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal", "noscript",
     "foreignobject", "animate", "set", "handler", "listener",
 })
+# What a report may contain: elements that can neither run script nor load anything by themselves (HTML
+# and the inline SVG of charts, by lower-case local name: the quick reading does not know namespaces).
+_ALLOWED_TAGS = frozenset({
+    "html", "head", "body", "title", "meta", "style", "main", "header", "footer", "nav", "section", "article",
+    "aside", "h1", "h2", "h3", "h4", "h5", "h6", "hgroup", "p", "div", "span", "a", "abbr", "b", "i", "u", "s",
+    "em", "strong", "small", "sub", "sup", "mark", "q", "cite", "code", "kbd", "samp", "var", "dfn", "time",
+    "data", "bdi", "bdo", "br", "wbr", "hr", "pre", "blockquote", "ol", "ul", "li", "dl", "dt", "dd", "figure",
+    "figcaption", "table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td", "details",
+    "summary", "address", "ins", "del", "ruby", "rt", "rp", "img", "label", "input", "progress", "meter",
+    # SVG
+    "svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text", "tspan", "desc",
+    "defs", "lineargradient", "radialgradient", "stop", "clippath", "symbol", "marker", "pattern", "mask",
+})
+_ALLOWED_ATTRS = frozenset({
+    "id", "class", "title", "lang", "dir", "hidden", "role", "tabindex", "translate", "style", "xml:lang",
+    "colspan", "rowspan", "scope", "headers", "span", "abbr", "align", "valign", "width", "height",
+    "href", "hreflang", "rel", "target", "type", "download", "src", "alt", "loading", "decoding",
+    "charset", "name", "content", "http-equiv", "start", "reversed", "value", "datetime", "open", "cite",
+    "media", "for", "disabled", "checked", "readonly", "min", "max", "low", "high", "optimum",
+    # SVG (lower case, as the quick reading gives them)
+    "viewbox", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "dx", "dy", "d", "points",
+    "fill", "stroke", "stroke-width", "stroke-dasharray", "stroke-dashoffset", "stroke-linecap",
+    "stroke-linejoin", "stroke-miterlimit", "stroke-opacity", "fill-opacity", "fill-rule", "clip-rule",
+    "opacity", "transform", "text-anchor", "dominant-baseline", "alignment-baseline", "font-family",
+    "font-size", "font-weight", "font-style", "letter-spacing", "focusable", "xmlns", "xmlns:xlink",
+    "preserveaspectratio", "offset", "stop-color", "stop-opacity", "gradientunits", "gradienttransform",
+    "textlength", "lengthadjust", "version", "visibility", "display", "pathlength", "xml:space", "clip-path",
+    "mask", "marker-start", "marker-mid", "marker-end", "vector-effect", "shape-rendering", "patternunits",
+    "markerwidth", "markerheight", "refx", "refy", "orient", "markerunits", "color",
+})
+# attributes whose value is CSS (or may hold a CSS url()): read by css_problem
+_CSS_ATTRS = frozenset({"style", "fill", "stroke", "clip-path", "mask", "marker-start", "marker-mid", "marker-end"})
 _URL_ATTRS = frozenset({
     "href", "src", "action", "formaction", "xlink:href", "poster", "data", "background", "cite", "ping",
     "manifest", "codebase", "longdesc", "lowsrc", "dynsrc", "srcset", "imagesrcset",
 })
 _SAFE_IMAGE = re.compile(r"^data:image/(png|gif|jpeg|webp);base64,[a-z0-9+/=\s]*$", re.IGNORECASE)
 _SCRIPTY = ("javascript:", "vbscript:", "livescript:", "expression(", "-moz-binding", "behavior:")
+# CSS functions and at-rules that neither load nor run anything (pdf.css.j2's page rules included)
+_CSS_FUNCTIONS = frozenset({
+    "var", "calc", "min", "max", "clamp", "rgb", "rgba", "hsl", "hsla", "hwb", "lab", "lch", "oklab", "oklch",
+    "color-mix", "counter", "counters", "string", "attr", "target-counter", "leader", "content", "translate",
+    "translatex", "translatey", "rotate", "scale", "scalex", "scaley", "skew", "skewx", "skewy", "matrix",
+    "not", "is", "where", "has", "nth-child", "nth-last-child", "nth-of-type", "nth-last-of-type", "lang",
+    "format", "linear-gradient", "radial-gradient", "repeating-linear-gradient", "repeating-radial-gradient",
+    "cubic-bezier", "steps", "env", "fit-content", "minmax", "repeat", "rect", "inset", "circle", "ellipse",
+    "polygon", "drop-shadow", "blur", "brightness", "contrast", "grayscale", "opacity", "saturate", "sepia",
+})
+_CSS_AT_RULES = frozenset({
+    "media", "supports", "page", "keyframes", "top-left-corner", "top-left", "top-center", "top-right",
+    "top-right-corner", "bottom-left-corner", "bottom-left", "bottom-center", "bottom-right",
+    "bottom-right-corner", "left-top", "left-middle", "left-bottom", "right-top", "right-middle", "right-bottom",
+})
+
+
+def _css_walk(tokens: list[Any]) -> str | None:
+    for token in tokens:
+        kind = token.type
+        if kind == "url":
+            if not token.value.strip().startswith("#"):
+                return f"url({token.value[:40]}) loads a file"
+        elif kind == "function":
+            name = token.lower_name
+            if name == "url":
+                target = "".join(t.serialize() for t in token.arguments).strip().strip("'\"")
+                if not target.startswith("#"):  # url(#clip): an element of the page itself
+                    return f"url({target[:40]}) loads a file"
+            elif name not in _CSS_FUNCTIONS:
+                return f"CSS function {name}() is not allowed"
+            found = _css_walk(token.arguments)
+            if found:
+                return found
+        elif kind == "at-keyword" and token.lower_value not in _CSS_AT_RULES:
+            return f"@{token.lower_value} is not allowed"
+        elif kind == "error":
+            return f"CSS that does not parse ({token.message})"
+        elif kind in ("() block", "[] block", "{} block"):
+            found = _css_walk(token.content)
+            if found:
+                return found
+    return None
+
+
+@lru_cache(maxsize=4096)  # the same style sheet on every page, the same style attributes over and over
+def css_problem(text: str) -> str | None:
+    """Why this CSS could load or run something (None: it cannot), as a browser's tokenizer reads it.
+
+    Escapes are resolved by the tokenizer (``u\\72l(``, ``@\\69mport``); text from an attribute or from SVG
+    has its entities decoded, so it is read both as written and decoded. Allowed: the functions and at-rules
+    above and ``url(#id)``; refused: every other function (url, image-set, image, cross-fade, element,
+    expression, ...), @import, @font-face, @namespace, and script-ish words anywhere.
+    """
+    for variant in {text, html.unescape(text)}:
+        if any(bad in _bare(variant) for bad in _SCRIPTY):
+            return "script in CSS (javascript:, expression(), -moz-binding, behavior)"
+        found = _css_walk(tinycss2.parse_component_value_list(variant))
+        if found:
+            return found
+    return None
+
+
+def attribute_problems(tag: str, attrs: list[tuple[str, str | None]]) -> list[str]:
+    """What is wrong with these attributes of a ``tag`` element: the one attribute policy of both readings."""
+    problems: list[str] = []
+    for name, value in attrs:
+        value = value or ""
+        if name.startswith("on"):
+            problems.append(f"event-handler attribute {name}= on <{tag}>")
+            continue
+        if name in _URL_ATTRS and value:
+            urls = [part.strip().split(" ")[0] for part in value.split(",")] if "srcset" in name else [value]
+            for url in urls:
+                image = tag == "img" and name == "src"
+                if image and _SAFE_IMAGE.match(url.strip()):
+                    continue
+                if not safe_url(url):
+                    problems.append(f"unsafe URL in {name}= on <{tag}>: {url[:60]!r}")
+                elif image:  # http or relative: a request when the page opens
+                    problems.append(f"unsafe URL in {name}= on <{tag}>: {url[:60]!r} is loaded when the page "
+                                    "opens (use an inline SVG or a data:image)")
+        if name == "rel" and "attachment" in value.lower():
+            problems.append(f"rel=attachment on <{tag}>: a PDF would embed what it links to")
+        if name not in _ALLOWED_ATTRS and not name.startswith(("aria-", "data-")):
+            problems.append(f"attribute {name}= on <{tag}> is not allowed")
+        elif name in _CSS_ATTRS and value:
+            found = css_problem(value)
+            if found:
+                problems.append(f"script or a load in attribute {name}= on <{tag}>: {found}")
+    if tag == "meta":
+        for name, value in attrs:
+            if name == "http-equiv" and (value or "").strip().lower() != "content-security-policy":
+                problems.append(f"<meta http-equiv={(value or '').strip().lower()[:30]}>")
+    return problems
+
+
+def tag_problems(tag: str, attrs: list[tuple[str, str | None]]) -> list[str]:
+    problems = [f"<{tag}> element"] if tag not in _ALLOWED_TAGS else []
+    return problems + attribute_problems(tag, attrs)
 
 
 class _Checker(HTMLParser):
@@ -183,27 +323,51 @@ class _Checker(HTMLParser):
         self.in_style = False
 
     def handle_data(self, data: str) -> None:
-        if self.in_style and any(bad in _bare(data) for bad in (*_SCRIPTY, "@import", "url(")):
-            self.problem("a style sheet that loads or runs something (url(), @import, expression)")
+        if self.in_style:
+            found = css_problem(data)
+            if found:
+                self.problem(f"a style sheet that loads or runs something: {found}")
 
     def check_tag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _FORBIDDEN_TAGS:
-            self.problem(f"<{tag}> element")
-        if tag == "meta" and any(n == "http-equiv" and (v or "").lower() == "refresh" for n, v in attrs):
-            self.problem("<meta http-equiv=refresh>")
-        if tag == "link" and any(n == "href" for n, _ in attrs):
-            self.problem("<link href> loads another file")
-        for name, value in attrs:
-            value = value or ""
-            if name.startswith("on"):
-                self.problem(f"event-handler attribute {name}= on <{tag}>")
-            elif name in _URL_ATTRS and value:
-                urls = [part.strip().split(" ")[0] for part in value.split(",")] if "srcset" in name else [value]
-                for url in urls:
-                    if not (safe_url(url) or (tag == "img" and name == "src" and _SAFE_IMAGE.match(url.strip()))):
-                        self.problem(f"unsafe URL in {name}= on <{tag}>: {url[:60]!r}")
-            elif name == "style" and any(bad in _bare(value) for bad in (*_SCRIPTY, "url(")):
-                self.problem(f"script or a load in attribute style= on <{tag}>")
+        for message in tag_problems(tag, attrs):
+            self.problem(message)
+
+
+# ------------------------------------------------------------------ HTML, as browsers parse it
+
+_XLINK = "{http://www.w3.org/1999/xlink}"
+_NAMESPACES = {"{http://www.w3.org/2000/xmlns/}": "xmlns:", _XLINK: "xlink:",
+               "{http://www.w3.org/XML/1998/namespace}": "xml:"}
+
+
+def _local(name: str) -> str:
+    """An element's or attribute's name as the quick reading gives it: ``xlink:href``, ``viewbox``."""
+    if name.startswith("{"):
+        space, _, local = name[1:].partition("}")
+        prefix = _NAMESPACES.get("{" + space + "}", "")
+        name = "xmlns" if prefix == "xmlns:" and local == "xmlns" else prefix + local
+    return name.lower()
+
+
+def tree_problems(text: str) -> list[str]:
+    """Problems in the element tree an HTML5 parser (tinyhtml5: the WHATWG algorithm) builds from ``text``:
+    what a browser really makes of comments, CDATA and foreign content. No positions: the tree has none."""
+    import tinyhtml5  # type: ignore[import-untyped]  # (here: pages of simple pieces never need it)
+
+    root = tinyhtml5.parse(text)
+    problems: list[str] = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):  # comments
+            continue
+        tag = _local(element.tag)
+        if element.tag.startswith("{http://www.w3.org/1998/Math/MathML}"):
+            problems.append(f"<{tag}> element (MathML)")
+        problems += tag_problems(tag, [(_local(name), value) for name, value in element.attrib.items()])
+        if tag == "style":
+            found = css_problem("".join(element.itertext()))
+            if found:
+                problems.append(f"a style sheet that loads or runs something: {found}")
+    return list(dict.fromkeys(problems))
 
 
 # ------------------------------------------------------------------ HTML, the shortcut
@@ -217,11 +381,12 @@ class _Checker(HTMLParser):
 # findings and their positions.
 
 # a `<` that opens none of the simple pieces: an end tag, the doctype, or a start tag (a name, then
-# attributes with no value or a double-quoted value without quotes or <>)
+# attributes with no value or a double-quoted value without " or <>)
 _NOT_SIMPLE = re.compile(  # (possessive: none of these pieces needs backtracking)
-    r"<(?![a-zA-Z][a-zA-Z0-9]*+(?:[ \n]++[a-zA-Z_:][-a-zA-Z0-9_:.]*+(?:=\"[^\"'<>]*+\")?+)*+[ \n]*+/?>"
+    r"<(?![a-zA-Z][a-zA-Z0-9]*+(?:[ \n]++[a-zA-Z_:][-a-zA-Z0-9_:.]*+(?:=\"[^\"<>]*+\")?+)*+[ \n]*+/?>"
     r"|/[a-zA-Z][a-zA-Z0-9]*+>"
-    r"|!DOCTYPE html>)"
+    r"|!DOCTYPE html>"
+    r"|!--(?![->])(?:[^-]|-(?!-))*+-->)"  # a comment both readings end at its first `-->`: no `--` inside
 )
 _START_TAG = re.compile(r"<[a-zA-Z][^>]*>")  # on a page of simple pieces, exactly its start tags
 _STYLE_ELEMENT = re.compile(r"<style>([^<]*)</style>")
@@ -242,9 +407,8 @@ def _harmless_start_tag(text: str) -> bool:
     return harmless
 
 
-@lru_cache(maxsize=64)  # every page of a build carries the same style sheet
 def _harmless_style(text: str) -> bool:
-    return not any(bad in _bare(text) for bad in (*_SCRIPTY, "@import", "url("))
+    return css_problem(text) is None
 
 
 def _clearly_harmless(text: str) -> bool:
@@ -267,11 +431,14 @@ def _clearly_harmless(text: str) -> bool:
 def html_problems(text: str, remember: bool = True) -> list[tuple[int, int, str]]:
     """(line, column, problem) for everything in ``text`` that could run script or load something.
 
-    ``remember=False`` takes no shortcut: the parser reads every tag (the reference for the tests).
+    A page of simple pieces only (see above) is read tag by tag; any other page is also parsed as a browser
+    parses it (:func:`tree_problems`), whose findings the quick reading missed come at line 0 (no position).
+    ``remember=False`` takes no shortcut: both readings read every tag (the reference for the tests).
     """
     if remember and _clearly_harmless(text):
         return []
     checker = _Checker(remember)
     checker.feed(text)
     checker.close()
-    return checker.problems
+    seen = {message for _, _, message in checker.problems}
+    return checker.problems + [(0, 0, message) for message in tree_problems(text) if message not in seen]
