@@ -30,10 +30,14 @@ RepoOption = typer.Option(
 )
 JobsOption = typer.Option(0, "--jobs", "-j", min=0, help="Processes for reading and rendering (default: all cores)")
 QuietOption = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary line")
+StrictOption = typer.Option(False, "--strict", help="Warnings fail too (exit 1); a build then writes nothing")
+IgnoreOption = typer.Option(
+    None, "--ignore", help="Warning codes not to report, e.g. W103; repeat or comma-separate (also avr.yaml's ignore)"
+)
 
 
-def _print_diagnostics(diags: Diagnostics) -> None:
-    for line in diags.report():
+def _print_diagnostics(diags: Diagnostics, strict: bool = False) -> None:
+    for line in diags.report(strict):
         typer.echo(line, err=True)
 
 
@@ -52,7 +56,7 @@ def _run(action: Callable[[], int | None]) -> None:
     try:
         code = action() or 0
     except InvalidInput as exc:
-        _print_diagnostics(exc.diagnostics)
+        _print_diagnostics(exc.diagnostics, exc.strict)
         raise typer.Exit(1) from None
     except UsageError as exc:
         typer.echo(f"avr: {exc}", err=True)
@@ -91,30 +95,32 @@ def check(
     repo: Path | None = RepoOption,
     fmt: str = typer.Option("text", "--format", "-f", help="text (default), github (Actions annotations) or json"),
     jobs: int = JobsOption,
+    strict: bool = StrictOption,
+    ignore: list[str] | None = IgnoreOption,
 ) -> None:
-    """Validate every file and every reference between files; report all problems at once.
+    """Validate every file and every reference between files; report all problems at once, warnings too.
 
-    Example: avr check --format github
+    Example: avr check --strict --format github
     """
 
     def action() -> int:
-        from avr.commands.build import check_store, default_jobs
+        from avr.commands.build import check_store, default_jobs, parse_ignore
         from avr.commands.check import run_check
         from avr.model.repository import find_root
 
         if fmt not in ("text", "github", "json"):
             raise UsageError(f"unknown format `{fmt}`; use text, github or json")
+        ignored = parse_ignore(ignore)
         root = find_root(repo or Path.cwd())
         store = check_store(root, jobs or default_jobs())
-        diags = run_check(root, store.load_all)
+        diags = run_check(root, store.load_all, ignored)
         store.flush()
         if fmt != "text":
-            return _print_check_report(diags, repo, fmt)
-        _print_diagnostics(diags)
-        if diags.errors:
-            return 1
-        typer.echo("OK: no errors", err=True)
-        return 0
+            return _print_check_report(diags, repo, fmt, strict)
+        _print_diagnostics(diags, strict)
+        if not diags:
+            typer.echo(diags.summary(), err=True)
+        return 1 if diags.fails(strict) else 0
 
     _run(action)
 
@@ -131,6 +137,8 @@ def build(
     clean: bool = typer.Option(
         False, "--clean", help="Also delete files an earlier avr build wrote there that this one does not (never others)"
     ),
+    strict: bool = StrictOption,
+    ignore: list[str] | None = IgnoreOption,
 ) -> None:
     """Compile every report into build/: Markdown, HTML and JSON, or the formats --format names; only what changed.
 
@@ -138,16 +146,19 @@ def build(
     """
 
     def action() -> int:
-        from avr.commands.build import default_jobs, find_root, run_build, summary
+        from avr.commands.build import default_jobs, find_root, parse_ignore, run_build, summary
         from avr.render.publish import parse_formats
 
         chosen = parse_formats(formats)
+        ignored = parse_ignore(ignore)
         target = out.expanduser() if out else None
-        result = run_build(find_root(repo or Path.cwd()), target, jobs or default_jobs(), quiet, chosen, clean)
-        _print_diagnostics(result.diagnostics)
+        result = run_build(find_root(repo or Path.cwd()), target, jobs or default_jobs(), quiet, chosen, clean,
+                           strict, ignored)
+        shown = result.shown(ignored)
+        _print_diagnostics(shown, strict)
         if not quiet:
             typer.echo(summary(result), err=True)
-        return 0
+        return 1 if shown.fails(strict) else 0
 
     _run(action)
 
@@ -178,22 +189,17 @@ def status(
     _run(action)
 
 
-def _print_check_report(diags: Diagnostics, repo: Path | None, fmt: str) -> int:
+def _print_check_report(diags: Diagnostics, repo: Path | None, fmt: str, strict: bool) -> int:
     from avr.model.repository import find_root
     from avr.render.annotations import git_prefix, github_lines, json_report
 
     if fmt == "json":
-        sys.stdout.write(json.dumps(json_report(diags), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(json_report(diags, strict), ensure_ascii=False, indent=2) + "\n")
     else:
         for line in github_lines(diags, git_prefix(find_root(repo or Path.cwd()))):
             typer.echo(line)
-        _print_summary(diags)
-    return 1 if diags.errors else 0
-
-
-def _print_summary(diags: Diagnostics) -> None:
-    errors, warnings = len(diags.errors), len(diags.warnings)
-    typer.echo(f"{errors} error(s), {warnings} warning(s)" if errors or warnings else "OK: no errors", err=True)
+        typer.echo(diags.summary(strict), err=True)
+    return 1 if diags.fails(strict) else 0
 
 
 @app.command()
@@ -362,6 +368,43 @@ def schema(
     _run(action)
 
 
+@app.command()
+def init(
+    municipality: str = typer.Option(..., "--municipality", help="Kommun, e.g. \"Uppsala kommun\""),
+    board: str = typer.Option(..., "--board", help="Nämnd, e.g. Arbetsmarknadsnämnden"),
+    board_code: str | None = typer.Option(None, "--board-code", help="Short code, e.g. AMN (default: from --board)"),
+    administration: str | None = typer.Option(None, "--administration", help="Förvaltning (also the first unit's name)"),
+    org: str | None = typer.Option(None, "--org", help="Organisation id and folder (default: municipality-boardcode)"),
+    cal: str = typer.Option("year", "--calendar", help="Periods: year, tertial, delar, quarter or month"),
+    year: int | None = typer.Option(None, "--year", help="The plan's year and its periods' (default: this year)"),
+    kind: str = typer.Option("operational_plan", "--kind", help="assignment_plan|operational_plan|internal_budget|action_plan"),
+    plan_id: str | None = typer.Option(None, "--plan", help="Plan id (default: e.g. verksamhetsplan-2025)"),
+    email: str | None = typer.Option(None, "--email", help="Contact of the accessibility statement"),
+    language: str = typer.Option("sv", "--language", help="sv or en"),
+) -> None:
+    """Start a plan repository here: avr.yaml, one organisation and one plan, .gitignore, schemas, a CI recipe.
+
+    Never overwrites: if any of its files is there already, nothing is written.
+
+    Example: avr init --municipality "Uppsala kommun" --board Arbetsmarknadsnämnden --calendar tertial --year 2025
+    """
+
+    def action() -> int:
+        import datetime as dt
+
+        from avr.commands.init import InitOptions, run_init
+
+        if language not in ("sv", "en"):
+            raise UsageError(f"unknown language `{language}`; use sv or en")
+        options = InitOptions(municipality, board, board_code, org, administration, cal, year or dt.date.today().year,
+                              kind, plan_id, email, language)
+        for line in run_init(Path.cwd(), options):
+            typer.echo(line, err=True)
+        return 0
+
+    _run(action)
+
+
 new_app = typer.Typer(no_args_is_help=True, help="Create a pre-filled file: plan, goal, activity or follow-up.")
 app.add_typer(new_app, name="new")
 PlanOption = typer.Option(None, "--plan", help="ORG/PLAN or PLAN (default: the plan folder you are in, or the only plan)")
@@ -380,7 +423,7 @@ def new_plan(
     title: str | None = typer.Option(None, "--title"),
     repo: Path | None = RepoOption,
 ) -> None:
-    """Create <org>/<id>/plan.yaml.
+    """Create <org>/<id>/plan.yaml (to start a repository: avr init).
 
     Example: avr new plan handlingsplan-2025 --org uppsala-amn --kind action_plan
     """

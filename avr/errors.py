@@ -7,18 +7,21 @@ them (and the exceptions below) into messages and exit codes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
 __all__ = [
     "CODES",
+    "Problem",
     "AvrError",
     "Diagnostic",
     "Diagnostics",
     "InvalidInput",
     "Severity",
     "UsageError",
+    "severity_of",
 ]
 
 
@@ -27,7 +30,7 @@ class Severity(str, Enum):
     WARNING = "warning"
 
 
-# Stable codes. Never renumber: users silence and search for them.
+# Stable codes. Never renumber: users search for them and silence warnings with `ignore` (avr.yaml, --ignore).
 CODES: dict[str, str] = {
     # reading files (load)
     "E001": "file cannot be read (not UTF-8, not a regular file, too large)",
@@ -79,11 +82,22 @@ CODES: dict[str, str] = {
     "W101": "manual verdict differs from the computed one",
     "W102": "activities of one point have different statuses",
     "W103": "YAML file that avr does not read",
+    "W104": "placeholder text of a new file left in place",
+    "W105": "accessibility statement without contact details",
+    "W106": "indicator target that contradicts its direction (better)",
     "W301": "budget total differs from its frame (budgetram)",
     "W801": "outcome file filed under another period's folder",
     "W802": "spreadsheet column that import does not read",
     "W803": "indicator outcome looks mistyped (more than ten times off its neighbouring values)",
 }
+
+
+Problem = tuple[str, int, int, str, str]  # a diagnostic as plain data: path, line, col, code, message
+
+
+def severity_of(code: str) -> Severity:
+    """The one rule: W-codes are warnings, every other code an error."""
+    return Severity.WARNING if code.startswith("W") else Severity.ERROR
 
 
 @dataclass(frozen=True, order=True)
@@ -95,7 +109,10 @@ class Diagnostic:
     col: int
     code: str
     message: str
-    severity: Severity = field(default=Severity.ERROR, compare=False)
+
+    @property
+    def severity(self) -> Severity:
+        return severity_of(self.code)
 
     def format(self) -> str:
         where = self.path
@@ -103,12 +120,22 @@ class Diagnostic:
             where += f":{self.line}:{self.col}"
         return f"{where}: {self.code} {self.message}"
 
+    def as_problem(self) -> Problem:
+        """Its one serialisation (manifests, worker processes); :meth:`Diagnostics.of` reads it back."""
+        return (self.path, self.line, self.col, self.code, self.message)
+
 
 class Diagnostics:
     """Collects diagnostics of a whole run; never stops at the first."""
 
     def __init__(self) -> None:
         self.items: list[Diagnostic] = []
+
+    @classmethod
+    def of(cls, items: Iterable[Problem | Diagnostic]) -> Diagnostics:
+        diags = cls()
+        diags.items = [d if isinstance(d, Diagnostic) else Diagnostic(*d) for d in items]
+        return diags
 
     def add(
         self,
@@ -118,11 +145,13 @@ class Diagnostics:
         code: str,
         message: str,
     ) -> None:
-        severity = Severity.WARNING if code.startswith("W") else Severity.ERROR
-        self.items.append(Diagnostic(str(path), line, col, code, message, severity))
+        self.items.append(Diagnostic(str(path), line, col, code, message))
 
     def extend(self, other: Diagnostics) -> None:
         self.items.extend(other.items)
+
+    def problems(self) -> list[Problem]:
+        return [d.as_problem() for d in self.items]
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -132,15 +161,32 @@ class Diagnostics:
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity is Severity.WARNING]
 
+    def without(self, codes: Iterable[str]) -> Diagnostics:
+        """These diagnostics less the warnings of the ignored ``codes`` (errors are never ignored)."""
+        ignored = frozenset(codes)
+        return Diagnostics.of(d for d in self.items if not (d.code in ignored and d.severity is Severity.WARNING))
+
+    def fails(self, strict: bool = False) -> bool:
+        """Whether the run fails: on an error, or with ``strict`` on a warning too."""
+        return bool(self.errors or (strict and self.warnings))
+
     def sorted(self) -> list[Diagnostic]:
         return sorted(set(self.items))
 
-    def report(self) -> list[str]:
+    def summary(self, strict: bool = False) -> str:
+        """The one summary line: the counts, or that there is nothing to report."""
+        errors, warnings = len({d for d in self.items if d.severity is Severity.ERROR}), len(
+            {d for d in self.items if d.severity is Severity.WARNING})
+        if not errors and not warnings:
+            return "OK: no errors"
+        text = f"{errors} error(s), {warnings} warning(s)"
+        return text + " (--strict: warnings fail)" if strict and warnings else text
+
+    def report(self, strict: bool = False) -> list[str]:
         """The lines avr prints for them: sorted, without repeats, then the counts when there are any."""
         lines = [d.format() for d in self.sorted()]
-        errors, warnings = len(self.errors), len(self.warnings)
-        if errors or warnings:
-            lines.append(f"{errors} error(s), {warnings} warning(s)")
+        if lines:
+            lines.append(self.summary(strict))
         return lines
 
     def __bool__(self) -> bool:
@@ -156,9 +202,10 @@ class AvrError(Exception):
 class InvalidInput(AvrError):
     """The repository's files have errors; carries all of them."""
 
-    def __init__(self, diagnostics: Diagnostics) -> None:
+    def __init__(self, diagnostics: Diagnostics, strict: bool = False) -> None:
         super().__init__(f"{len(diagnostics.errors)} error(s)")
         self.diagnostics = diagnostics
+        self.strict = strict  # refused for warnings too (--strict)
 
 
 class UsageError(AvrError):

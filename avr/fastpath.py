@@ -26,8 +26,9 @@ if TYPE_CHECKING:
     Handoff = tuple[tuple[Path, Path | None, tuple[str, ...]], Scanned]
 
 _VALUED = {"--repo": "repo", "-C": "repo", "--out": "out", "-o": "out", "--format": "format", "-f": "format",
-           "--jobs": "jobs", "-j": "jobs"}
+           "--jobs": "jobs", "-j": "jobs", "--ignore": "ignore"}
 _QUIET = ("--quiet", "-q")
+_STRICT = "--strict"
 
 
 class BuildArgs:
@@ -39,14 +40,16 @@ class BuildArgs:
         self.formats: list[str] = []
         self.jobs = 0
         self.quiet = False
+        self.strict = False
+        self.ignore: list[str] = []
 
 
 def parse_build(args: list[str]) -> BuildArgs | None:
     """``avr ARGS`` as typer reads it when ARGS is `build` with the options read here, else None.
 
-    Read: --quiet/-q; --repo/-C, --out/-o, --jobs/-j (the last one given wins) and --format/-f (repeatable) as
-    ``--opt VALUE``, ``--opt=VALUE`` or ``-xVALUE``. A value must be non-empty and must not start with "-";
-    a job count must be digits. Everything else, --clean and --help included, is left to typer.
+    Read: --quiet/-q, --strict; --repo/-C, --out/-o, --jobs/-j (the last one given wins) and --format/-f and
+    --ignore (repeatable) as ``--opt VALUE``, ``--opt=VALUE`` or ``-xVALUE``. A value must be non-empty and must
+    not start with "-"; a job count must be digits. Everything else, --clean and --help included, is left to typer.
     """
     if not args or args[0] != "build":
         return None
@@ -55,6 +58,9 @@ def parse_build(args: list[str]) -> BuildArgs | None:
     for arg in rest:
         if arg in _QUIET:
             parsed.quiet = True
+            continue
+        if arg == _STRICT:
+            parsed.strict = True
             continue
         if arg.startswith("--"):
             name, eq, value = arg.partition("=")
@@ -71,6 +77,8 @@ def parse_build(args: list[str]) -> BuildArgs | None:
             return None
         if key == "format":
             parsed.formats.append(value)
+        elif key == "ignore":
+            parsed.ignore.append(value)
         elif key == "jobs":
             if not (value.isascii() and value.isdigit() and len(value) <= 6):  # what typer's int (min 0) surely takes
                 return None
@@ -100,13 +108,14 @@ def noop_build(args: list[str]) -> tuple[str | None, Handoff | None]:
     parsed = parse_build(args) if _plain(args) else None
     if parsed is None:
         return None, None
-    from avr.commands.build import root_above, summary
+    from avr.commands.build import parse_ignore, root_above, summary
     from avr.errors import UsageError
     from avr.render.incremental import up_to_date
     from avr.render.publish import parse_formats
 
     try:
         formats = parse_formats(parsed.formats)
+        ignore = parse_ignore(parsed.ignore)
     except UsageError:
         return None, None
     root = root_above(Path(parsed.repo) if parsed.repo else Path.cwd())
@@ -116,7 +125,10 @@ def noop_build(args: list[str]) -> tuple[str | None, Handoff | None]:
     scanned = up_to_date(root, out, formats)
     if scanned.result is None:
         return None, ((root, out, formats), scanned)
-    lines = scanned.result.diagnostics.report()
+    shown = scanned.result.shown(ignore)
+    if shown.fails(parsed.strict):  # a failing run is the command line's to report
+        return None, ((root, out, formats), scanned)
+    lines = shown.report(parsed.strict)
     if not parsed.quiet:
         lines.append(summary(scanned.result))
     text = "".join(line + "\n" for line in lines)

@@ -123,7 +123,8 @@ def generate(files: int, out: Path, seed: int = 1, plans: int | None = None) -> 
         written += 1
 
     put(out / "avr.yaml", "title: Uppföljningsrapporter Storstads kommun\nlanguage: sv\nplans_dir: plans\n"
-        "output_dir: build\norganisations: [" + ", ".join(org_ids) + "]\n")
+        "output_dir: build\norganisations: [" + ", ".join(org_ids) + "]\n"
+        "accessibility:\n  email: tillganglighet@example.se\n")
     for i, org_id in enumerate(org_ids):
         put(out / "plans" / org_id / "organisation.yaml", _org_yaml(i))
     for p in range(plans):

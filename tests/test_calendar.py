@@ -212,6 +212,14 @@ def test_a_done_activity_is_done_not_missing_in_the_next_period(calendar: Path, 
         ("a1", "done", "t1-2025"), ("a3", "on_track", "delar-2025"), ("a4", "stopped", "helar-2024")}
 
 
+def test_statuses_carried_into_a_period_without_follow_ups_are_counted(calendar: Path, tmp_path: Path) -> None:
+    (calendar / PLAN / "followups/delar-2025/a3.yaml").unlink()  # no activity followed up in August
+    out = tmp_path / "out"
+    _build(calendar, out)
+    md = (out / OUT / "uppfoljning-augusti-2025.md").read_text(encoding="utf-8")
+    assert "Av de 4 aktiviteterna bedöms en som färdig, en är stoppad och två saknar uppföljning." in md
+
+
 def test_followup_start_skips_what_is_done_or_stopped(calendar: Path) -> None:
     for folder in _data_folders(calendar, "delar-2025") + _data_folders(calendar, "helar-2025"):
         shutil.rmtree(folder)

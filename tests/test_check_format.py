@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import FIXTURES, run_avr
 
-from avr.errors import Diagnostic, Severity
+from avr.errors import Diagnostic
 from avr.render.annotations import github_line
 
 PLAN = "plans/kommun-amn/handlingsplan"
@@ -53,9 +53,9 @@ def test_github_paths_are_relative_to_the_git_checkout(tmp_path: Path) -> None:
 
 
 def test_github_escapes_what_would_break_a_command() -> None:
-    d = Diagnostic("a,b:c.yaml", 2, 3, "E103", "100% sure\nsecond line", Severity.ERROR)
+    d = Diagnostic("a,b:c.yaml", 2, 3, "E103", "100% sure\nsecond line")
     assert github_line(d) == "::error file=a%2Cb%3Ac.yaml,line=2,col=3,title=E103::100%25 sure%0Asecond line"
-    w = Diagnostic("x.yaml", 0, 0, "W103", "stray", Severity.WARNING)
+    w = Diagnostic("x.yaml", 0, 0, "W103", "stray")
     assert github_line(w, "sub/") == "::warning file=sub/x.yaml,title=W103::stray"
 
 

@@ -19,6 +19,7 @@ from conftest import FIXTURES, ROOT, run_avr
 GITHUB = [ROOT / "examples/github/avr-pr.yml", ROOT / "examples/github/avr-publish.yml"]
 GITLAB = ROOT / "examples/gitlab/.gitlab-ci.yml"
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
+INIT = ROOT / "templates/init/avr.yml"  # the recipe `avr init` writes into a new repository
 
 
 def load(path: Path) -> Any:
@@ -29,7 +30,7 @@ def shell_lines(path: Path) -> list[str]:
     """Every shell line of a workflow's `run:` steps or a GitLab job's `script:`."""
     data = load(path)
     lines: list[str] = []
-    if path in GITHUB:
+    if path in GITHUB or path == INIT:
         for job in data["jobs"].values():
             lines += [line for step in job.get("steps", []) for line in str(step.get("run", "")).splitlines()]
     else:
@@ -66,7 +67,8 @@ def git_repo(tmp_path: Path) -> Path:
     return repo
 
 
-@pytest.mark.parametrize(("schema", "files"), [("vendor.github-workflows", GITHUB), ("vendor.gitlab-ci", [GITLAB])])
+@pytest.mark.parametrize(("schema", "files"), [("vendor.github-workflows", [*GITHUB, INIT]),
+                                                     ("vendor.gitlab-ci", [GITLAB])])
 def test_recipes_match_their_ci_schema(schema: str, files: list[Path]) -> None:
     # check-jsonschema ships the GitHub and GitLab schemas: no network needed
     proc = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, *map(str, files)],
@@ -85,9 +87,10 @@ def test_recipes_do_what_the_readme_says() -> None:
     assert [c[0] for c in avr_commands(GITHUB[0])] == ["check", "diff"]
     assert [c[0] for c in avr_commands(GITHUB[1])] == ["check", "build"]
     assert sorted({c[0] for c in avr_commands(GITLAB)}) == ["build", "check", "diff"]
+    assert [c[:2] for c in avr_commands(INIT)] == [["check", "--strict"], ["build", "--strict"]]
 
 
-@pytest.mark.parametrize("path", [*GITHUB, GITLAB], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [*GITHUB, GITLAB, INIT], ids=lambda p: p.name)
 def test_every_avr_command_in_a_recipe_runs(path: Path, git_repo: Path) -> None:
     commands = avr_commands(path)
     assert commands

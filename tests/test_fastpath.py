@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 import avr.commands.build as build_command
 from avr.cli import app
-from avr.commands.build import default_jobs, find_root
+from avr.commands.build import default_jobs, find_root, parse_ignore
 from avr.errors import UsageError
 from avr.fastpath import parse_build
 from avr.render.incremental import CACHE_DIR
@@ -110,6 +110,8 @@ NOOP_ARGS = [
     ["--format", "md,html"],
     ["-f", "json", "--format=MD", "-f", "html"],
     ["--format", "md,json", "-q"],
+    ["--ignore", "W103"],  # the warnings printed less those ignored
+    ["--ignore=W101,W103", "--strict", "-q"],
 ]
 
 
@@ -124,7 +126,7 @@ def test_noop_prints_exactly_what_typer_prints(repo: Path, args: list[str]) -> N
     code, modules, err = probe("build", *args, cwd=repo)
     assert (code, err) == (0, typer_noop[2])
     assert _fast_answered(modules), sorted(m for m in modules if m.split(".")[0] in ("typer", "pydantic", "jinja2"))
-    assert ("W103" in typer_noop[2]) == (repo / STRAYS[0]).exists()
+    assert ("W103" in typer_noop[2]) == ((repo / STRAYS[0]).exists() and not any("--ignore" in a for a in args))
 
 
 def test_noop_from_another_folder_with_repo_option(repo: Path, tmp_path: Path) -> None:
@@ -274,7 +276,8 @@ def test_outside_a_repository_gets_typers_error(tmp_path: Path) -> None:
 
 TOKENS = ["-q", "--quiet", "-C", "{repo}", "--repo", "--repo={repo}", "-C{repo}", "-o", "out", "--out", "--out=x",
           "-ox", "-o=x", "~/ut", "-f", "md", "html,json", "--format", "--format=pdf", "-fall", "-j", "2", "--jobs",
-          "--jobs=3", "-j4", "007", "x", "", "-", "--", "--clean", "-qj2", "--quiet=1", "-v", " md", "MD,,Html"]
+          "--jobs=3", "-j4", "007", "x", "", "-", "--", "--clean", "-qj2", "--quiet=1", "-v", " md", "MD,,Html",
+          "--strict", "--strict=1", "--ignore", "W103", "--ignore=W101,W104", "E101", "--ignore=W1"]
 
 
 def test_parse_build_reads_what_typer_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -282,8 +285,9 @@ def test_parse_build_reads_what_typer_reads(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.chdir(repo)
     seen: list[tuple[Any, ...]] = []
 
-    def record(root: Path, out: Path | None, jobs: int, quiet: bool, formats: tuple[str, ...], clean: bool) -> Any:
-        seen.append((root, out, jobs, quiet, formats, clean))
+    def record(root: Path, out: Path | None, jobs: int, quiet: bool, formats: tuple[str, ...], clean: bool,
+               strict: bool, ignore: frozenset[str]) -> Any:
+        seen.append((root, out, jobs, quiet, formats, clean, strict, ignore))
         raise UsageError("recorded")
 
     monkeypatch.setattr(build_command, "run_build", record)
@@ -300,12 +304,13 @@ def test_parse_build_reads_what_typer_reads(tmp_path: Path, monkeypatch: pytest.
         read += 1
         try:
             formats = parse_formats(parsed.formats)
+            ignore = parse_ignore(parsed.ignore)
         except UsageError:
             assert result.exit_code == 2 and not seen, argv
             continue
         expected = (find_root(Path(parsed.repo) if parsed.repo else Path.cwd()),
                     Path(parsed.out).expanduser() if parsed.out else None,
-                    parsed.jobs or default_jobs(), parsed.quiet, formats, False)
+                    parsed.jobs or default_jobs(), parsed.quiet, formats, False, parsed.strict, ignore)
         assert seen == [expected], (argv, result.output)
     assert read > 100  # the random argv exercise the reader, not only its refusals
 

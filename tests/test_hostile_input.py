@@ -283,7 +283,7 @@ def test_max_depth_is_configurable_up_to_200(mini_copy: Path) -> None:
     put(mini_copy, ACTIVITY, 'id: "1"\ngoals: ["1"]\nunit: vux\ntitle: A\nhow: ' + "[" * 199 + "]" * 199 + "\n")
     refused(mini_copy, ACTIVITY, "E103", 5, 6, contains="how")  # read fine at depth 200; a list is not text
     config.write_text(config.read_text(encoding="utf-8").replace("max_depth: 200", "max_depth: 201"), encoding="utf-8")
-    refused(mini_copy, "avr.yaml", "E103", 4, 14, contains="200")
+    refused(mini_copy, "avr.yaml", "E103", 6, 14, contains="200")
 
 
 def test_a_folder_link_loop_does_not_hang_or_read_twice(mini_copy: Path) -> None:

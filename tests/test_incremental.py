@@ -197,9 +197,10 @@ def test_diagnostics_of_skipped_plans_are_kept(repo: Path, tmp_path: Path) -> No
     with pytest.raises(InvalidInput) as caught:
         build_incremental(repo, out, jobs=1)
     got = [d.format() for d in caught.value.diagnostics.sorted()]
+    from avr.findings import repository_findings
     from avr.model.repository import load_repository
 
-    assert got == [d.format() for d in load_repository(repo, strict=False).diagnostics.sorted()]
+    assert got == [d.format() for d in repository_findings(load_repository(repo, strict=False)).sorted()]
     assert any("E204" in g for g in got) and any("W103" in g for g in got)
     target.write_text(target.read_text(encoding="utf-8").replace("status: Okänd\n#", "status: ", 1), encoding="utf-8")
     again = build_incremental(repo, out, jobs=1)
@@ -329,6 +330,7 @@ def test_plans_in_workers_give_a_whole_load_s_diagnostics(repo: Path, tmp_path: 
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """Plan folders read, checked and rendered in forked workers: the same diagnostics as one whole load,
     and a refused build leaves no output folder behind."""
+    from avr.findings import repository_findings
     from avr.model.repository import load_repository
 
     monkeypatch.setattr(incremental, "PARALLEL_MIN_FILES", 10)
@@ -341,7 +343,7 @@ def test_plans_in_workers_give_a_whole_load_s_diagnostics(repo: Path, tmp_path: 
     out = tmp_path / "out"
     with pytest.raises(InvalidInput) as caught:
         build_incremental(repo, out, jobs=2)
-    whole = [d.format() for d in load_repository(repo, strict=False).diagnostics.sorted()]
+    whole = [d.format() for d in repository_findings(load_repository(repo, strict=False)).sorted()]
     assert [d.format() for d in caught.value.diagnostics.sorted()] == whole
     assert any("E202" in line for line in whole) and sum("W103" in line for line in whole) == 2
     assert not out.exists()
@@ -349,5 +351,5 @@ def test_plans_in_workers_give_a_whole_load_s_diagnostics(repo: Path, tmp_path: 
     result = build_incremental(repo, out, jobs=2)
     assert result.plans_read == 2 and result.rendered_reports == 10
     assert [d.format() for d in result.diagnostics.sorted()] == \
-        [d.format() for d in load_repository(repo, strict=False).diagnostics.sorted()]
+        [d.format() for d in repository_findings(load_repository(repo, strict=False)).sorted()]
     assert _tree(out) == _reference(repo, tmp_path / "clean")

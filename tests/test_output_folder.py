@@ -119,7 +119,7 @@ def test_output_dir_in_avr_yaml_cannot_leave_the_repository(mini_copy: Path, tmp
     config.write_text(config.read_text(encoding="utf-8") + "output_dir: ../utanfor\n", encoding="utf-8")
     proc = run_avr("build", "--repo", mini_copy)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
-    assert "avr.yaml:3:13: E010 output_dir `../utanfor` leads outside the repository" in proc.stderr
+    assert "avr.yaml:5:13: E010 output_dir `../utanfor` leads outside the repository" in proc.stderr
     assert not (tmp_path / "utanfor").exists()
 
 
@@ -131,9 +131,9 @@ def test_configured_folders_cannot_leave_the_repository(mini_copy: Path, tmp_pat
                       + "plans_dir: /etc\ntemplates_dir: lank\noutput_dir: .\n", encoding="utf-8")
     proc = run_avr("check", "--repo", mini_copy)
     assert proc.returncode == 1
-    assert "avr.yaml:3:12: E010 plans_dir `/etc` leads outside" in proc.stderr
-    assert "avr.yaml:4:16: E010 templates_dir `lank` leads outside" in proc.stderr
-    assert "avr.yaml:5:13: E010 output_dir `.` would hold the plans" in proc.stderr
+    assert "avr.yaml:5:12: E010 plans_dir `/etc` leads outside" in proc.stderr
+    assert "avr.yaml:6:16: E010 templates_dir `lank` leads outside" in proc.stderr
+    assert "avr.yaml:7:13: E010 output_dir `.` would hold the plans" in proc.stderr
 
 
 # ------------------------------------------------------------------ --clean

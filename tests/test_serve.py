@@ -108,6 +108,12 @@ def test_serve_rebuilds_shows_errors_and_stops_cleanly(server: Server, mini_copy
     activity.write_text(good, encoding="utf-8")
     _wait_for("the report again", lambda: "Ny text från verksamheten om" in server.get(REPORT))
 
+    # a warning is printed as `avr build` prints it (the page is built: warnings are not errors)
+    goal = mini_copy / "plans/kommun-amn/handlingsplan/followups/2022/goal-1.yaml"
+    goal.write_text(goal.read_text(encoding="utf-8") + "verdict:\n  verdict: met\n  justification: Bedömt.\n",
+                    encoding="utf-8")
+    _wait_for("the warning", lambda: any(": W101 manual verdict" in line for line in server.lines))
+
     server.process.send_signal(signal.SIGINT)
     assert server.process.wait(timeout=20) == 0
     time.sleep(0.2)

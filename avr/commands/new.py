@@ -52,7 +52,8 @@ def _check_id(value: str) -> str:
     return value
 
 
-def new_plan(repo: Repository, plan_id: str, org_id: str | None, kind: str, title: str | None) -> str:
+def new_plan(repo: Repository, plan_id: str, org_id: str | None, kind: str, title: str | None,
+             year: int | None = None) -> str:
     _check_id(plan_id)
     if kind not in PLAN_KINDS:
         raise UsageError(f"unknown plan kind `{kind}`; use one of: {', '.join(PLAN_KINDS)}")
@@ -62,7 +63,7 @@ def new_plan(repo: Repository, plan_id: str, org_id: str | None, kind: str, titl
         org_id = next(iter(repo.orgs))
     if org_id not in repo.orgs:
         raise UsageError(f"unknown organisation `{org_id}`; organisations: {', '.join(repo.orgs)}")
-    year = today().year
+    year = year or today().year
     target = repo.plans_root / org_id / plan_id / "plan.yaml"
     return _write(repo, target, [
         f"id: {scalar(plan_id)}",
@@ -107,7 +108,9 @@ def _known_goal(org: OrgData, plan: PlanData, goal: str) -> None:
 def new_activity(repo: Repository, cwd: Path, plan_name: str | None, activity_id: str | None,
                  goals: list[str], unit: str | None, title: str | None) -> str:
     org, plan = find_plan(repo, plan_name, cwd)
-    if not goals:
+    if not goals and not (plan.goals or plan.plan.item_noun != "commitment"):
+        pass  # a plan of commitments may list them without goals
+    elif not goals:
         if len(plan.goals) != 1:
             raise UsageError(f"say which goal(s) it serves with --goal; goals: {', '.join(plan.goals) or 'none'}")
         goals = list(plan.goals)

@@ -221,3 +221,43 @@ def write_schemas(out_dir: Path) -> list[Path]:
         write_atomic(target, schema_text(kind))
         written.append(target)
     return written
+
+
+README_START = "<!-- required-fields: generated from the models by avr.commands.schema.required_table; do not edit -->"
+README_END = "<!-- /required-fields -->"
+
+
+def required_fields(model: type[BaseModel], prefix: str = "", within: tuple[type[BaseModel], ...] = ()) -> list[str]:
+    """The fields a file of ``model`` must have, nested ones as `indicators[].id` (needed when the outer is there);
+    a model inside itself (a row's `rows`) is listed once."""
+    found: list[str] = []
+    for name, field in model.model_fields.items():
+        if field.is_required():
+            found.append(prefix + name)
+        for sub, suffix in _nested(field.annotation):
+            if sub not in within and sub is not model:
+                found += required_fields(sub, f"{prefix}{name}{suffix}.", (*within, model))
+    return found
+
+
+def _nested(annotation: Any, suffix: str = "") -> list[tuple[type[BaseModel], str]]:
+    """The models inside an annotation, each with how a path reaches it: `[]` for a list item, `.<key>` for a
+    mapping's value."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [(annotation, suffix)]
+    origin = getattr(annotation, "__origin__", None)
+    args: tuple[Any, ...] = tuple(getattr(annotation, "__args__", ()) or ())
+    if origin is list:
+        return [m for arg in args for m in _nested(arg, suffix + "[]")]
+    if origin is dict:
+        return _nested(args[-1], suffix + ".<key>") if args else []
+    return [m for arg in args for m in _nested(arg, suffix)]
+
+
+def required_table() -> str:
+    """The README's table of required fields per file kind, between its markers."""
+    rows = [README_START, "", "| file | required fields |", "| --- | --- |"]
+    for kind, model in KINDS.items():
+        fields = required_fields(model)
+        rows.append(f"| `{kind}` | {', '.join(f'`{f}`' for f in fields) or '—'} |")
+    return "\n".join([*rows, "", README_END])

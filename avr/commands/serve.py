@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from jinja2 import TemplateError
 from watchfiles import DefaultFilter, watch
 
-from avr.errors import AvrError, InvalidInput
+from avr.errors import AvrError, Diagnostics, InvalidInput
 from avr.model.repository import CONFIG_NAME, load_repository
 from avr.render.labels import load_labels
 
@@ -50,6 +50,7 @@ class State:
 
     version: int = 0
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # the build's, as `avr build` prints them (terminal only)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -60,15 +61,19 @@ def rebuild(root: Path, out_dir: Path | None, state: State) -> Path:
 
     load_labels.cache_clear()  # a repository's own labels/ may have changed
     errors: list[str] = []
+    warnings: list[str] = []
     target = out_dir or root / "build"
     try:
-        target = build_incremental(root, out_dir, jobs=os.cpu_count() or 1).out_dir
+        result = build_incremental(root, out_dir, jobs=os.cpu_count() or 1)
+        target = result.out_dir
+        warnings = [d.format() for d in result.shown().sorted()]
     except InvalidInput as exc:
-        errors = [d.format() for d in exc.diagnostics.sorted() if d.severity.value == "error"]
+        errors = [d.format() for d in Diagnostics.of(exc.diagnostics.sorted()).errors]
     except (AvrError, TemplateError, OSError) as exc:
         errors = [f"avr: {exc}"]
     with state.lock:
         state.errors = errors
+        state.warnings = warnings
         state.version += 1
     return target
 
@@ -224,4 +229,6 @@ def _summary(state: State) -> str:
     with state.lock:
         if state.errors:
             return f"build {state.version}: {len(state.errors)} error(s), shown in the browser:\n" + "\n".join(state.errors)
+        if state.warnings:
+            return f"build {state.version}: ok, {len(state.warnings)} warning(s):\n" + "\n".join(state.warnings)
         return f"build {state.version}: ok"

@@ -19,6 +19,7 @@ from rich.table import Table
 from avr.commands.create import today
 from avr.commands.followup_start import followup_index, natural_key
 from avr.commands.round_interim import commitments, interim_due
+from avr.compute.periods import in_order
 from avr.errors import UsageError
 from avr.model.organisation import Period
 from avr.model.repository import OrgData, PlanData, Repository
@@ -57,8 +58,8 @@ class PlanTodo:
 
 
 def default_period(org: OrgData, on: dt.date) -> Period | None:
-    """The latest period that has started; else the first one."""
-    periods = sorted(org.organisation.periods, key=lambda p: (p.start, p.end))
+    """The latest period (in date order: end, then start) that has started; else the first one."""
+    periods = in_order(org.organisation.periods)
     started = [p for p in periods if p.start <= on]
     return started[-1] if started else (periods[0] if periods else None)
 

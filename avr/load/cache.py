@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from avr import __version__
-from avr.errors import Diagnostic, Diagnostics
+from avr.errors import Diagnostic, Diagnostics, Problem
 from avr.load.inputs import read_own
 from avr.load.yamlfile import Document, Limits, load_bytes, load_document
 
@@ -44,13 +44,8 @@ def file_hash(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
-def _diagnostics(items: list[tuple[str, int, int, str, str]]) -> list[Diagnostic]:
-    if not items:
-        return []
-    diags = Diagnostics()
-    for item in items:
-        diags.add(*item)
-    return diags.items
+def _diagnostics(items: list[Problem]) -> list[Diagnostic]:
+    return Diagnostics.of(items).items if items else []
 
 
 def _pack_doc(doc: Document | None) -> Any:
@@ -62,10 +57,10 @@ def _unpack_doc(display: str, packed: Any) -> Document | None:
     return None if packed is None else Document.from_packed(display, *packed)
 
 
-def _parse(raw: bytes, display: str, limits: Limits) -> tuple[Any, list[tuple[str, int, int, str, str]]]:
+def _parse(raw: bytes, display: str, limits: Limits) -> tuple[Any, list[Problem]]:
     diags = Diagnostics()
     doc = load_bytes(raw, display, diags, limits)
-    return _pack_doc(doc), [(d.path, d.line, d.col, d.code, d.message) for d in diags.items]
+    return _pack_doc(doc), diags.problems()
 
 
 Parsed = tuple[str, str | None, Any, Any, int, int]  # path, content hash (None: unusual), packed, diagnostics, stat

@@ -170,6 +170,12 @@ class Document:
             loc = loc[:-1]
         return positions.get((), (1, 1))
 
+    def may_hold(self, text: str) -> bool:
+        """False when no string of the data can contain ``text``: a byte search in the cached data, if any."""
+        if self._blob is not None:
+            return text.encode("utf-8") in self._blob  # marshal keeps strings as UTF-8
+        return True
+
     def __repr__(self) -> str:
         return f"Document({self.path!r}, {self.data!r})"
 

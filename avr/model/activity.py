@@ -14,7 +14,10 @@ class Activity(Schema):
     point: Id | None = Field(
         default=None, description="Plan point it belongs to when several activities share one (1a, 1b → 1)"
     )
-    goals: list[Id] = Field(min_length=1, description="Goals it serves / uppdrag")
+    goals: list[Id] = Field(
+        default_factory=list,
+        description="Goals it serves / uppdrag; required unless the plan counts commitments (item_noun: commitment)",
+    )
     unit: Id = Field(description="Reporting operation / verksamhet som rapporterar")
     title: str = Field(description="Namn på aktiviteten")
     summary: str | None = Field(default=None, description="Förkortad beskrivning, for overview tables")

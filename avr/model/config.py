@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from avr.model.common import Id, Number, Schema
+
+WarningCode = Annotated[str, StringConstraints(pattern=r"^W[0-9]{3}$")]
 
 
 class Rules(Schema):
@@ -88,6 +90,9 @@ class AccessibilityConfig(Schema):
     response_days: int | None = Field(default=None, ge=1, le=90, description="Expected answer time in working days")
     limitations: list[str] = Field(default_factory=list, description="Known limitations beyond those avr lists")
     assessed: dt.date | None = Field(default=None, description="When the statement was last reviewed")
+    tested: dt.date | None = Field(
+        default=None, description="When the pages were last checked with axe-core; absent, the statement says nothing of it"
+    )
 
 
 class RepoConfig(Schema):
@@ -110,3 +115,7 @@ class RepoConfig(Schema):
     interim: InterimRules = Field(default_factory=InterimRules)
     kolada: KoladaConfig = Field(default_factory=KoladaConfig)
     accessibility: AccessibilityConfig = Field(default_factory=AccessibilityConfig)
+    ignore: list[WarningCode] = Field(
+        default_factory=list,
+        description="Warning codes `avr check` and `avr build` do not report, e.g. [W103]; errors cannot be ignored",
+    )

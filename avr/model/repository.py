@@ -80,6 +80,7 @@ class Repository:
     config: RepoConfig
     orgs: dict[str, OrgData]
     diagnostics: Diagnostics
+    docs: dict[int, Document] = field(default_factory=dict)  # id(model) -> its file, for every file read
 
     @property
     def plans_root(self) -> Path:
@@ -157,7 +158,8 @@ def find_root(start: Path) -> Path:
     for folder in (start, *start.parents):
         if (folder / CONFIG_NAME).is_file():
             return folder
-    raise UsageError(f"no {CONFIG_NAME} in {start} or any folder above it; run avr in a plan repository")
+    raise UsageError(f"no {CONFIG_NAME} in {start} or any folder above it; run avr in a plan repository, "
+                     "or start one here with `avr init` (see avr init --help)")
 
 
 def load_repository(
@@ -293,7 +295,8 @@ class _Loader:
                 continue
             seen.add(str(org_file))
             organisation = self.read(org_file, Organisation)
-            if organisation is None:
+            if organisation is None:  # its errors are reported; its plans' files are not read, nor strays
+                seen.add(str(org_dir) + os.sep)
                 continue
             org = OrgData(org_id, organisation)
             self.check_organisation(org)
@@ -306,7 +309,7 @@ class _Loader:
                 if plan_data is not None:
                     org.plans[plan_data.id] = plan_data
         self.report_strays(plans_root, seen)
-        return Repository(self.root, config, orgs, self.diags)
+        return Repository(self.root, config, orgs, self.diags, self.docs)
 
     def check_config_paths(self, config: RepoConfig) -> None:
         """Folders named in avr.yaml stay inside the repository, after following symbolic links."""
@@ -431,6 +434,10 @@ class _Loader:
                     self.ref(goal, ("indicators", i, "baseline", "period"), ind.baseline.period, periods, "period")
                     self.check_stated(goal, ("indicators", i, "baseline", "value"), ind, ind.baseline.value)
         for act in data.activities.values():
+            if not act.goals and data.plan.item_noun != "commitment":
+                self.at(act, ("goals",) if "goals" in act.model_fields_set else (), "E102",
+                        "`goals` is required: the goals the activity serves (only a plan of commitments, "
+                        "`item_noun: commitment`, may have activities without goals)")
             for i, goal_id in enumerate(act.goals):
                 self.ref(act, ("goals", i), goal_id, data.goals, "goal")
             self.ref(act, ("unit",), act.unit, units, "unit")
@@ -549,7 +556,9 @@ class _Loader:
     def report_strays(self, plans_root: Path, seen: set[str]) -> None:
         if not plans_root.is_dir():
             return
+        unread_orgs = tuple(s for s in seen if s.endswith(os.sep))
         for path in self.yaml_files(plans_root):
-            if str(path) not in seen:
+            text = str(path)
+            if text not in seen and not (unread_orgs and text.startswith(unread_orgs)):
                 self.diags.add(self.display(path), 0, 0, "W103",
                                "avr does not read this file (not in a known folder or organisation)")

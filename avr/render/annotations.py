@@ -44,10 +44,10 @@ def github_lines(diags: Diagnostics, prefix: str = "") -> list[str]:
     return [github_line(d, prefix) for d in diags.sorted()]
 
 
-def json_report(diags: Diagnostics) -> dict[str, Any]:
+def json_report(diags: Diagnostics, strict: bool = False) -> dict[str, Any]:
     items = diags.sorted()
     return {
-        "ok": not diags.errors,
+        "ok": not diags.fails(strict),
         "diagnostics": [
             {"path": d.path, "line": d.line or None, "col": d.col or None, "code": d.code,
              "severity": d.severity.value, "message": d.message}

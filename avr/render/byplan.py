@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from avr.errors import InvalidInput
+from avr.errors import Diagnostics, InvalidInput, Problem
 from avr.load.cache import DocStore, file_hash, no_collector
 from avr.load.inputs import RefusedFile, read_regular
 from avr.render.deps import Layout, index_summary, layout_outside, report_keys
@@ -27,11 +27,10 @@ from avr.render.incremental import (
     CACHE_DIR,
     BuildResult,
     Entry,
-    Problem,
     Run,
     Step,
-    _diags_from,
     _write_if_changed,
+    configured_ignore,
     max_file_bytes,
     up_to_date_report,
 )
@@ -59,7 +58,7 @@ class PlanOutcome:
 
 def plan_task(folder: str) -> PlanOutcome:
     """Load, check and render one plan folder, as the state set by :func:`build_by_plan` says."""
-    from avr.compute.stated import stated_problems
+    from avr.findings import repository_findings
     from avr.model.repository import load_repository
     from avr.render.build import render_outputs, report_jobs
 
@@ -76,11 +75,8 @@ def plan_task(folder: str) -> PlanOutcome:
     with no_collector():  # validating makes no reference cycles either: the collector would only walk the models
         repo = load_repository(root, strict=False, preload=preload, skip=state["folders"] - {folder})
     store.flush()
-    diagnostics = [(d.path, d.line, d.col, d.code, d.message) for d in repo.diagnostics.items
-                   if d.path.startswith(start)]
-    if not repo.diagnostics.errors:  # figures the source states, checked as `avr check` does (compute/stated.py)
-        diagnostics += [item for org, plan in repo.all_plans()
-                        for item in stated_problems(org, plan, repo.config.rules) if item[0].startswith(start)]
+    found = repository_findings(repo, folder)
+    diagnostics = [d.as_problem() for d in found.items if d.path.startswith(start)]
     known: dict[str, str] = state["hashes"]
     hashes: dict[str, str] = {}
     for rel in layout.members[folder]:
@@ -95,7 +91,7 @@ def plan_task(folder: str) -> PlanOutcome:
     key = layout.plan_key(folder, layout.members[folder], everything)
     outcome = PlanOutcome(folder, diagnostics, hashes, key, parsed=store.parsed,
                           plans=sum(len(org.plans) for org in repo.orgs.values()))
-    if any(item[3].startswith("E") for item in diagnostics):
+    if found.errors:
         return outcome  # the build is refused: nothing to render
     jobs = report_jobs(repo)
     outcome.jobs = [(job.org.id, job.plan.plan, job.report_id, job.spec) for job in jobs]
@@ -112,7 +108,7 @@ def plan_task(folder: str) -> PlanOutcome:
         try:
             contents = render_outputs(repo, job, state["formats"], state["env"])
         except InvalidInput as exc:
-            outcome.problems += [(d.path, d.line, d.col, d.code, d.message) for d in exc.diagnostics.items]
+            outcome.problems += exc.diagnostics.problems()
             continue
         outcome.entries += [
             _write_if_changed(out_dir, f"{job.out_base}.{ext}", content, old_outputs, state["staging"])
@@ -166,6 +162,7 @@ def undo_output_folder(out_dir: Path, created: bool, had_marker: bool) -> None:
 
 def build_by_plan(run: Run, partial: tuple[dict[str, str], Layout, frozenset[str]] | None) -> BuildResult:
     """The build of render/incremental.py, plan folder by plan folder (with avr's own templates)."""
+    from avr.findings import repository_findings
     from avr.model.repository import PlanData, load_repository
     from avr.render.build import MARKER, ReportJob, report_env, site_pages
     from avr.render.output import output_folder
@@ -180,7 +177,7 @@ def build_by_plan(run: Run, partial: tuple[dict[str, str], Layout, frozenset[str
     every_folder = frozenset(layout.keys) | frozenset(layout.members)
     store = DocStore(root, out_dir / CACHE_DIR, 1)
     main = load_repository(root, strict=False, preload=store.load_all, skip=every_folder)
-    outer = [(d.path, d.line, d.col, d.code, d.message) for d in main.diagnostics.items]
+    outer = repository_findings(main).problems()
     load = sorted(every_folder - unchanged)
     created, had_marker = not out_dir.exists(), (out_dir / MARKER).is_file()
     old_outputs: dict[str, Any] = manifest.get("outputs", {})
@@ -205,13 +202,12 @@ def build_by_plan(run: Run, partial: tuple[dict[str, str], Layout, frozenset[str
                     outcomes.update((o.folder, o) for o in run_tasks(sorted(unchanged), jobs, run.step))
                     unchanged = frozenset()
                 kept = [item for folder in sorted(unchanged) for item in old_info[folder][1]]
-                diagnostics = _diags_from(run.with_refused(
+                diagnostics = Diagnostics.of(run.with_refused(
                     outer + [item for o in outcomes.values() for item in o.diagnostics] + kept))
-                if diagnostics.errors:
-                    raise InvalidInput(diagnostics)
+                run.refuse(diagnostics)
                 problems = [item for o in outcomes.values() for item in o.problems]
                 if problems:
-                    raise InvalidInput(_diags_from(problems))
+                    raise InvalidInput(Diagnostics.of(problems))
                 site_jobs: list[Any] = []
                 pages: dict[str, str] = {}
                 if not unchanged:  # every plan's report list is at hand, in the order of a whole load
@@ -251,5 +247,5 @@ def build_by_plan(run: Run, partial: tuple[dict[str, str], Layout, frozenset[str
     return BuildResult(
         [out_dir / rel for rel in outputs], diagnostics, written,
         sum(o.rendered for o in outcomes.values()), store.parsed + sum(o.parsed for o in outcomes.values()),
-        False, run.seconds, out_dir, sum(o.plans for o in outcomes.values()),
+        False, run.seconds, out_dir, sum(o.plans for o in outcomes.values()), configured_ignore(run.raw),
     )

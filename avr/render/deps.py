@@ -16,10 +16,11 @@ from typing import Any
 
 from avr.compute.periods import known_at
 from avr.compute.status import read_later
+from avr.errors import Problem
 from avr.load.cache import file_hash
 from avr.load.inputs import RefusedFile, read_regular
 from avr.load.yamlfile import Limits
-from avr.render.incremental import Problem, Stat, _outputs_intact, _rel, _stat_of, _str, _version, max_file_bytes
+from avr.render.incremental import Stat, _outputs_intact, _rel, _stat_of, _str, _version, max_file_bytes
 
 
 def hashes_of(

@@ -31,7 +31,7 @@ import marshal
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -39,7 +39,7 @@ from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 
 from avr import __version__
-from avr.errors import Diagnostics, InvalidInput
+from avr.errors import Diagnostics, InvalidInput, Problem
 from avr.load.cache import DocStore, file_hash
 from avr.load.inputs import Refusal, link_refusal, read_own, refusal
 from avr.load.yamlfile import Limits, load_document
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from avr.render.deps import Layout
 
 CACHE_DIR = ".avr-cache"
-MANIFEST_FORMAT = 2
+MANIFEST_FORMAT = 3  # 3: per-plan diagnostics hold the computed warnings too
 _MAGIC = b"AVRMAN1\n"
 _RACY_SECONDS = 2.0
 # Rendering a report costs ~0.1-1 s at scale; forking pays off from a few reports of real size.
@@ -57,7 +57,6 @@ PARALLEL_MIN_FILES = 2000
 Stat = tuple[int, int]  # size, mtime_ns
 Step = Callable[[str, int, int], None]  # stage, done, total
 Entry = tuple[str, str, int, int, bool]  # rel, digest, size, mtime_ns, written
-Problem = tuple[str, int, int, str, str]  # a diagnostic as plain data (it crosses process boundaries)
 
 
 @dataclass
@@ -71,15 +70,26 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
     out_dir: Path = Path()
     plans_read: int = 0  # plans loaded and checked in this run (unchanged ones are skipped when possible)
+    ignore: frozenset[str] = frozenset()  # warning codes avr.yaml's `ignore` silences
+
+    def shown(self, ignore: Iterable[str] = ()) -> Diagnostics:
+        """The diagnostics to print: without the warnings avr.yaml or the command line ignores."""
+        return self.diagnostics.without(self.ignore | frozenset(ignore))
 
 
 # ----------------------------------------------------------------- inputs
 
 
-def _raw_config(root: Path) -> dict[str, Any]:
+def raw_config(root: Path) -> dict[str, Any]:
     """avr.yaml read without validation: only to find folders before the full check (which validates it)."""
     doc = load_document(root / "avr.yaml", "avr.yaml", Diagnostics())
     return doc.data if doc is not None else {}
+
+
+def configured_ignore(raw: dict[str, Any]) -> frozenset[str]:
+    """avr.yaml's `ignore` (warning codes) as read; the full check validates it."""
+    value = raw.get("ignore")
+    return frozenset(v for v in value if isinstance(v, str)) if isinstance(value, list) else frozenset()
 
 
 def _str(raw: dict[str, Any], key: str, default: str | None) -> str | None:
@@ -192,7 +202,7 @@ def _inputs(root: Path, raw: dict[str, Any], out_dir: Path, refused: dict[str, R
 def refused_inputs(root: Path) -> list[Problem]:
     """Every file of the repository's plans and templates folders that avr would refuse to read or hash
     (E001, E010: see load/inputs.py), as diagnostics; `avr check` reports them like `avr build` does."""
-    raw = _raw_config(root)
+    raw = raw_config(root)
     out_dir = root / (_str(raw, "output_dir", "build") or "build")
     refused: dict[str, Refusal] = {}
     _inputs(root, raw, out_dir, refused)
@@ -251,13 +261,6 @@ def _outputs_intact(out_dir: Path, outputs: dict[str, Any]) -> bool:
     return True
 
 
-def _diags_from(items: list[tuple[str, int, int, str, str]]) -> Diagnostics:
-    diags = Diagnostics()
-    for item in items:
-        diags.add(*item)
-    return diags
-
-
 # ---------------------------------------------------------------- no-op
 
 
@@ -287,7 +290,7 @@ def up_to_date(root: Path, out: Path | None, formats: tuple[str, ...]) -> Scanne
     collecting = gc.isenabled()
     gc.disable()  # ~10^5 new tuples and no cycles: the collector would only walk them, over and over
     try:
-        raw = _raw_config(root)
+        raw = raw_config(root)
         out_dir = out if out is not None else root / (_str(raw, "output_dir", "build") or "build")
         if not out_dir.is_absolute():
             out_dir = Path.cwd() / out_dir
@@ -300,7 +303,8 @@ def up_to_date(root: Path, out: Path | None, formats: tuple[str, ...]) -> Scanne
     result = None
     if manifest and not refused and manifest.get("files") == files and _outputs_intact(out_dir, manifest["outputs"]):
         outputs = [out_dir / rel for rel in manifest["outputs"]]
-        result = BuildResult(outputs, _diags_from(manifest["diagnostics"]), noop=True, out_dir=out_dir)
+        result = BuildResult(outputs, Diagnostics.of(manifest["diagnostics"]), noop=True, out_dir=out_dir,
+                             ignore=configured_ignore(raw))
     return Scanned(result, out_dir, files, manifest, time.perf_counter() - start, raw, refused)
 
 
@@ -315,15 +319,22 @@ def build_incremental(
     formats: tuple[str, ...] = ("md", "html", "json"),
     step: Step | None = None,
     clean: bool = False,
+    strict: bool = False,
+    ignore: Iterable[str] = (),
 ) -> BuildResult:
-    """Build every report of the repository at ``root`` into ``out`` (default: its output_dir)."""
+    """Build every report of the repository at ``root`` into ``out`` (default: its output_dir).
+
+    A build with errors is refused (InvalidInput), and with ``strict`` one with warnings too, less the
+    warnings of the codes ``ignore`` and avr.yaml's `ignore` name; the result keeps every diagnostic.
+    """
     clock = time.perf_counter()
     scanned = HANDOFF.pop((root, out, formats), None)
     HANDOFF.clear()
     if scanned is None:
         scanned = up_to_date(root, out, formats)
     run = Run(root, scanned.out_dir, scanned.files, scanned.manifest, scanned.raw, jobs, formats, step, clean,
-              {"scan": scanned.seconds}, clock, refused=scanned.refused)
+              {"scan": scanned.seconds}, clock, refused=scanned.refused, strict=strict,
+              ignore=configured_ignore(scanned.raw) | frozenset(ignore))
     run.lap("scan")
     if scanned.result is not None and not clean:
         scanned.result.seconds = run.seconds
@@ -348,6 +359,13 @@ class Run:
     clock: float = field(default_factory=time.perf_counter)
     started: float = field(default_factory=time.time)  # wall clock, for files saved just before the build
     refused: dict[str, Refusal] = field(default_factory=dict)  # inputs the scan refused to read: errors
+    strict: bool = False  # warnings refuse the build too
+    ignore: frozenset[str] = frozenset()  # warning codes that count for nothing (avr.yaml's and the option's)
+
+    def refuse(self, diagnostics: Diagnostics) -> None:
+        """Raise InvalidInput when the build may not go on: an error, or with --strict a warning not ignored."""
+        if diagnostics.without(self.ignore).fails(self.strict):
+            raise InvalidInput(diagnostics, self.strict)
 
     def with_refused(self, problems: list[Problem]) -> list[Problem]:
         """``problems`` and a diagnostic for each refused input the loader did not already report."""
@@ -392,7 +410,7 @@ class Run:
         _write_manifest(self.out_dir, {
             "version": _version(self.formats), "files": racy, "plans": layout.keys, "global": layout.global_key,
             "outer": layout.outer_key, **state,
-            "diagnostics": [(d.path, d.line, d.col, d.code, d.message) for d in diagnostics.items],
+            "diagnostics": diagnostics.problems(),
         })
         record(self.out_dir, [self.out_dir / rel for rel in state["outputs"]], clean=self.clean)
 
@@ -401,6 +419,7 @@ _STATE: dict[str, Any] = {}  # what forked render workers inherit
 
 
 def _build_changed(run: Run) -> BuildResult:
+    from avr.findings import repository_findings
     from avr.model.repository import load_repository
     from avr.render.build import MARKER, report_env, report_jobs, site_pages
     from avr.render.output import guard
@@ -430,16 +449,12 @@ def _build_changed(run: Run) -> BuildResult:
     hashes = hashes_of(root, files, manifest, store.hashes, max_file_bytes(run.raw))
     layout = whole_layout(root, run.raw, hashes, formats)
     run.lap("read+parse+validate")
-    fresh: list[Problem] = run.with_refused([(d.path, d.line, d.col, d.code, d.message) for d in repo.diagnostics.items])
-    if not repo.diagnostics.errors:  # figures the source states, checked as `avr check` does (compute/stated.py)
-        from avr.compute.stated import stated_problems
-
-        fresh += [item for org, plan in repo.all_plans() for item in stated_problems(org, plan, repo.config.rules)]
-    diagnostics = _diags_from(fresh)
-    if diagnostics.errors:
+    diagnostics = Diagnostics.of(run.with_refused(repository_findings(repo).problems()))
+    fresh: list[Problem] = diagnostics.problems()
+    if diagnostics.without(run.ignore).fails(run.strict):
         if (out_dir / MARKER).is_file():
             store.flush()  # an output folder of avr's may keep the cache; a refused build creates nothing
-        raise InvalidInput(diagnostics)
+        run.refuse(diagnostics)
     old_outputs: dict[str, Any] = manifest.get("outputs", {})
 
     # only into a folder that is avr's, one build at a time (render.output); the cache lives inside it
@@ -469,7 +484,7 @@ def _build_changed(run: Run) -> BuildResult:
                     if step:
                         step("render", done, len(todo))
             if problems:
-                raise InvalidInput(_diags_from(problems))
+                raise InvalidInput(Diagnostics.of(problems))
             pages = site_pages(repo, all_jobs, formats, env)
             page_results = [_write_if_changed(out_dir, name, page, old_outputs, staging) for name, page in pages.items()]
         except BaseException:
@@ -492,7 +507,7 @@ def _build_changed(run: Run) -> BuildResult:
     run.lap("write")
     return BuildResult(
         [out_dir / rel for rel in outputs], diagnostics, written, len(todo), store.parsed, False, run.seconds, out_dir,
-        sum(len(org.plans) for org in repo.orgs.values()),
+        sum(len(org.plans) for org in repo.orgs.values()), configured_ignore(run.raw),
     )
 
 
@@ -567,7 +582,7 @@ def _render_one(index: int) -> tuple[list[Entry], list[Problem]]:
     try:
         contents = render_outputs(repo, job, _STATE["formats"], _STATE["env"])
     except InvalidInput as exc:
-        return [], [(d.path, d.line, d.col, d.code, d.message) for d in exc.diagnostics.items]
+        return [], exc.diagnostics.problems()
     return [
         _write_if_changed(out_dir, f"{job.out_base}.{ext}", content, _STATE["old"], _STATE["staging"])
         for ext, content in contents.items()
