@@ -69,6 +69,21 @@ def out_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def pages(out_dir: Path) -> dict[str, Page]:
+    return open_pages(out_dir)
+
+
+@pytest.fixture(scope="module")
+def board_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Page]:
+    """The reports of tests/fixtures/board: a board's own list of sections and its own words."""
+    out = tmp_path_factory.mktemp("board-site")
+    repo = ROOT / "tests" / "fixtures" / "board"
+    cmd = [sys.executable, "-m", "avr", "build", "--repo", str(repo), "--out", str(out)]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, f"avr build failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+    return open_pages(out)
+
+
+def open_pages(out_dir: Path) -> dict[str, Page]:
     """Every *.html under the output folder, opened in a fresh page of one browser."""
     files = sorted(out_dir.rglob("*.html"))
     shots = out_dir / "screenshots"
@@ -171,6 +186,17 @@ def test_screenshots_are_non_empty_pngs(pages: dict[str, Page]) -> None:
 
 def test_axe_core_finds_no_wcag21_aa_violations(pages: dict[str, Page]) -> None:
     assert {rel: p.violations for rel, p in pages.items() if p.violations} == {}
+
+
+def test_board_fixture_pages_pass_axe_and_the_structure_checks(board_pages: dict[str, Page]) -> None:
+    assert "sn/vp-2025/delarsrapport-2025.html" in board_pages
+    assert not {rel: p.violations for rel, p in board_pages.items() if p.violations}
+    assert not {rel: p.headings.count(1) for rel, p in board_pages.items() if p.headings.count(1) != 1}
+    jumps = {rel: [(a, b) for a, b in zip([0, *p.headings], p.headings, strict=False) if b > a + 1]
+             for rel, p in board_pages.items()}
+    assert not {rel: j for rel, j in jumps.items() if j}, "(from, to) heading levels"
+    assert not {rel: p.uncaptioned for rel, p in board_pages.items() if p.uncaptioned}
+    assert {rel: p.overflow for rel, p in board_pages.items() if p.overflow > 0} == {}
 
 
 def test_axe_really_ran_on_the_charts(out_dir: Path) -> None:

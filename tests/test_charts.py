@@ -152,6 +152,38 @@ def test_indicator_chart_in_a_report_uses_every_known_outcome_up_to_its_period(e
     label = next(m for m in html.split('aria-label="')[1:] if m.startswith("Diagram: Andel invånare"))
     label = label.split('"')[0]
     assert "December 2019: utfall 4,6\u00a0%; December 2020: utfall 4,4\u00a0%;" in label
-    assert "December 2022: mål ≤ 4\u00a0%" in label
+    assert "December 2022: mål ≤\u00a04\u00a0%" in label
     assert "4,1" not in label, "an outcome after the report's period"
     assert "Diagram: Andel invånare med ekonomiskt bistånd (Källa: Kolada)</figcaption>" in html
+
+
+def _label_baselines(svg: str) -> tuple[float, float]:
+    """The baselines of the outcome's label (bold) and the target's (◆) in a one-period chart."""
+    root = parse(svg)
+    found = {t.text: float(t.get("y", "0")) for t in root.iter(f"{SVG}text") if t.text}
+    outcome = next(y for text, y in found.items() if text[0].isdigit())
+    target = next(y for text, y in found.items() if text.startswith("◆"))
+    return outcome, target
+
+
+def test_outcome_and_target_labels_never_overlap() -> None:
+    """Equal, near-equal and distant values: the two labels of a period stay at least a line apart."""
+    for outcome, target, better in (("90", "≥ 90", "higher"), ("91,1", "≥ 90", "higher"), ("90", "≥ 91,1", "higher"),
+                                    ("338", "330", "lower"), ("0", "≥ 0", "higher"), ("40", "≥ 90", "higher")):
+        ind = Indicator.model_validate({"id": "i", "title": "Andel", "unit": "percent" if better == "higher" else "households",
+                                        "better": better, "history": {"2017": outcome}, "targets": {"2017": target}})
+        svg = str(indicator_chart(ind, indicator_series(ind, {}, PERIODS), LABELS))
+        at_outcome, at_target = _label_baselines(svg)
+        assert abs(at_outcome - at_target) >= 14, (outcome, target, at_outcome, at_target)
+        assert min(at_outcome, at_target) >= 20, "below the legend"
+
+
+def test_bare_targets_carry_their_sign_bound_to_the_number() -> None:
+    from avr.render.format import target_text
+
+    lower = Indicator.model_validate({"id": "h", "title": "Hushåll", "unit": "households", "better": "lower",
+                                      "targets": {"2025": "330"}})
+    higher = Indicator.model_validate({"id": "p", "title": "Andel", "unit": "percent", "better": "higher",
+                                       "targets": {"2025": "90"}})
+    assert target_text(lower, lower.targets["2025"], LABELS) == "≤\u00a0330\u00a0hushåll"
+    assert target_text(higher, higher.targets["2025"], LABELS) == "≥\u00a090\u00a0%"

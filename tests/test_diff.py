@@ -101,7 +101,7 @@ def test_target_change(repo: Path) -> None:
     edit(repo / PLAN / "goals/1.yaml", '"2022": 2800', '"2022": 2700')
     commit(repo, "lower target")
     term, md, data = three(repo, "main", "HEAD")
-    expected = f"Målvärde 2022: 2{NBSP}800{NBSP}hushåll → 2{NBSP}700{NBSP}hushåll"
+    expected = f"Målvärde 2022: ≤{NBSP}2{NBSP}800{NBSP}hushåll → ≤{NBSP}2{NBSP}700{NBSP}hushåll"  # a bare target prints its ≤
     assert expected in term
     assert f"- **Indikator hushall (Mål 1) – Hushåll med försörjningsstöd per månad**\n  - {expected}" in md
     [change] = changes(data)

@@ -120,3 +120,26 @@ def test_repository_template_override(mini_copy: Path, tmp_path: Path) -> None:
     build(load_repository(mini_copy), tmp_path / "site")  # tmp_path holds the repository
     md = (tmp_path / "site/kommun-amn/handlingsplan/uppfoljning-2022.md").read_text(encoding="utf-8")
     assert md.startswith("EGEN MALL Av de 3 åtagandena")
+
+
+def test_an_organisations_phrase_in_first_place_puts_its_verb_first() -> None:
+    own = Organisation.model_validate({
+        "municipality": "K", "board": "N", "board_code": "N",
+        "statuses": [{"label": "Klart", "means": "done", "phrase": "{n} är klara", "phrase_one": "{n} är klart"},
+                     {"label": "Pågår", "means": "on_track", "phrase": "{n} pågår"}],
+    })
+    text = status_sentence(counts(done=1, on_track=4), own, "commitment", SV, 10)
+    assert text == "Av de 5 åtagandena är ett klart och fyra pågår."
+    text = status_sentence(counts(done=2, on_track=1), own, "commitment", SV, 10)
+    assert text == "Av de 3 åtagandena är två klara och ett pågår."
+    assert status_sentence(counts(done=1), own, "commitment", SV, 10) == "Det enda åtagandet är klart."
+    assert status_sentence(counts(done=1), UPPSALA, "activity", SV, 10) == "Den enda aktiviteten bedöms som färdig."
+
+
+@pytest.mark.parametrize("phrase", ["färdiga: {n}", "{n}", "som färdiga"])
+def test_a_phrase_that_cannot_fit_the_sentence_is_refused_with_the_reason(phrase: str) -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="begins with `{n}` and then `som` or a verb"):
+        Organisation.model_validate({"municipality": "K", "board": "N", "board_code": "N",
+                                     "statuses": [{"label": "Klar", "means": "done", "phrase": phrase}]})

@@ -16,6 +16,7 @@ from avr.render.env import status_label
 from avr.render.interim import interim_json
 from avr.render.jsonout import activity_status_json, counts_json, indicator_json
 from avr.render.labels import Labels
+from avr.render.terms import Words
 
 
 def status_data(repo: Repository, period: str | None) -> dict[str, Any]:
@@ -47,7 +48,7 @@ def status_data(repo: Repository, period: str | None) -> dict[str, Any]:
             ],
             "activity_counts": counts_json(result.counts),
             "activities": [activity_status_json(a) for a in result.activities],
-            **interim_json(plan, result, "status", repo.config),
+            **interim_json(plan, result, repo.config, interim=False),
         })
     if period is not None and period not in known_periods:
         raise UsageError(f"unknown period `{period}`; known: {', '.join(sorted(known_periods))}")
@@ -58,7 +59,9 @@ def print_status(repo: Repository, data: dict[str, Any], labels: Labels) -> None
     """Rich tables in the report language: each goal's verdict, then the status counts in the organisation's words."""
     console = Console()
     for plan in data["plans"]:
-        organisation = repo.orgs[plan["organisation"]].organisation
+        org = repo.orgs[plan["organisation"]]
+        organisation = org.organisation
+        words = Words(org.plans[plan["id"]].plan, labels)
         # A heading line rather than a table title: a long plan title then wraps at the terminal, not the table.
         console.print(f"[bold]{escape(plan['title'])}[/bold] ({plan['organisation']}, {plan['period'] or '–'})")
         rows = [
@@ -71,7 +74,7 @@ def print_status(repo: Repository, data: dict[str, Any], labels: Labels) -> None
         verdict_width = max((len(r[2]) for r in rows), default=1)
         room = max(console.width - id_width - verdict_width - 10, 10)
         table = Table()
-        table.add_column(str(labels("column", "goal")), no_wrap=True)
+        table.add_column(words.label("column", "goal"), no_wrap=True)
         table.add_column(str(labels("column", "name")), no_wrap=True)
         table.add_column(str(labels("column", "verdict")), no_wrap=True)
         for goal_id, title, verdict in rows:
@@ -85,5 +88,5 @@ def print_status(repo: Repository, data: dict[str, Any], labels: Labels) -> None
         commitments = plan.get("commitment_counts", {})
         if any(commitments[k] for k in COUNT_KEYS if k != "unreported"):
             parts = (f"{status_label(organisation, k, labels)}: {commitments[k]}" for k in COUNT_KEYS if commitments[k])
-            console.print(f"  {labels('interim', 'status_commitments')}: " + ", ".join(parts))
+            console.print(f"  {words.label('interim', 'status_commitments')}: " + ", ".join(parts))
         console.print()

@@ -158,6 +158,12 @@ def indicator_result(
     )
 
 
+def target_op(indicator: Indicator, target: Target) -> str:
+    """The comparison of a numeric target: as written, or for a bare number at least (``better: higher``)
+    or at most (``better: lower``)."""
+    return target.op or (">=" if indicator.better == "higher" else "<=")
+
+
 def _judge(
     indicator: Indicator,
     target: Target | None,
@@ -178,7 +184,7 @@ def _judge(
         }[target.direction]
         return Verdict.MET if ok else Verdict.NOT_MET
     assert target.value is not None
-    op = target.op or (">=" if indicator.better == "higher" else "<=")
+    op = target_op(indicator, target)
     goal = target.value
     if (op == ">=" and value >= goal) or (op == "<=" and value <= goal) or (op == "=" and value == goal):
         return Verdict.MET

@@ -15,18 +15,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from avr.compute.interim import commitment_counts
 from avr.compute.periods import sort_ids
 from avr.compute.results import Finding, PlanResult, StatusCounts, compute_plan
+from avr.compute.sections import counted_items
 from avr.model.common import Verdict
 from avr.model.config import Rules
 from avr.model.plan import ReportSpec
 from avr.model.repository import OrgData, PlanData
 
 
-def report_counts(result: PlanResult, kind: str) -> StatusCounts:
-    """What a report's status sentence counts: commitments in a delårsrapport, activities by point otherwise."""
-    return commitment_counts(result) if kind == "interim" else result.counts
+def report_counts(result: PlanResult, report: ReportSpec) -> StatusCounts:
+    """What a report's status sentence counts (compute/sections.py): commitments in a delårsrapport's status
+    table, activities by point otherwise."""
+    return counted_items(report.section_list, result)
 
 
 def plan_results(org: OrgData, plan: PlanData, rules: Rules) -> Iterator[tuple[PlanResult, list[Finding]]]:
@@ -88,7 +89,7 @@ def report_findings(result: PlanResult, report: ReportSpec) -> list[Finding]:
     """The report's stated status counts that differ from those its status sentence is made from (E307)."""
     findings: list[Finding] = []
     if report.stated is not None:
-        counts = report_counts(result, report.kind)
+        counts = report_counts(result, report)
         for key, stated_count in report.stated.counts.items():
             if counts.counts[key] != stated_count:
                 findings.append(Finding(report, ("stated", "counts", key), "E307",

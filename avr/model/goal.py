@@ -297,6 +297,7 @@ class Goal(Schema):
 
     id: Id = Field(description="As written in the plan: `2`, `2:1`, `1a`")
     kind: GoalKind = "goal"
+    number: Id | None = Field(default=None, description="Number printed in headings (Mål 2), when the id is a name")
     parent: Id | None = Field(default=None, description="Goal this refines or belongs under")
     title: Title | None = Field(default=None, description="Short title, e.g. Barnfamiljer")
     focus_area: str | None = Field(default=None, description="Fokusområde, e.g. Fokusområde 2")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from avr.model.common import Heading, Id, Schema, Status
 
@@ -65,6 +66,17 @@ class StatusLabel(Schema):
         description="Sentence part for several items, `{n}` is the count, e.g. `{n} som färdiga`",
     )
     phrase_one: str | None = Field(default=None, description="Sentence part for one item, e.g. `{n} som färdig`")
+
+    @field_validator("phrase", "phrase_one")
+    @classmethod
+    def _fits_the_sentence(cls, phrase: str | None) -> str | None:
+        # "Av de 26 aktiviteterna bedöms 13 som färdiga, 11 pågår enligt plan …": each part is the count and
+        # then `som` or a verb, which the first part puts before the count ("pågår 11 enligt plan")
+        if phrase is not None and not re.fullmatch(r"\{n\} \S.*", phrase, re.S):
+            raise ValueError("a status phrase begins with `{n}` and then `som` or a verb, e.g. `{n} som färdiga`, "
+                             "`{n} pågår enligt plan`, `{n} är stoppade`, so that it fits the status sentence "
+                             "(\"Av de 26 aktiviteterna bedöms 13 som färdiga, 11 pågår enligt plan …\")")
+        return phrase
 
 
 class Organisation(Schema):

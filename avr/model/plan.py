@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from avr.model.common import MAX_HEADING, Heading, Id, Markdown, Schema, Year
+from avr.model.sections import NEEDS_PERIOD, PRESETS, Section
 
 
 class Decision(Schema):
@@ -25,6 +26,24 @@ class GoalArea(Schema):
     id: Id
     title: Heading
     description: Markdown | None = None
+
+
+class Noun(Schema):
+    """What the plan calls a kind of item, in the forms Swedish needs: nämndmål, nämndmål, nämndmålet,
+    nämndmålen; its gender picks "ett"/"en" and the participles ("ett som färdigt")."""
+
+    singular: str = Field(description="Singular, e.g. nämndmål, aktivitet")
+    plural: str = Field(description="Plural, e.g. nämndmål, aktiviteter")
+    definite: str = Field(description="Definite singular, e.g. nämndmålet, aktiviteten")
+    definite_plural: str = Field(description="Definite plural, e.g. nämndmålen, aktiviteterna")
+    gender: Literal["common", "neuter"] = Field(default="common", description="common (en) or neuter (ett)")
+
+
+# What `terms:` may name: the goal-like kinds and the work items (activity files).
+TermKey = Literal[
+    "goal", "refinement", "development_area", "special_assignment", "quality_work", "process_goal",
+    "commitment", "development_assignment", "activity",
+]
 
 
 PlanKind = Literal[
@@ -49,6 +68,9 @@ class Plan(Schema):
     item_noun: Literal["activity", "commitment"] = Field(
         default="activity", description="What the status sentence counts: aktiviteter or åtaganden"
     )
+    terms: dict[TermKey, Noun] = Field(
+        default_factory=dict, description="The plan's own words for its items (goal, process_goal, commitment, "
+        "activity, …); the label catalogue's otherwise")
 
     @model_validator(mode="after")
     def _years(self) -> Plan:
@@ -81,10 +103,15 @@ ReportKind = Literal["followup", "status", "plan", "interim", "audit"]
 class ReportSpec(Schema):
     """A report to build: which kind, which period, and the cover facts."""
 
-    kind: ReportKind = Field(
-        description="followup (uppföljning, as seed 000), status (handlingsplan, seed 001), plan (the plan), "
-        "interim (delårsrapport, seed 003), audit (uppföljning av revisionsrapporter, seed 002)"
+    kind: ReportKind | None = Field(
+        default=None,
+        description="A preset list of sections: followup (uppföljning, as seed 000), status (handlingsplan, "
+        "seed 001), plan (the plan), interim (delårsrapport, seed 003), audit (uppföljning av "
+        "revisionsrapporter, seed 002)",
     )
+    sections: list[Section] | None = Field(
+        default=None, description="The report's sections in order (instead of a preset's); each a name or "
+        "{name:, options…}")
     period: Id | None = Field(default=None, description="Period id; required for followup and status")
     # room for the title avr gives a report nobody described: the plan's title, a dash and a period's label
     title: str = Field(max_length=2 * MAX_HEADING + 10, description="Title of the report, printed in page headers")
@@ -99,6 +126,19 @@ class ReportSpec(Schema):
 
     @model_validator(mode="after")
     def _period(self) -> ReportSpec:
-        if self.kind in ("followup", "status", "interim") and self.period is None:
-            raise ValueError(f"a {self.kind} report needs `period`")
+        if self.kind is None and self.sections is None:
+            raise ValueError("a report needs `kind` (a preset: " + ", ".join(PRESETS) + ") or `sections`")
+        if self.period is None:
+            if self.sections is None and self.kind in ("followup", "status", "interim"):
+                raise ValueError(f"a {self.kind} report needs `period`")
+            needing = [s.name for s in self.section_list if s.name in NEEDS_PERIOD]
+            if needing:
+                raise ValueError(f"section `{needing[0]}` needs the report's `period`")
         return self
+
+    @property
+    def section_list(self) -> tuple[Section, ...]:
+        """The sections to build: those listed, else the preset's."""
+        if self.sections is not None:
+            return tuple(self.sections)
+        return PRESETS[self.kind or "plan"]

@@ -18,6 +18,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from avr.compute.periods import sort_ids
 from avr.compute.results import PlanResult, compute_plan
+from avr.compute.sections import INTERIM_SECTIONS, STYLED_SECTIONS, counted_items, counts_commitments, section_views
 from avr.errors import Diagnostics, InvalidInput
 from avr.model.plan import ReportSpec
 from avr.model.repository import OrgData, PlanData, Repository
@@ -28,6 +29,7 @@ from avr.render.labels import load_labels
 from avr.render.output import MARKER, output_folder, record
 from avr.render.safety import html_problems, neutralise_markdown
 from avr.render.sentence import status_sentence
+from avr.render.terms import Words
 
 __all__ = ["MARKER", "FORMATS", "ReportJob", "build", "render_job", "report_jobs", "write_atomic"]
 FORMATS = ("md", "html", "json")
@@ -71,18 +73,25 @@ def render_job(repo: Repository, job: ReportJob, env: SandboxedEnvironment | Non
     result = compute_plan(job.org, job.plan, job.spec.period, repo.config.rules)
     context = _context(repo, job, result)
     labels = load_labels(repo.config.language, _templates_dir(repo))  # cached
-    context.update(interim_context(job.plan, result, job.spec.kind, repo.config, labels))
+    context.update(interim_context(job.plan, result, repo.config, labels))
     out = {}
     for ext in ("md", "html"):
-        out[ext] = env.get_template(f"{job.spec.kind}.{ext}.j2").render(context)
+        out[ext] = env.get_template(report_template(job.spec, ext)).render(context)
     out["md"] = neutralise_markdown(out["md"])  # GitHub renders it: user text must not carry HTML or links
+    interim = any(s.name in INTERIM_SECTIONS for s in job.spec.section_list)
     data = {"report": {"id": job.report_id, "kind": job.spec.kind, "title": job.spec.title,
                        "period": job.spec.period, "case_number": job.spec.case_number},
             "sentence": context["sentence"], **plan_json(result),
-            **interim_json(job.plan, result, job.spec.kind, repo.config)}
+            **interim_json(job.plan, result, repo.config, interim)}
     # `<` escaped: the JSON stays inert even if a page embeds it or a server sends it as HTML
     out["json"] = dumps(data).replace("<", "\\u003c") + "\n"
     return out
+
+
+def report_template(spec: ReportSpec, ext: str) -> str:
+    """A preset report renders through its kind's template (a repository may replace it); a report with its
+    own list of sections through the plain one."""
+    return f"{spec.kind}.{ext}.j2" if spec.sections is None and spec.kind else f"report.{ext}.j2"
 
 
 def render_index(repo: Repository, jobs: list[ReportJob], formats: tuple[str, ...], env: SandboxedEnvironment) -> str:
@@ -103,9 +112,14 @@ def _templates_dir(repo: Repository) -> Path | None:
 def _context(repo: Repository, job: ReportJob, result: PlanResult) -> dict[str, Any]:
     labels = load_labels(repo.config.language, _templates_dir(repo))
     organisation = job.org.organisation
+    plan = job.plan.plan
+    words = Words(plan, labels)
+    noun = words.noun("commitment" if counts_commitments(job.spec.section_list, result) else "item")
     sentence = status_sentence(
-        result.counts, organisation, job.plan.plan.item_noun, labels, repo.config.rules.number_words_up_to
+        counted_items(job.spec.section_list, result), organisation, noun, labels, repo.config.rules.number_words_up_to
     )
+    sections = section_views(job.spec.section_list, job.plan, result,
+                             {"introduction": job.spec.introduction, "summary": job.spec.summary})
     years: list[int] = []
     if result.period is not None:
         last = job.plan.plan.last_year or job.plan.plan.first_year
@@ -118,6 +132,14 @@ def _context(repo: Repository, job: ReportJob, result: PlanResult) -> dict[str, 
         "period": result.period,
         "language": repo.config.language,
         "sentence": sentence,
+        "sections": sections,
+        # the plan's own nouns in headings, captions and sentences (plan.yaml `terms:`)
+        "W": words.label,
+        "noun": lambda key, form="plural": words.noun(key)[form],
+        "kind_label": words.goal_label,
+        "kind_heading": words.kind_heading,
+        "verdict_text": lambda verdict, goal=None: words.verdict_sentence(verdict.value, goal),
+        "economy_style": any(v.name in STYLED_SECTIONS for v in sections),
         # a status given in the period or carried into it (or lapsed: its last one is shown)
         "has_status": any((a.followup and a.followup.status) or a.since for a in result.activities),
         "status_name": lambda s: status_label(organisation, s, labels),

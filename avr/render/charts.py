@@ -201,26 +201,50 @@ def indicator_chart(indicator: Indicator, rows: Sequence[SeriesRow], labels: Lab
     for i, row in enumerate(rows):
         cx = left + slot * i + slot / 2
         bw = min(56.0, slot * 0.5)
+        outcome_at = target_at = None
         if row.value is not None:
             y0, y1 = sorted((y(Decimal(0)), y(row.value)))
             body.append(f'<rect x="{cx - bw / 2:.1f}" y="{y0:.1f}" width="{bw:.1f}" height="{max(y1 - y0, 1):.1f}" '
                         f'fill="{OUTCOME_COLOUR}" stroke="{INK}" stroke-width="1"/>')
-            text = fmt.value_text(indicator, row.outcome, labels).split(" (")[0]
-            body.append(_t(cx, y0 - 5 if row.value >= 0 else y1 + 14, text, "middle", 12, "bold"))
-            said.append(f"{row.label}: {outcome_word.lower()} {text}")
+            outcome_text = fmt.value_text(indicator, row.outcome, labels).split(" (")[0]
+            outcome_at = y0 - 5 if row.value >= 0 else y1 + 14
+            said.append(f"{row.label}: {outcome_word.lower()} {outcome_text}")
         if row.target_value is not None:
             ty = y(row.target_value)
             body.append(f'<path d="M{cx - slot * 0.42:.1f} {ty:.1f} H{cx + slot * 0.42:.1f}" stroke="{TARGET_COLOUR}" '
                         f'stroke-width="3" stroke-dasharray="6 3"/>')
             body.append(f'<path d="M{cx:.1f} {ty - 7:.1f} l7 7 l-7 7 l-7 -7 z" fill="{TARGET_COLOUR}" '
                         f'stroke="{INK}" stroke-width="1"/>')
-            text = fmt.target_text(indicator, row.target, labels)
-            body.append(_t(cx, ty - 11, f"◆ {text}", "middle", 12))
-            said.append(f"{row.label}: {target_word.lower()} {text}")
+            target_text = fmt.target_text(indicator, row.target, labels)
+            target_at = ty - 11
+            said.append(f"{row.label}: {target_word.lower()} {target_text}")
+        if outcome_at is not None and target_at is not None:
+            outcome_at, target_at = apart(outcome_at, target_at)
+        if outcome_at is not None:
+            body.append(_t(cx, outcome_at, outcome_text, "middle", 12, "bold"))
+        if target_at is not None:
+            body.append(_t(cx, target_at, f"◆ {target_text}", "middle", 12))
         body.append(_t(cx, top + plot_h + 20, row.label, "middle", 12, fill=INK))
     title = indicator.title.strip().rstrip(".")  # titles are often whole sentences ending in a full stop
     label = f"{labels('charts', 'indicator_chart')}: {title}. " + "; ".join(said) + "."
     return _svg(width, top + plot_h + 28, label, body)
+
+
+LINE = 14.0  # px between the baselines of two labels of font size 12 that must not overlap
+TOP_LABEL = 30.0  # the highest baseline a label may have: below the legend
+
+
+def apart(outcome_at: float, target_at: float) -> tuple[float, float]:
+    """Baselines for the outcome's and the target's labels that never overlap: when the values are equal or
+    close, the label nearer the top moves up to a line above the other (or, with no room above, below it)."""
+    if abs(outcome_at - target_at) >= LINE:
+        return outcome_at, target_at
+    lower = max(outcome_at, target_at)
+    upper = lower - LINE
+    if upper < TOP_LABEL:  # no room above: the other label goes a line below instead
+        upper, lower = min(outcome_at, target_at), min(outcome_at, target_at) + LINE
+    # the outcome keeps the place nearer its bar top when they tie
+    return (lower, upper) if outcome_at >= target_at else (upper, lower)
 
 
 def chart_globals(labels: Labels) -> dict[str, Any]:

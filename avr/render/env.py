@@ -43,6 +43,7 @@ from avr.render import format as fmt
 from avr.render.charts import chart_globals
 from avr.render.labels import Labels, builtin_templates
 from avr.render.markdown import to_html
+from avr.render.terms import capfirst
 
 _MAX_SEQUENCE = 1_000_000  # characters or items one `*`, `+`, `replace` may produce
 _MAX_EXPONENT = 100
@@ -333,12 +334,16 @@ def make_env(labels: Labels, override_dir: Path | None) -> SandboxedEnvironment:
         change_text=lambda c, ind: fmt.change_text(c, ind, labels),
         md=lambda text, caption=None: Markup(to_html(text, caption or labels("charts", "table"))),
         verdict=lambda v: labels("verdict", _value(v)),
-        verdict_sentence=lambda v: labels("verdict_sentence", _value(v)),
+        # with the catalogue's goal noun; a report's templates use verdict_text, with the plan's own
+        verdict_sentence=lambda v: str(labels("verdict_sentence", _value(v))).replace(
+            "{Noun}", str(labels("nouns", "goal", "definite")).capitalize()).replace(
+            "{noun}", str(labels("nouns", "goal", "definite"))),
         verdict_symbol=lambda v: labels("verdict_symbol", _value(v)),
         result=lambda v: labels("result", _value(v)),
         status=lambda s: labels("status", _value(s) if s else "unreported"),
         completion=lambda c: labels("ongoing") if c == "ongoing" else ("" if c is None else str(c)),
         md_cell=md_cell,
+        capfirst=capfirst,
         by_date=sort_ids,  # period ids in date order: `ids | by_date(periods)`
         md_inline=md_inline,
         urlpath=lambda path: quote(str(path), safe="/"),  # a report's file name in a link

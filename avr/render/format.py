@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from avr.compute.indicators import amount
+from avr.compute.indicators import amount, target_op
 from avr.compute.rounding import decimals_of
 from avr.model.goal import Indicator, Target, Value
 from avr.render.labels import Labels
@@ -99,7 +99,9 @@ def value_text(indicator: Indicator, value: Value | None, labels: Labels) -> str
 
 
 def target_text(indicator: Indicator, target: Target | None, labels: Labels) -> str:
-    """A target as printed: `≥ 90 %`, `minst 90 %` when written so, `Ska öka`, or its words."""
+    """A target as printed: `≥ 90 %`, `≤ 330 hushåll` (a bare number with its meaning), `minst 90 %` when written
+    so, `Ska öka`, or its words; a sign is bound to its number by a no-break space, so a narrow cell never breaks
+    after it."""
     if target is None:
         return ""
     if target.text:
@@ -107,7 +109,7 @@ def target_text(indicator: Indicator, target: Target | None, labels: Labels) -> 
     if target.direction:
         return str(labels("field", f"target_{target.direction}"))
     assert target.value is not None
-    op = f"{target.word} " if target.word else {">=": "≥ ", "<=": "≤ ", "=": "= "}.get(target.op or "", "")
+    op = f"{target.word} " if target.word else {">=": "≥\u00a0", "<=": "≤\u00a0", "=": "=\u00a0"}[target_op(indicator, target)]
     return op + with_unit(number(target.value, labels.locale, decimals_of(target.value)), indicator, labels)
 
 

@@ -537,10 +537,12 @@ def _render_parallel(
     tasks = sorted(by_plan.values(), key=len, reverse=True)
     results: list[Entry] = []
     problems: list[Problem] = []
+    from avr.render.build import report_template
+
     env = _STATE["env"]
-    for kind in sorted({all_jobs[i].spec.kind for i in todo}):  # compile once, here, not in every worker
-        for ext in ("md", "html"):
-            env.get_template(f"{kind}.{ext}.j2")
+    for ext in ("md", "html"):  # compile once, here, not in every worker
+        for name in sorted({report_template(all_jobs[i].spec, ext) for i in todo}):
+            env.get_template(name)
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks)), maxtasksperchild=1) as pool:

@@ -18,6 +18,7 @@ from avr.compute.interim import (
     status_table,
 )
 from avr.compute.results import PlanResult
+from avr.compute.sections import tables_for
 from avr.model.config import RepoConfig
 from avr.model.economy import EconomyTable
 from avr.model.goal import Value
@@ -26,22 +27,12 @@ from avr.render.format import number
 from avr.render.jsonout import counts_json
 from avr.render.jsonout import number as json_number
 from avr.render.labels import Labels
-from avr.render.sentence import status_sentence
-
-KIND_ORDER = ("period_followup", "operating_budget", "changes", "income_statement", "investments")
+from avr.render.terms import Words
 
 
 def amount(value: Decimal | None, table: EconomyTable, locale: str) -> str:
     """An amount in the table's unit with the locale's separators: `−118,4`, `381 886`."""
     return number(value, locale, table.printed_decimals)
-
-
-def tables_for(plan: PlanData, period_id: str | None, kind: str) -> list[TableResult]:
-    """A plan document shows the tables without a period; a period report those of its period too."""
-    wanted = {None} if kind == "plan" else {None, period_id}
-    tables = [t for t in plan.interim.tables.values() if t.table.period in wanted]
-    return sorted(tables, key=lambda t: (t.table.order if t.table.order is not None else 1000,
-                                         KIND_ORDER.index(t.table.kind), t.table.id))
 
 
 @dataclass(frozen=True)
@@ -59,21 +50,18 @@ def process_areas(plan: PlanData, result: PlanResult, labels: Labels) -> list[Ar
     known = {a.id for a in areas}
     others = tuple(sorted({g.goal.area for g in result.goals if g.goal.area not in known}, key=str))
     if others:
-        areas.append(Area("other", str(labels("heading", "goals")), None, others))
+        areas.append(Area("other", Words(plan.plan, labels).label("heading", "goals"), None, others))
     return areas
 
 
-def interim_context(plan: PlanData, result: PlanResult, kind: str, config: RepoConfig, labels: Labels) -> dict[str, Any]:
-    """Everything the interim and audit templates need; harmless (empty) for the other kinds."""
+def interim_context(plan: PlanData, result: PlanResult, config: RepoConfig, labels: Labels) -> dict[str, Any]:
+    """What the sections of the delårsrapport need: economy tables, processes, commitments, control, audits."""
     org = result.organisation
     counts = commitment_counts(result)
     periods = result.org.periods
     processes = process_overview(result, config.interim.stable_percent)
-    extra: dict[str, Any] = {}
-    if kind == "interim":  # the status sentence counts commitments, not activities
-        extra["sentence"] = status_sentence(counts, org, "commitment", labels, config.rules.number_words_up_to)
-    return extra | {
-        "economy": tables_for(plan, result.period.id if result.period else None, kind),
+    return {
+        "economy": tables_for(plan, result.period.id if result.period else None),
         "amount": lambda value, table: amount(value, table, labels.locale),
         "column_groups": column_groups,
         "reference_value": reference_value,
@@ -118,15 +106,16 @@ def table_json(t: TableResult) -> dict[str, Any]:
     }
 
 
-def interim_json(plan: PlanData, result: PlanResult, kind: str, config: RepoConfig) -> dict[str, Any]:
-    """Keys added to a report's JSON: commitment counts, economy tables, processes, control, audits."""
+def interim_json(plan: PlanData, result: PlanResult, config: RepoConfig, interim: bool) -> dict[str, Any]:
+    """Keys added to a report's JSON: commitment counts, economy tables, and with ``interim`` (a report with a
+    section of the delårsrapport's folders) processes, commitments, control and audits."""
     org = result.organisation
     periods = result.org.periods
     data: dict[str, Any] = {
         "commitment_counts": counts_json(commitment_counts(result)),
-        "economy": [table_json(t) for t in tables_for(plan, result.period.id if result.period else None, kind)],
+        "economy": [table_json(t) for t in tables_for(plan, result.period.id if result.period else None)],
     }
-    if kind not in ("interim", "audit"):
+    if not interim:
         return data
     data["processes"] = [
         {"id": row.goal.goal.id, "title": row.goal.goal.title or row.goal.goal.text, "verdict": row.goal.verdict.value,

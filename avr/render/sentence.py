@@ -37,11 +37,13 @@ def fill(template: str, **values: object) -> str:
 def status_sentence(
     counts: StatusCounts,
     organisation: Organisation,
-    noun: str,
+    noun: str | dict[str, str],
     labels: Labels,
     words_up_to: int,
 ) -> str:
-    nouns = labels("nouns", noun)
+    """The sentence counting ``noun`` (a catalogue noun's name, or its forms and gender as plan.yaml `terms:`
+    gives them)."""
+    nouns = labels("nouns", noun) if isinstance(noun, str) else noun
     total = counts.total
     if total == 0:
         return fill(str(labels("sentence_none")), noun_plural=nouns["plural"])
@@ -53,9 +55,9 @@ def status_sentence(
             continue
         own = _own_phrase(key, n, organisation)
         if own is not None:
-            # the organisation's words ("{n} som färdiga") take the catalogue's lead word in first place
-            lead = str(labels.get("sentence_lead") or "") if not parts else ""
-            phrase = f"{lead} {own}".strip()
+            phrase = _verb_first(own, labels) if not parts else own
+            if total == 1:  # "Det enda åtagandet är klart": no count
+                phrase = phrase.replace("{n} ", "", 1)
         elif total == 1:  # "Den enda aktiviteten bedöms som färdig."
             phrase = _catalogue_phrase("status_phrase_alone", key, False, gender, labels) or _phrase(key, n, labels, gender)
         elif not parts:  # "Av de 26 aktiviteterna bedöms 13 …": the first part's own word order
@@ -86,6 +88,21 @@ def _catalogue_phrase(group: str, key: str, one: bool, gender: str, labels: Labe
         if phrase:
             return str(phrase)
     return None
+
+
+def _verb_first(phrase: str, labels: Labels) -> str:
+    """An organisation's phrase in first place, after "Av de 26 aktiviteterna", where Swedish puts the verb
+    first: "{n} som färdiga" takes the catalogue's lead word ("bedöms 13 som färdiga"), "{n} är klart" turns
+    round ("är ett klart"). A catalogue without a lead word (English) keeps the phrase as written. The model
+    makes every phrase begin with `{n}` and a word."""
+    lead = str(labels.get("sentence_lead") or "")
+    count, _, rest = phrase.partition(" ")
+    verb, _, tail = rest.partition(" ")
+    if not lead or count != "{n}" or not verb:
+        return phrase
+    if verb == "som":
+        return f"{lead} {phrase}"
+    return f"{verb} {{n}} {tail}".strip()
 
 
 def _own_phrase(key: str, n: int, organisation: Organisation) -> str | None:

@@ -1,0 +1,99 @@
+"""Which of a report's sections have something to show, and what each section's data is.
+
+A section without data says so in one sentence or is left out (its `empty` option); it never prints an
+empty table of zeros.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from avr.compute.economy import TableResult
+from avr.compute.interim import commitment_counts
+from avr.compute.results import PlanResult, StatusCounts
+from avr.model.repository import PlanData
+from avr.model.sections import Section
+
+ECONOMY_KIND_ORDER = ("period_followup", "operating_budget", "changes", "income_statement", "investments")
+# Sections whose data come from the delårsrapport's folders: a report with one of them has those keys in its JSON.
+INTERIM_SECTIONS = frozenset({"process_overview", "processes", "internal_control", "audits"})
+# Sections drawn with the economy tables' and commitments' styles.
+STYLED_SECTIONS = frozenset({"economy", "process_overview", "processes"})
+
+
+@dataclass(frozen=True)
+class SectionView:
+    """A section of one report as the templates use it: its options and whether it has data."""
+
+    section: Section
+    has_data: bool
+
+    @property
+    def name(self) -> str:
+        return self.section.name
+
+
+def tables_for(plan: PlanData, period_id: str | None) -> list[TableResult]:
+    """The economy tables of a report: those without a period, and those of the report's period."""
+    wanted = {None, period_id}
+    tables = [t for t in plan.interim.tables.values() if t.table.period in wanted]
+    return sorted(tables, key=lambda t: (t.table.order if t.table.order is not None else 1000,
+                                         ECONOMY_KIND_ORDER.index(t.table.kind), t.table.id))
+
+
+def counts_commitments(sections: tuple[Section, ...], result: PlanResult) -> bool:
+    """True if the report's status sentence counts commitments (goal files of kind commitment), as the
+    delårsrapport's status table does, rather than the plan's activities: a report with `process_overview`
+    for a plan that has commitments."""
+    return any(s.name == "process_overview" for s in sections) and commitment_counts(result).total > 0
+
+
+def counted_items(sections: tuple[Section, ...], result: PlanResult) -> StatusCounts:
+    """What the report's status sentence counts."""
+    return commitment_counts(result) if counts_commitments(sections, result) else result.counts
+
+
+def has_data(section: Section, data: PlanData, result: PlanResult, report_text: dict[str, str | None]) -> bool:
+    """True if ``section`` has something to show in this report."""
+    plan = data.plan
+    name = section.name
+    goals = result.all_goals()
+    if name in ("introduction", "summary"):
+        return bool(report_text.get(name))
+    if name == "text":
+        return True
+    if name == "decision":
+        return plan.decision is not None
+    if name == "plan_introduction":
+        return bool(plan.description)
+    if name == "goal_areas":
+        return bool(plan.goal_areas)
+    if name in ("plan_goals", "goals", "processes"):
+        return bool(result.goals)
+    if name == "fulfilment":
+        return any(g.goal.kind in ("goal", "process_goal") or (g.goal.kind == "refinement" and g.indicators)
+                   for g in goals)
+    if name == "goal_indicators":
+        return any(g.indicators for g in goals)
+    if name in ("status_sentence", "overview"):
+        return result.counts.total > 0
+    if name in ("activities", "plan_activities"):
+        return bool(result.activities)
+    if name == "process_overview":
+        return bool(result.goals) or commitment_counts(result).total > 0
+    if name == "economy":
+        return bool(tables_for(data, result.period.id if result.period else None))
+    if name == "internal_control":
+        return bool(data.interim.controls)
+    if name == "audits":
+        return bool(data.interim.audits)
+    if name == "missing":
+        return bool(result.missing)
+    raise AssertionError(name)  # the model admits only the names above
+
+
+def section_views(sections: tuple[Section, ...], data: PlanData, result: PlanResult,
+                  report_text: dict[str, str | None]) -> list[SectionView]:
+    """The report's sections with their data flag, those to leave out already left out."""
+    views = [SectionView(s, has_data(s, data, result, report_text)) for s in sections]
+    return [v for v in views if v.has_data or v.section.empty == "note"]
