@@ -33,3 +33,17 @@ def clean_exit(proc: subprocess.CompletedProcess[str]) -> str:
     assert proc.returncode in (0, 1), output
     assert "Traceback" not in output and "internal error" not in output and "MemoryError" not in output, output
     return output
+
+
+# A whole build of the small fixtures (PDF included) needs well under 1 GiB of address space beyond start-up.
+BUILD_MEMORY_LIMIT = 3 * 1024**3
+
+
+def run_limited(
+    *args: str | Path, cwd: Path | None = None, memory: int = BUILD_MEMORY_LIMIT, timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    """`avr ARGS` under RLIMIT_AS and a timeout, asserted to end without a traceback or exit 70 (any other code)."""
+    proc, _ = run_bounded(*args, cwd=cwd, memory=memory, timeout=timeout)
+    output = proc.stdout + proc.stderr
+    assert "Traceback" not in output and "internal error" not in output and proc.returncode != 70, output
+    return proc

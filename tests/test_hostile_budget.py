@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from limited import MEMORY_BYTES, run_limited
+from bounded import BUILD_MEMORY_LIMIT, run_limited
 
 FOLLOWUP = "plans/kommun-amn/handlingsplan/followups/2022/1.yaml"
 REPORT = "kommun-amn/handlingsplan/uppfoljning-2022"
@@ -63,7 +63,7 @@ def test_a_template_cannot_make_a_huge_report_or_run_for_ever(mini_copy: Path, t
     def limit() -> None:
         import resource
 
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+        resource.setrlimit(resource.RLIMIT_AS, (BUILD_MEMORY_LIMIT, BUILD_MEMORY_LIMIT))
 
     proc = subprocess.run([sys.executable, "-m", "avr", "build", "--repo", str(mini_copy), "--out", str(site)],
                           capture_output=True, text=True, timeout=120, env=env, preexec_fn=limit)

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from limited import run_limited
+from bounded import run_limited
 
 PLAN = "plans/kommun-amn/handlingsplan"
 

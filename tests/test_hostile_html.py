@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from limited import run_limited
+from bounded import run_limited
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]

@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from limited import run_limited
+from bounded import run_limited
 
 MARKER_TEXT = "# This folder is written by avr build; avr build --clean deletes only the files listed below.\n"
 

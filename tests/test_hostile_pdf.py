@@ -11,7 +11,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from limited import run_limited
+from bounded import run_limited
 
 REPORT = "kommun-amn/handlingsplan/uppfoljning-2022"
 

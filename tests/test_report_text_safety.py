@@ -33,7 +33,7 @@ def test_titles_labels_and_images_stay_text_in_markdown_reports(mini_copy: Path)
     (mini_copy / PLAN / "reports").mkdir()
     (mini_copy / PLAN / "reports" / f"{name}.yaml").write_text(
         'kind: followup\nperiod: "2021"\n'
-        'title: "Titel\\r# Injicerad rubrik\\n[länk](https://evil.example/a)\\n![bild](https://evil.example/p.png)"\n'
+        'title: "Titel\\n# Injicerad rubrik\\n[länk](https://evil.example/a)\\n![bild](https://evil.example/p.png)"\n'
         'case_number: "Dnr 1\\n\\n## Falsk rubrik"\n'
         'introduction: "Inledning med bild ![spårare](https://evil.example/t.png).\\n\\nEn [länk](https://example.org)."\n',
         encoding="utf-8")

@@ -41,20 +41,6 @@ def plan_results(org: OrgData, plan: PlanData, rules: Rules) -> Iterator[tuple[P
             finding for spec in reports if spec.period == period for finding in report_findings(result, spec)]
 
 
-def stated_problems(org: OrgData, plan: PlanData, rules: Rules) -> list[tuple[str, int, int, str, str]]:
-    """The plan's stated figures that differ, as positioned diagnostics (path, line, col, code, message)."""
-    out: list[tuple[str, int, int, str, str]] = []
-    if not any(f.stated for f in plan.followups) and not any(r.stated for r in plan.reports.values()):
-        return out  # nothing stated: no period to compute (a build computes each report's anyway)
-    for _, findings in plan_results(org, plan, rules):
-        for finding in findings:
-            doc = plan.docs.get(id(finding.model))
-            if doc is not None:
-                line, col = doc.position(finding.loc)
-                out.append((doc.path, line, col, finding.code, finding.message))
-    return out
-
-
 def stated_findings(result: PlanResult, report: ReportSpec | None = None) -> list[Finding]:
     """Every stated verdict or count of the period's goal follow-ups (E306) and of ``report`` (E307) that differs."""
     return goal_findings(result) + (report_findings(result, report) if report is not None else [])
