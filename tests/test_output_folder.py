@@ -18,7 +18,9 @@ REPORT = "kommun-amn/handlingsplan/uppfoljning-2022"
 # Runs the real CLI with os.replace (the rename of write_atomic) pausing before the N-th rename, so a
 # test can interrupt a build at a known point while it writes.
 DRIVER = """
-import os, sys, time
+import os, signal, sys, time
+# Ctrl-C as in a terminal: a test run started in the background inherits SIGINT ignored, and Python keeps that
+signal.signal(signal.SIGINT, signal.default_int_handler)
 real = os.replace
 count = 0
 def paused_replace(src, dst):
