@@ -20,7 +20,7 @@ from avr.errors import AvrError
 from avr.model.goal import Value
 from avr.model.outcome import OutcomeEntry, differences, same_fields
 from avr.model.repository import OrgData, PlanData, Repository
-from avr.render.build import write_atomic
+from avr.build.output import write_atomic
 
 FIELD_ORDER = ("indicator", "period", "value", "numerator", "denominator", "women", "men", "text", "comment",
                "source", "kpi", "municipality", "fetched", "imported", "file")
