@@ -19,7 +19,7 @@ from jsonschema import Draft7Validator
 from test_schema import avr_view
 
 from avr.cli import app
-from avr.commands.schema import KINDS, README_END, README_START, generate, required_table
+from avr.commands.schema import KINDS, generate
 from avr.errors import CODES
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -250,12 +250,3 @@ def test_every_project_file_named_exists() -> None:
     named = {m for m in re.findall(r"`([\w./-]+)`", text) if m.startswith(prefixes)} - generated
     assert len(named) > 15
     assert sorted(n for n in named if not (ROOT / n).exists()) == []
-
-
-# ---------------------------------------------------------------- required fields, generated from the models
-
-def test_required_fields_table_is_generated_from_the_models() -> None:
-    start, end = README.index(README_START), README.index(README_END) + len(README_END)
-    assert README[start:end] == required_table(), (
-        "README.md's required-fields table is stale; replace it with avr.commands.schema.required_table()")
-    assert "| `goal` | `id`, `text`," in README and "`board_code`" in README[start:end]
