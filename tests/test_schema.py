@@ -197,7 +197,7 @@ def test_cli_writes_the_schemas(tmp_path: Path) -> None:
 
 
 def test_vscode_settings_map_every_file_to_its_schema() -> None:
-    """The globs in .vscode/settings.json (documented in the README) give each file of plans/ the right schema."""
+    """The globs in .vscode/settings.json (documented in docs/filer.md) give each file of plans/ the right schema."""
     settings = json.loads((ROOT / ".vscode/settings.json").read_text(encoding="utf-8"))
     # the interim fixture holds the kinds plans/ has no example of (control results, audit follow-ups)
     for root in (ROOT, FIXTURES / "interim"):

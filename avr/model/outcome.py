@@ -2,7 +2,7 @@
 
 One file per indicator and period, written by `avr fetch kolada` and `avr import outcomes`, or by a
 person. ``source`` says where the value came from; fetch and import never replace an entry whose
-source is not theirs to change (see README, "Indicator data in and out").
+source is not theirs to change (see docs/filer.md, "outcomes/").
 """
 
 from __future__ import annotations
