@@ -119,8 +119,10 @@ def plan_task(ctx: TaskContext, folders: tuple[str, ...]) -> Outcome:
         outcome.failed = True
         return outcome  # the build is refused: nothing to render
     jobs = report_jobs(repo)
-    outcome.jobs = [(job.org.id, dataclasses.replace(job.plan, docs={}) if ctx.own_templates else
-                     PlanData(job.org.id, job.plan.plan, job.plan.path), job.report_id, job.spec) for job in jobs]
+    # what the index reads of a plan: with a repository's own templates anything, with avr's its plan.yaml
+    shown = {id(job.plan): dataclasses.replace(job.plan, docs={}) if ctx.own_templates else
+             PlanData(job.org.id, job.plan.plan, job.plan.path) for job in jobs}
+    outcome.jobs = [(job.org.id, shown[id(job.plan)], job.report_id, job.spec) for job in jobs]
     summaries = index_summary(jobs)
     outcome.summaries = {folder: summaries.get(folder) for folder in folders}
     outcome.report_keys = report_keys(jobs, layout, everything, ctx.own_templates)
