@@ -91,3 +91,18 @@ def test_generated_10k_files_identical_to_the_earlier_engine(tmp_path: Path, bas
     assert generate(10_000, repo, seed=3) > 9000
     _age(repo)
     _compare(repo, tmp_path, baseline)
+
+
+def test_the_scan_reads_avr_yaml_with_the_config_model_s_defaults(tmp_path: Path) -> None:
+    """The scan reads avr.yaml before pydantic is imported; its defaults are the config model's."""
+    from avr.build.scan import Folders
+    from avr.model.config import LimitsConfig, RepoConfig
+
+    fields = RepoConfig.model_fields
+    (tmp_path / "avr.yaml").write_text("organisations: [a]\n", encoding="utf-8")
+    assert Folders.read(tmp_path) == Folders(fields["plans_dir"].default, fields["output_dir"].default,
+                                             fields["templates_dir"].default, LimitsConfig().max_file_bytes,
+                                             LimitsConfig().max_files, frozenset())
+    (tmp_path / "avr.yaml").write_text("plans_dir: p\noutput_dir: site\ntemplates_dir: mallar\nignore: [W103]\n"
+                                       "limits: {max_file_bytes: 2048, max_files: 99}\n", encoding="utf-8")
+    assert Folders.read(tmp_path) == Folders("p", "site", "mallar", 2048, 99, frozenset({"W103"}))

@@ -61,17 +61,20 @@ def report_jobs(repo: Repository) -> list[ReportJob]:
     return jobs
 
 
-def render_job(repo: Repository, job: ReportJob, env: SandboxedEnvironment | None = None) -> dict[str, str]:
-    """The report's text in each format (pass ``env`` to share compiled templates between reports)."""
+def render_job(repo: Repository, job: ReportJob, env: SandboxedEnvironment | None = None,
+               formats: tuple[str, ...] = ("md", "html", "json")) -> dict[str, str]:
+    """The report's text in each of the text ``formats``, and always its HTML (which is checked, and which PDF
+    and Word are made from); pass ``env`` to share compiled templates between reports."""
     env = env or report_env(repo)
     result = compute_plan(job.org, job.plan, job.spec.period, repo.config.rules)
     context = _context(repo, job, result)
     labels = load_labels(repo.config.language, _templates_dir(repo))  # cached
     context.update(interim_context(job.plan, result, repo.config, labels))
-    out = {}
-    for ext in ("md", "html"):
-        out[ext] = env.get_template(report_template(job.spec, ext)).render(context)
-    out["md"] = neutralise_markdown(out["md"])  # GitHub renders it: user text must not carry HTML or links
+    out = {"html": env.get_template(report_template(job.spec, "html")).render(context)}
+    if "md" in formats:  # GitHub renders it: user text must not carry HTML or links
+        out["md"] = neutralise_markdown(env.get_template(report_template(job.spec, "md")).render(context))
+    if "json" not in formats:
+        return out
     interim = any(s.name in INTERIM_SECTIONS for s in job.spec.section_list)
     data = {"report": {"id": job.report_id, "kind": job.spec.kind, "title": job.spec.title,
                        "period": job.spec.period, "case_number": job.spec.case_number},
@@ -153,7 +156,7 @@ def render_outputs(
     The HTML is checked before anything is made from it: a page that would publish a script, an event
     handler or a dangerous link is refused (E701), and so are its PDF and Word versions.
     """
-    texts = render_job(repo, job, env)
+    texts = render_job(repo, job, env, formats)
     refuse_unsafe_html({f"{job.out_base}.html": texts["html"]})
     out: dict[str, str | bytes] = {}
     for ext in formats:
