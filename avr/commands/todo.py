@@ -111,7 +111,8 @@ def plan_todo(org: OrgData, plan: PlanData, period: Period) -> PlanTodo:
 
 def written(org: OrgData) -> set[str]:
     """The periods an organisation's plans already have follow-ups or outcomes for."""
-    return {e.period for plan in org.plans.values() for e in (*plan.followups, *plan.outcomes)}
+    return ({f.period for plan in org.plans.values() for f in plan.followups}
+            | {e.period for plan in org.plans.values() for e in plan.outcomes})
 
 
 def todo_data(repo: Repository, period_id: str | None, plan_name: str | None = None) -> list[PlanTodo]:
