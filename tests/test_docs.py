@@ -21,7 +21,7 @@ from jsonschema import Draft7Validator
 from test_schema import avr_view
 
 from avr.cli import app
-from avr.commands.schema import KINDS, README_END, README_START, generate, required_table
+from avr.commands.schema import KINDS, generate
 from avr.errors import CODES
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -277,12 +277,3 @@ def test_the_make_targets_table_matches_the_makefile() -> None:
     targets = set(re.findall(r"^([\w-]+):", makefile, flags=re.MULTILINE))
     assert sorted(set(documented) - targets) == []
 
-
-# ---------------------------------------------------------------- required fields, generated from the models
-
-def test_required_fields_table_is_generated_from_the_models() -> None:
-    page = DOCS[FILES_PAGE]
-    start, end = page.index(README_START), page.index(README_END) + len(README_END)
-    assert page[start:end] == required_table(), (
-        f"{FILES_PAGE}'s required-fields table is stale; replace it with avr.commands.schema.required_table()")
-    assert "| `goal` | `id`, `text`," in page and "`board_code`" in page[start:end]

@@ -173,7 +173,7 @@ def test_scalars_as_written(validators: dict[str, Draft7Validator], kind: str, t
 
 
 def test_every_field_has_swedish_and_english_descriptions() -> None:
-    assert undescribed() == [], "add these to avr/schema_descriptions.yaml"
+    assert undescribed() == [], "give these fields a Swedish description= and an English json_schema_extra={\"en\": …}"
     activity = generate("activity")
     assert activity["properties"]["title"]["description"] == "Namn på aktiviteten\n\nName of the activity"
     assert activity["additionalProperties"] is False
