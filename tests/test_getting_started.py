@@ -28,6 +28,7 @@ from typing import Any
 
 import pytest
 import typer.main
+import yaml
 from conftest import ROOT
 
 from avr.cli import app
@@ -106,7 +107,7 @@ def run_page(page: Path, start: Path) -> tuple[Path, list[str]]:
             assert done.returncode == 0, f"{where}: the block failed ({done.returncode}):\n{block.text}\n" \
                                          f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
             cwd = Path(state.read_text(encoding="utf-8").strip())
-            ran += [line.strip() for line in block.text.splitlines() if line.strip()]
+            ran += [line.strip() for _, line in shell_lines(block) if line.strip()]
         elif block.lang == "yaml" and block.file and block.file[0] == "fil":
             target = cwd / block.file[1]
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -235,13 +236,25 @@ def problems_of(line: str) -> list[str]:
     return problems
 
 
+def shell_lines(block: Block) -> Iterator[tuple[int, str]]:
+    """(line, command) of a shell block; a command continued with `\\` is read whole, at its first line."""
+    pending: list[str] = []
+    for number, line in enumerate(block.text.splitlines(), block.line + 1):
+        if not pending:
+            start = number
+        if line.endswith("\\"):
+            pending.append(line[:-1])
+            continue
+        yield start, " ".join([*pending, line])
+        pending = []
+
+
 def command_lines(page: Path) -> list[tuple[int, str]]:
     """(line, text) of every shell-block line and inline code span of a page that runs avr."""
     found = []
     for block in blocks(page):
         if block.lang in ("sh", "bash"):
-            found += [(block.line + n, line) for n, line in enumerate(block.text.splitlines(), 1)
-                      if re.search(r"(^|[\s;&|(])avr\s", line)]
+            found += [(n, line) for n, line in shell_lines(block) if re.search(r"(^|[\s;&|(])avr\s", line)]
     prose = FENCE.sub(lambda m: "\n" * m.group(0).count("\n"), page.read_text(encoding="utf-8"))
     for number, line in enumerate(prose.splitlines(), 1):
         found += [(number, span) for span in re.findall(r"`(avr [^`]+)`", line)]
@@ -260,6 +273,9 @@ def test_a_wrong_command_or_option_is_caught() -> None:
     assert problems_of("avr new gaol --title T") == ["`avr new gaol` is not a command"]
     assert problems_of("avr frobnicate") == ["`avr frobnicate` is not a command"]
     assert problems_of("avr new goal --title T && avr check --strict") == []
+    continued = Block("sh", "avr init --board B \\\n  --kalender tertial\navr check\n", 1)
+    assert list(shell_lines(continued)) == [(2, "avr init --board B    --kalender tertial"), (4, "avr check")]
+    assert problems_of(next(shell_lines(continued))[1]) == ["`avr init` has no option --kalender"]
 
 
 # file kind of a path: its name, or the plan folder it sits in
@@ -277,13 +293,17 @@ def kind_of(path: str) -> str | None:
 
 def yaml_problems(page: Path) -> Iterator[str]:
     for block in blocks(page):
-        if block.lang != "yaml" or block.file is None:
+        if block.lang != "yaml":
             continue
-        how, path = block.file
-        kind = kind_of(path)
-        if kind is None:
-            yield f"{page.name}:{block.line + 1}: `{path}` is no file kind of avr"
+        try:
+            yaml.safe_load(block.text)
+        except yaml.YAMLError as exc:
+            yield f"{page.name}:{block.line}: not YAML: {exc}"
             continue
+        kind = kind_of(block.file[1]) if block.file else None
+        if block.file is None or kind is None:
+            continue  # an excerpt without a file, or another tool's file (a CI workflow): YAML is all we know
+        how = block.file[0]
         diags = Diagnostics()
         doc = load_text(block.text, page.name, diags)
         if doc is not None:
@@ -302,9 +322,12 @@ def test_yaml_of_file_kinds_validates(page: Path) -> None:
 def test_a_wrong_field_in_a_shown_file_is_caught(tmp_path: Path) -> None:
     page = tmp_path / "p.md"
     page.write_text("```yaml\n# fil: plans/o/p/activities/1.yaml\nid: 1\nunit: u\ntitel: T\n```\n\n"
-                    "```yaml\n# ur avr.yaml\ndecimals: många\n```\n", encoding="utf-8")
+                    "```yaml\n# ur avr.yaml\ndecimals: många\n```\n\n"
+                    "```yaml\n# fil: .github/workflows/x.yml\non: [push\n```\n", encoding="utf-8")
     found = list(yaml_problems(page))
-    assert [f.split(" ", 2)[:2] for f in found] == [["p.md:3:1:", "E102"], ["p.md:5:1:", "E101"], ["p.md:10:11:", "E103"]]
+    assert [f.split(" ", 2)[:2] for f in found[:3]] == [["p.md:3:1:", "E102"], ["p.md:5:1:", "E101"],
+                                                         ["p.md:10:11:", "E103"]]
+    assert len(found) == 4 and found[3].startswith("p.md:13: not YAML"), found
     assert kind_of("followups/2026-T1/goal-1.yaml") == "followup" and kind_of("README.md") is None
 
 
