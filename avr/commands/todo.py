@@ -17,10 +17,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from avr.commands.create import today
-from avr.commands.followup_start import followup_index
-from avr.commands.round_interim import commitments, interim_due
 from avr.compute.order import natural_key
 from avr.compute.periods import in_order
+from avr.compute.rounds import commitments, followup_index, interim_due, owed
 from avr.errors import UsageError
 from avr.model.organisation import Period
 from avr.model.repository import OrgData, PlanData, Repository
@@ -84,12 +83,11 @@ def plan_todo(org: OrgData, plan: PlanData, period: Period) -> PlanTodo:
         if fu is None:
             if index.status(activity.id, period).closed:  # done or stopped earlier: carries forward
                 continue
-        elif not (fu.text or "").strip():
-            item.reason = "unwritten"
-        elif fu.date is not None and fu.date < period.start:
-            item.reason, item.date = "stale", fu.date.isoformat()
         else:
-            continue
+            why = owed(fu.text, fu.date, period)
+            if why is None:
+                continue
+            item.reason, item.date = why
         add(activity.unit, activity.accountable, item)
 
     for due in interim_due(org, plan, period):  # commitments, control points, audit recommendations
