@@ -542,14 +542,9 @@ class _Loader:
                     f"{key[0]} `{key[1]}` is already followed up for period {fu.period} in {first}")
         else:
             seen[key] = fu
-        if fu.status is not None and org.organisation.status_of(fu.status) is None:
-            labels = [s.label for s in org.organisation.statuses]
-            if labels:
-                close = difflib.get_close_matches(fu.status, labels, n=1, cutoff=0.5)
-                hint = f" — did you mean `{close[0]}`?" if close else f"; use one of: {', '.join(labels)}"
-            else:
-                hint = "; the organisation has no status words (add `statuses:` to its organisation.yaml)"
-            self.at(fu, ("status",), "E204", f"status `{fu.status}` is not in {org.id}'s vocabulary{hint}")
+        problem = org.organisation.status_problem(fu.status, f"{org.id}'s") if fu.status is not None else None
+        if problem is not None:
+            self.at(fu, ("status",), "E204", problem)
         if fu.verdict is not None and not (fu.verdict.justification or "").strip():
             self.at(fu, ("verdict",), "E205", "a manual verdict needs `justification`: say why")
 
