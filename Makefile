@@ -89,8 +89,10 @@ hugo:
 	  if [ "$$(id -u)" = 0 ]; then apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq hugo >/dev/null; \
 	  else sudo apt-get -o DPkg::Lock::Timeout=600 update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq hugo >/dev/null; fi; }
 
-# Generates 1k/10k/50k-file repositories under benchmarks/repos/ and writes benchmarks/RESULTS.md.
-#   make bench QUICK=1   1k files only (about a minute), into benchmarks/RESULTS-quick.md
-#   make bench BIG=1     also 200k files
+# Generates a 50k-file repository under benchmarks/repos/ and writes benchmarks/RESULTS.md: avr now and at
+# an older commit (BEFORE, default e39a5f6) against a like-for-like Hugo site and the read+parse floor.
+#   make bench FILES=3000   a quick run at 3 000 files, into benchmarks/RESULTS-quick.md
+#   make bench RUNS=5       medians of 5 runs instead of 3
 bench: $(STAMP) hugo
-	$(BIN)/python benchmarks/run.py $(if $(QUICK),--quick) $(if $(BIG),--big)
+	@$(BIN)/python -c 'import pyinstrument' 2>/dev/null || $(BIN)/pip install --quiet pyinstrument
+	$(BIN)/python benchmarks/run.py $(if $(FILES),--files $(FILES)) $(if $(RUNS),--runs $(RUNS)) $(if $(BEFORE),--before $(BEFORE))

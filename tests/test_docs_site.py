@@ -16,10 +16,12 @@ from typing import Any
 import pytest
 import typer.main
 from conftest import ROOT
+from pydantic import BaseModel
 
 from avr.cli import app
+from avr.commands.schema import KINDS
 from avr.errors import CODES
-from avr.reference import COMMAND_PAGE, DIAGNOSTICS_PAGE, pages
+from avr.reference import COMMAND_PAGE, DIAGNOSTICS_PAGE, FIELDS_PAGE, cell, pages
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +43,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_site_builds_strictly_with_the_reference(site: Path) -> None:
     assert (site / "index.html").is_file()
-    for page in (COMMAND_PAGE, DIAGNOSTICS_PAGE):
+    for page in (COMMAND_PAGE, FIELDS_PAGE, DIAGNOSTICS_PAGE):
         built = site / page.removesuffix(".md") / "index.html"
         assert built.is_file(), page
     text = (site / "referens" / "diagnostik" / "index.html").read_text(encoding="utf-8")
@@ -171,3 +173,91 @@ def test_a_code_left_out_is_found(generated: dict[str, str]) -> None:
     page = generated[DIAGNOSTICS_PAGE]
     without = re.sub(r"^\|.*`W103`.*\n", "", page, count=1, flags=re.MULTILINE)
     assert missing_codes(without) == ["W103: no row"]
+
+
+# ---------------------------------------------------------------------------------------------- file fields
+
+def models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in getattr(annotation, "__args__", None) or () for m in models_in(arg)]
+
+
+def reachable(model: type[BaseModel]) -> list[type[BaseModel]]:
+    """The model of a file kind and every model nested in it, walked here independently of avr/reference.py."""
+    found: list[type[BaseModel]] = []
+
+    def visit(current: type[BaseModel]) -> None:
+        if current in found:
+            return
+        found.append(current)
+        for field in current.model_fields.values():
+            for sub in models_in(field.annotation):
+                visit(sub)
+
+    visit(model)
+    return found
+
+
+def tables_of(page: str, kind: str) -> list[dict[str, str]]:
+    """The field tables of a kind's part of the page (from its kind heading to the next `## `): field → row."""
+    part = re.split(r"^## ", page, flags=re.MULTILINE)
+    text = next(p for p in part if p.startswith(f"`{kind}`"))
+    tables = []
+    for block in re.split(r"^#{3} ", text, flags=re.MULTILINE):
+        rows = {m.group(1): m.group(0) for m in re.finditer(r"^\| `([a-z_0-9]+)` \|.*$", block, flags=re.MULTILINE)}
+        if rows:
+            tables.append(rows)
+    return tables
+
+
+def missing_fields(page: str) -> list[str]:
+    problems = []
+    for kind, model in KINDS.items():
+        tables = tables_of(page, kind)
+        for current in reachable(model):
+            fields = current.model_fields
+            table = next((t for t in tables if set(t) == set(fields)), None)
+            if table is None:
+                problems.append(f"{kind}: no table of {current.__name__} ({', '.join(fields)})")
+                continue
+            for name, field in fields.items():
+                row = table[name]
+                if not field.description or cell(field.description) not in row:
+                    problems.append(f"{kind}: {current.__name__}.{name} without its description")
+                if ("| **ja** |" in row) != field.is_required():
+                    problems.append(f"{kind}: {current.__name__}.{name} required or not, wrongly")
+    return problems
+
+
+def test_the_models_are_walked() -> None:
+    assert {"Indicator", "Baseline", "KoladaRef", "Decision", "Section", "Line", "Subtotal"} <= {
+        m.__name__ for model in KINDS.values() for m in reachable(model)}
+    assert sum(len(m.model_fields) for model in KINDS.values() for m in reachable(model)) > 250
+
+
+def test_every_field_of_every_file_kind_is_in_the_reference(generated: dict[str, str]) -> None:
+    assert missing_fields(generated[FIELDS_PAGE]) == []
+
+
+def test_a_field_left_out_is_found(generated: dict[str, str]) -> None:
+    page = generated[FIELDS_PAGE]
+    # the baseline's `period` row of goal files taken out
+    start = page.index("### `goal`: `indicators[].baseline`")
+    row = re.search(r"^\| `period` \|.*\n", page[start:], flags=re.MULTILINE)
+    assert row is not None
+    without = page[:start + row.start()] + page[start + row.end():]
+    assert missing_fields(without) == ["goal: no table of Baseline (period, value)"]
+    undescribed = page.replace("| Beslutsdatum, ÅÅÅÅ-MM-DD |", "|  |")
+    assert missing_fields(undescribed) == ["plan: Decision.date without its description"]
+
+
+def test_the_required_fields_table(generated: dict[str, str]) -> None:
+    page = generated[FIELDS_PAGE]
+    for kind, model in KINDS.items():
+        row = re.search(rf"^\| \[`{re.escape(kind)}`\]\(#{re.escape(kind)}\) \|(.*)\|$", page, flags=re.MULTILINE)
+        assert row is not None, kind
+        listed = set(re.findall(r"`([^`]+)`", row.group(1)))
+        assert {n for n, f in model.model_fields.items() if f.is_required()} <= listed, kind
+    assert "| [`goal`](#goal) | `id`, `text`, `indicators[].id`," in page
+    assert "`decision.date`" in page  # a nested required field, needed when its outer one is written
