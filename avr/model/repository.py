@@ -119,10 +119,10 @@ def _list_yaml(
     """What ``folder.glob("*.yaml")`` (or ``"**/*.yaml"``) finds, as name parts below ``folder``, sorted like
     ``Path.parts``, each with whether it is a symbolic link.
 
-    One ``os.scandir`` walk with plain strings: pathlib's glob, sort and ``Path`` hashing cost seconds at 50 000
-    files. Like pathlib, the walk does not enter linked folders (``is_dir(follow_symlinks=False)``) and matches
-    entries of any kind; a folder that cannot be listed gives nothing. Folders in ``prune`` (as parts) are not
-    entered.
+    One ``os.scandir`` walk with plain strings, as pathlib's glob, sort and ``Path`` hashing are slow on large
+    repositories (benchmarks/NOTES.md). Like pathlib, the walk does not enter linked folders
+    (``is_dir(follow_symlinks=False)``) and matches entries of any kind; a folder that cannot be listed gives
+    nothing. Folders in ``prune`` (as parts) are not entered.
     """
     found: list[tuple[tuple[str, ...], bool]] = []
     stack: list[tuple[str, tuple[str, ...]]] = [(str(folder), ())]
@@ -569,7 +569,7 @@ class _Loader:
                 skipped = frozenset(tuple(folder[len(top) + 1:].split("/")) for folder in self.skip
                                     if folder.startswith(top + "/"))
                 found = _list_yaml(plans_root, recursive=True, suffixes=(".yaml", ".yml"), prune=skipped)
-                # by string: Path comparisons cost seconds at 50 000 files; the order only needs to be stable
+                # by string, as Path comparisons are slow (benchmarks/NOTES.md); the order only needs to be stable
                 paths = sorted(str(plans_root.joinpath(*parts)) for parts, _ in found)
                 self.files = [Path(text) for text in paths]
         return self.files
