@@ -16,9 +16,10 @@ writes a skeleton for each open entry (avr/commands/followup_start.py).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from avr.compute.order import natural_key
+from avr.compute.periods import in_order
 from avr.compute.status import CLOSED, FollowUpIndex
 from avr.model.activity import Activity
 from avr.model.audit import Audit, AuditFollowUp, Recommendation
@@ -213,3 +214,95 @@ def round_openings(org: OrgData, plan: PlanData, period: Period) -> list[Opening
             if recommendation_closed(org, latest_recommendation_followup(org, plan, audit, rec, period)):
                 out.append(Opening("recommendation", rec.id, CLOSED_BEFORE, audit=audit.id))
     return out
+
+
+# ------------------------------------------------------------------ `avr todo`: what the period owes, by who owes it
+
+KIND_RANK = {"activity": 0, "commitment": 1, "control": 2, "recommendation": 3}  # then goals' follow-ups, indicators
+
+
+@dataclass
+class Owed:
+    kind: str  # activity | indicator | followup | commitment | control | recommendation
+    id: str
+    title: str
+    reason: str  # missing | unwritten | stale | no_outcome
+    date: str | None = None
+    file: str | None = None
+
+
+@dataclass
+class Group:
+    unit: str | None
+    unit_name: str | None
+    accountable: str | None
+    items: list[Owed] = field(default_factory=list)
+
+
+@dataclass
+class PlanTodo:
+    organisation: str
+    plan: str
+    title: str
+    period: str
+    period_label: str
+    groups: list[Group] = field(default_factory=list)
+
+
+def default_period(org: OrgData, on: dt.date) -> Period | None:
+    """The latest period (in date order: end, then start) that has started; else the first one."""
+    periods = in_order(org.organisation.periods)
+    started = [p for p in periods if p.start <= on]
+    return started[-1] if started else (periods[0] if periods else None)
+
+
+def plan_todo(org: OrgData, plan: PlanData, period: Period) -> PlanTodo:
+    units = {u.id: u.name for u in org.organisation.units}
+    groups: dict[tuple[str | None, str | None], Group] = {}
+
+    def add(unit: str | None, accountable: str | None, item: Owed) -> None:
+        key = (unit, accountable)
+        if key not in groups:
+            groups[key] = Group(unit, units.get(unit, unit) if unit else None, accountable)
+        groups[key].items.append(item)
+
+    this_period = {f.activity: f for f in plan.followups if f.period == period.id and f.activity is not None}
+    index = followup_index(org, plan)
+    for activity in plan.activities.values():
+        fu = this_period.get(activity.id)
+        doc = plan.docs.get(id(fu)) if fu is not None else None
+        item = Owed("activity", activity.id, activity.summary or activity.title, "missing",
+                    file=doc.path if doc else None)
+        if fu is None:
+            if index.status(activity.id, period).closed:  # done or stopped earlier: carries forward
+                continue
+        else:
+            why = owed(fu.text, fu.date, period)
+            if why is None:
+                continue
+            item.reason, item.date = why
+        add(activity.unit, activity.accountable, item)
+
+    for due in interim_due(org, plan, period):  # commitments, control points, audit recommendations
+        add(None, due.accountable, Owed(due.kind, due.id, due.title, due.reason, due.date, due.file))
+
+    reported: set[str] = {e.indicator for e in plan.outcomes if e.period == period.id}  # outcomes/<period>/
+    commitment_ids = {g.id for g in commitments(plan)}  # their follow-ups are judged above
+    for fu in plan.followups:
+        if fu.period != period.id or fu.goal is None:
+            continue
+        reported.update(fu.outcomes)
+        if fu.goal in commitment_ids:
+            continue
+        doc = plan.docs.get(id(fu))
+        if fu.date is not None and fu.date < period.start:
+            add(None, None, Owed("followup", fu.goal, f"{fu.goal}", "stale", fu.date.isoformat(), doc.path if doc else None))
+    for goal in plan.goals.values():
+        for ind in goal.indicators:
+            if ind.id not in reported and period.id not in ind.history:
+                add(None, None, Owed("indicator", ind.id, ind.title, "no_outcome"))
+
+    ordered = sorted(groups.values(), key=lambda g: (g.unit is None, g.unit_name or "", g.accountable or ""))
+    for group in ordered:
+        group.items.sort(key=lambda i: (KIND_RANK.get(i.kind, len(KIND_RANK)), natural_key(i.id)))
+    return PlanTodo(org.id, plan.id, plan.plan.title, period.id, period.label, ordered)
