@@ -16,14 +16,18 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 __all__ = [
     "CANONICAL_STATUSES",
+    "DECIMAL_SIGNS",
     "Figure",
     "Heading",
     "Id",
     "Markdown",
     "Number",
     "NumberTooLong",
+    "ONGOING_WORDS",
+    "SIGNS",
     "Schema",
     "Status",
+    "THOUSANDS_SPACES",
     "Title",
     "Verdict",
     "Year",
@@ -114,11 +118,16 @@ Title = Annotated[str, Field(max_length=MAX_TITLE, description="One sentence, at
 # Digits are ASCII only (Python's \d and Decimal also take Arabic-Indic or fullwidth digits, which no
 # report means). Bounded so that any sum over a repository stays exact in Decimal's 28 digits and every
 # number can be printed: 15 digits before the decimal sign (a municipality's budget has 11) and 6 after.
-_NUMBER = re.compile(r"[+\-−]?([0-9]+)(?:[.,]([0-9]+))?")
+# The signs, decimal signs and thousands spaces a number may be written with; the editor schemas' patterns
+# (avr/commands/schema.py) are built from these too.
+SIGNS = "+-−"
+DECIMAL_SIGNS = ".,"
+# Spaces people write between thousands: space, no-break space, thin space, narrow no-break space.
+THOUSANDS_SPACES = " \u00a0\u2009\u202f"
+_NUMBER = re.compile(f"[{re.escape(SIGNS)}]?([0-9]+)(?:[{re.escape(DECIMAL_SIGNS)}]([0-9]+))?")
 MAX_INTEGER_DIGITS = 15
 MAX_DECIMALS = 6
-# Spaces people write between thousands: space, no-break space, thin space, narrow no-break space.
-_THOUSANDS = str.maketrans("", "", " \u00a0\u2009\u202f")
+_THOUSANDS = str.maketrans("", "", THOUSANDS_SPACES)
 
 
 def shown(value: str, limit: int = 60) -> str:
@@ -183,11 +192,12 @@ def _parse_year(value: Any) -> Any:
 
 Year = Annotated[int, BeforeValidator(_parse_year), Field(ge=1900, le=2200)]
 
-_ONGOING = {"ongoing", "ständigt pågående", "pågår ständigt", "löpande"}
+# What `expected_completion` may say instead of a year (any letter case)
+ONGOING_WORDS = frozenset({"ongoing", "ständigt pågående", "pågår ständigt", "löpande"})
 
 
 def parse_year_or_ongoing(value: Any) -> Any:
-    if isinstance(value, str) and value.strip().lower() in _ONGOING:
+    if isinstance(value, str) and value.strip().lower() in ONGOING_WORDS:
         return "ongoing"
     return _parse_year(value)
 

@@ -39,7 +39,9 @@ Unit = Literal[
 Direction = Literal["increase", "decrease", "not_increase", "not_decrease"]
 Relative = Literal["baseline", "previous_period", "same_period_last_year"]
 
-_DIRECTIONS: dict[str, Direction] = {
+# A target in words, and a target's comparison (both read in any letter case; the editor schemas' patterns in
+# avr/commands/schema.py are built from these)
+DIRECTION_WORDS: dict[str, Direction] = {
     "ska öka": "increase",
     "öka": "increase",
     "increase": "increase",
@@ -53,10 +55,10 @@ _DIRECTIONS: dict[str, Direction] = {
     "inte minska": "not_decrease",
     "not_decrease": "not_decrease",
 }
-_OPS = {"≥": ">=", ">=": ">=", "minst": ">=", "lägst": ">=", "≤": "<=", "<=": "<=", "max": "<=",
+COMPARISON_WORDS = {"≥": ">=", ">=": ">=", "minst": ">=", "lägst": ">=", "≤": "<=", "<=": "<=", "max": "<=",
         "högst": "<=", "=": "="}
 # longest first, so that `>=` is not read as `>` followed by `=`
-_OP_WORDS = sorted(_OPS, key=len, reverse=True)
+_OP_WORDS = sorted(COMPARISON_WORDS, key=len, reverse=True)
 
 
 def parse_target(value: Any) -> Any:
@@ -68,7 +70,7 @@ def parse_target(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     text = value.strip()
-    direction = _DIRECTIONS.get(text.casefold().rstrip("."))
+    direction = DIRECTION_WORDS.get(text.casefold().rstrip("."))
     if direction:
         return {"direction": direction}
     op = next((word for word in _OP_WORDS if text[:len(word)].casefold() == word), None)
@@ -81,7 +83,7 @@ def parse_target(value: Any) -> Any:
         except ValueError:
             pass
         else:
-            target = {"op": _OPS.get(op or ""), "value": number}
+            target = {"op": COMPARISON_WORDS.get(op or ""), "value": number}
             if op and op.isalpha():  # minst, max, högst: printed in the organisation's words
                 target["word"] = text[:len(op)]
             return target
@@ -125,7 +127,7 @@ class Target(Schema):
             raise ValueError("a target is exactly one of: a number (`value`), a `direction`, or `text`")
         if self.op and self.value is None:
             raise ValueError("`op` needs a `value`")
-        if self.word is not None and (_OPS.get(self.word.casefold()) != self.op or self.op == "="):
+        if self.word is not None and (COMPARISON_WORDS.get(self.word.casefold()) != self.op or self.op == "="):
             raise ValueError(f"`word: {self.word}` does not say `op: {self.op}`; minst and lägst mean >=, "
                              "max and högst mean <=")
         return self
