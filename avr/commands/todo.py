@@ -17,7 +17,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from avr.commands.create import today
-from avr.compute.rounds import Group, Owed, PlanTodo, default_period, plan_todo
+from avr.compute.periods import open_round
+from avr.compute.rounds import Group, Owed, PlanTodo, plan_todo, written
 from avr.errors import UsageError
 from avr.model.repository import Repository
 from avr.render.labels import Labels
@@ -30,7 +31,7 @@ def todo_data(repo: Repository, period_id: str | None, plan_name: str | None = N
         if plan_name is not None and plan_name not in (plan.id, f"{org.id}/{plan.id}"):
             continue
         known.update(org.periods)
-        period = org.periods.get(period_id) if period_id else default_period(org, today())
+        period = org.periods.get(period_id) if period_id else open_round(org.periods.values(), written(org), today())
         if period is not None:
             out.append(plan_todo(org, plan, period))
     if period_id is not None and period_id not in known:
@@ -49,8 +50,12 @@ def _who(group: Group, labels: Labels) -> str:
     return f"{unit} – {group.accountable}" if group.accountable else unit
 
 
+def _named(item: Owed, labels: Labels) -> str:
+    return f"{labels('todo', 'kind', item.kind)} {item.id}"
+
+
 def _what(item: Owed, labels: Labels) -> str:
-    return f"{labels('todo', 'kind', item.kind)} {item.id}: {item.title}"
+    return f"{_named(item, labels)}: {item.title}"
 
 
 def _why(item: Owed, labels: Labels) -> str:
@@ -79,10 +84,12 @@ def print_todo(todos: list[PlanTodo], labels: Labels, console: Console | None = 
             console.print(f"[bold]{escape(title)}[/bold]\n  {escape(str(labels('todo', 'nothing')))}")
             continue
         table = Table(title=escape(title), title_justify="left")
+        # Ids are what people search the files for: a long one folds onto the next line, never cut short.
         for column in ("who", "what", "why"):
-            table.add_column(str(labels("todo", "column", column)))
+            table.add_column(str(labels("todo", "column", column)), overflow="fold", ratio=2 if column == "what" else 1)
         for group in todo.groups:
             for index, item in enumerate(group.items):
                 who = _who(group, labels) if index == 0 else ""
-                table.add_row(escape(who), escape(_what(item, labels)), escape(_why(item, labels)))
+                what = f"{_named(item, labels)}\n{item.title}" if item.title else _named(item, labels)
+                table.add_row(escape(who), escape(what), escape(_why(item, labels)))
         console.print(table)

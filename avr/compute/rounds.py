@@ -19,7 +19,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from avr.compute.order import natural_key
-from avr.compute.periods import in_order
 from avr.compute.status import CLOSED, FollowUpIndex
 from avr.model.activity import Activity
 from avr.model.audit import Audit, AuditFollowUp, Recommendation
@@ -249,13 +248,6 @@ class PlanTodo:
     groups: list[Group] = field(default_factory=list)
 
 
-def default_period(org: OrgData, on: dt.date) -> Period | None:
-    """The latest period (in date order: end, then start) that has started; else the first one."""
-    periods = in_order(org.organisation.periods)
-    started = [p for p in periods if p.start <= on]
-    return started[-1] if started else (periods[0] if periods else None)
-
-
 def plan_todo(org: OrgData, plan: PlanData, period: Period) -> PlanTodo:
     units = {u.id: u.name for u in org.organisation.units}
     groups: dict[tuple[str | None, str | None], Group] = {}
@@ -306,3 +298,9 @@ def plan_todo(org: OrgData, plan: PlanData, period: Period) -> PlanTodo:
     for group in ordered:
         group.items.sort(key=lambda i: (KIND_RANK.get(i.kind, len(KIND_RANK)), natural_key(i.id)))
     return PlanTodo(org.id, plan.id, plan.plan.title, period.id, period.label, ordered)
+
+
+def written(org: OrgData) -> set[str]:
+    """The periods an organisation's plans already have follow-ups or outcomes for."""
+    return ({f.period for plan in org.plans.values() for f in plan.followups}
+            | {e.period for plan in org.plans.values() for e in plan.outcomes})
