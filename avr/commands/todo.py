@@ -8,7 +8,6 @@ done or stopped in an earlier follow-up owe nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
 
@@ -20,7 +19,7 @@ from avr.commands.create import today
 from avr.commands.followup_start import followup_index
 from avr.commands.round_interim import commitments, interim_due
 from avr.compute.order import natural_key
-from avr.compute.periods import in_order
+from avr.compute.periods import open_round
 from avr.errors import UsageError
 from avr.model.organisation import Period
 from avr.model.repository import OrgData, PlanData, Repository
@@ -55,13 +54,6 @@ class PlanTodo:
     period: str
     period_label: str
     groups: list[Group] = field(default_factory=list)
-
-
-def default_period(org: OrgData, on: dt.date) -> Period | None:
-    """The latest period (in date order: end, then start) that has started; else the first one."""
-    periods = in_order(org.organisation.periods)
-    started = [p for p in periods if p.start <= on]
-    return started[-1] if started else (periods[0] if periods else None)
 
 
 def plan_todo(org: OrgData, plan: PlanData, period: Period) -> PlanTodo:
@@ -117,6 +109,12 @@ def plan_todo(org: OrgData, plan: PlanData, period: Period) -> PlanTodo:
     return PlanTodo(org.id, plan.id, plan.plan.title, period.id, period.label, ordered)
 
 
+def written(org: OrgData) -> set[str]:
+    """The periods an organisation's plans already have follow-ups or outcomes for."""
+    return ({f.period for plan in org.plans.values() for f in plan.followups}
+            | {e.period for plan in org.plans.values() for e in plan.outcomes})
+
+
 def todo_data(repo: Repository, period_id: str | None, plan_name: str | None = None) -> list[PlanTodo]:
     out = []
     known: set[str] = set()
@@ -124,7 +122,7 @@ def todo_data(repo: Repository, period_id: str | None, plan_name: str | None = N
         if plan_name is not None and plan_name not in (plan.id, f"{org.id}/{plan.id}"):
             continue
         known.update(org.periods)
-        period = org.periods.get(period_id) if period_id else default_period(org, today())
+        period = org.periods.get(period_id) if period_id else open_round(org.periods.values(), written(org), today())
         if period is not None:
             out.append(plan_todo(org, plan, period))
     if period_id is not None and period_id not in known:
@@ -143,8 +141,12 @@ def _who(group: Group, labels: Labels) -> str:
     return f"{unit} – {group.accountable}" if group.accountable else unit
 
 
+def _named(item: Owed, labels: Labels) -> str:
+    return f"{labels('todo', 'kind', item.kind)} {item.id}"
+
+
 def _what(item: Owed, labels: Labels) -> str:
-    return f"{labels('todo', 'kind', item.kind)} {item.id}: {item.title}"
+    return f"{_named(item, labels)}: {item.title}"
 
 
 def _why(item: Owed, labels: Labels) -> str:
@@ -173,10 +175,12 @@ def print_todo(todos: list[PlanTodo], labels: Labels, console: Console | None = 
             console.print(f"[bold]{escape(title)}[/bold]\n  {escape(str(labels('todo', 'nothing')))}")
             continue
         table = Table(title=escape(title), title_justify="left")
+        # Ids are what people search the files for: a long one folds onto the next line, never cut short.
         for column in ("who", "what", "why"):
-            table.add_column(str(labels("todo", "column", column)))
+            table.add_column(str(labels("todo", "column", column)), overflow="fold", ratio=2 if column == "what" else 1)
         for group in todo.groups:
             for index, item in enumerate(group.items):
                 who = _who(group, labels) if index == 0 else ""
-                table.add_row(escape(who), escape(_what(item, labels)), escape(_why(item, labels)))
+                what = f"{_named(item, labels)}\n{item.title}" if item.title else _named(item, labels)
+                table.add_row(escape(who), escape(what), escape(_why(item, labels)))
         console.print(table)

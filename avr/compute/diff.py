@@ -157,7 +157,8 @@ class RepoDiff:
         out = dict.fromkeys((ADDED, REMOVED, CHANGED, MOVED), 0)
         for change in [*self.repository, *(c for p in self.plans for c in p.changes)]:
             out[change.action] += 1
-        out["verdicts"] = sum(1 for p in self.plans for v in p.verdicts if v.what == "goal")
+        # Every row of the verdict table counts: goals and indicators alike.
+        out["verdicts"] = sum(len(p.verdicts) for p in self.plans)
         return out
 
 
