@@ -142,6 +142,11 @@ def test_layers_are_imported_one_way(graph: grimp.ImportGraph) -> None:
     assert upward == []
 
 
+def private(name: str) -> bool:
+    """`_x` is private; `__x__` is Python's, and `_` alone is gettext's translation function."""
+    return name.startswith("_") and not name.startswith("__") and name != "_"
+
+
 def private_uses(name: str, path: Path, known: dict[str, Path]) -> Iterator[tuple[str, str, int]]:
     """(module, private name, line) of every `from m import _x` and `m._x` that reaches into another module."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -154,7 +159,7 @@ def private_uses(name: str, path: Path, known: dict[str, Path]) -> Iterator[tupl
                 parent = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join([*parent, *([base] if base else [])])
             for alias in node.names:
-                if alias.name.startswith("_") and not alias.name.startswith("__") and base != name:
+                if private(alias.name) and base != name:
                     yield base, alias.name, node.lineno
                 if f"{base}.{alias.name}" in known:
                     aliases[alias.asname or alias.name] = f"{base}.{alias.name}"
@@ -165,7 +170,7 @@ def private_uses(name: str, path: Path, known: dict[str, Path]) -> Iterator[tupl
                 else:
                     aliases[alias.name.split(".")[0]] = alias.name.split(".")[0]
     for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+        if isinstance(node, ast.Attribute) and private(node.attr):
             chain, value = [], node.value
             while isinstance(value, ast.Attribute):
                 chain.append(value.attr)
@@ -189,8 +194,8 @@ def test_no_private_name_is_imported_across_modules() -> None:
 
 def test_private_scan_finds_both_forms(tmp_path: Path) -> None:
     source = tmp_path / "b.py"
-    source.write_text("from pkg.a import _hidden, shown\nimport pkg.a as a\nfrom pkg import a as other\n"
-                      "a._helper()\nother._more\n_own = 1\n", encoding="utf-8")
+    source.write_text("from pkg.a import _hidden, shown, _\nimport pkg.a as a\nfrom pkg import a as other\n"
+                      "a._helper()\nother._more\n_own = 1\na.__doc__\n", encoding="utf-8")
     uses = sorted(private_uses("pkg.b", source, {"pkg.a": tmp_path / "a.py", "pkg.b": source}))
     assert uses == [("pkg.a", "_helper", 4), ("pkg.a", "_hidden", 1), ("pkg.a", "_more", 5)]
 
