@@ -21,7 +21,8 @@ from avr.commands.create import (
     schema_comment,
     today,
 )
-from avr.commands.followup_start import activity_skeleton, followed_up, latest_before, period_of
+from avr.commands.followup_start import activity_skeleton, period_of
+from avr.compute.rounds import followed_up, latest_before
 from avr.errors import AvrError, UsageError
 from avr.load import layout
 from avr.model.common import Id

@@ -106,9 +106,9 @@ def _as_written_year_or_ongoing(inner: JsonSchemaValue) -> JsonSchemaValue:
 
 # Before-validators that turn a written string into a structure: the string form is valid input too.
 _BEFORE: dict[Callable[..., Any], Callable[[JsonSchemaValue], JsonSchemaValue]] = {
-    goal._parse_value: _as_written_value,
-    goal._parse_target: _as_written_target,
-    common._parse_year_or_ongoing: _as_written_year_or_ongoing,
+    goal.parse_value: _as_written_value,
+    goal.parse_target: _as_written_target,
+    common.parse_year_or_ongoing: _as_written_year_or_ongoing,
 }
 
 
