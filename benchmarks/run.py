@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import pstats
 import resource
 import shutil
 import statistics
@@ -233,32 +232,53 @@ def measure_serve(engine: Engine, repo: Path, edits: int) -> list[float]:
 
 
 def profile(engine: Engine, repo: Path, args: list[str], prepare: Callable[[], object], top: int = 12) -> str:
-    """The functions with most own time in one run of ``avr args`` under pyinstrument (main process)."""
-    if shutil.which("pyinstrument", path=str(Path(sys.executable).parent)) is None:
-        return "(pyinstrument not installed: `pip install pyinstrument`)\n"
+    """Where one run of ``avr args`` spends its time, sampled by py-spy from outside (worker processes
+    included; also a run that ends with `os._exit`, as the no-op does): the functions with most own
+    time, and avr's functions by time including what they call."""
+    spy = Path(sys.executable).parent / "py-spy"
+    if not spy.is_file():
+        return "(py-spy not installed: `pip install py-spy`)\n"
     prepare()
     with tempfile.TemporaryDirectory() as tmp:
-        stats_file = Path(tmp) / "profile.pstats"
-        subprocess.run([sys.executable, "-m", "pyinstrument", "-r", "pstats", "-o", str(stats_file),
-                        "-m", "avr", *args, "--out", str(engine.out)],
-                       cwd=repo, env=engine.env(), check=True, capture_output=True)
-        stats = pstats.Stats(str(stats_file))
-    raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
-    total = max(sum(v[2] for v in raw.values()), 1e-9)
+        raw = Path(tmp) / "stacks.txt"
+        done = subprocess.run([str(spy), "record", "--subprocesses", "--rate", "200", "--format", "raw",
+                               "--output", str(raw), "--", *engine.avr(*args)],
+                              cwd=repo, env=engine.env(), capture_output=True, text=True)
+        if not raw.is_file():
+            return f"(py-spy failed: {done.stderr.strip()[-300:]})\n"
+        stacks = raw.read_text(encoding="utf-8").splitlines()
 
-    def where(file: str, line: int) -> str:
-        place = file.replace(str(engine.source) + "/", "").replace(str(ROOT) + "/", "")
-        return f"{place.split('site-packages/', 1)[-1]}:{line}"
+    def name(frame: str) -> str:  # "fn (path/file.py:12)" -> "fn (path/file.py)", paths shortened
+        fn, _, place = frame.partition(" (")
+        if place.startswith("<frozen importlib"):
+            return "importing modules (importlib)"
+        place = place.rsplit(":", 1)[0].replace(str(engine.source) + "/", "").split("site-packages/", 1)[-1]
+        return f"`{fn}` ({place})"
 
-    own = sorted(raw.items(), key=lambda kv: -kv[1][2])[:top]
-    # avr's own functions by time including what they call, without the entry points that hold nearly all
-    inclusive = sorted(((k, v) for k, v in raw.items() if f"{os.sep}avr{os.sep}" in k[0] and v[3] < 0.9 * total),
-                       key=lambda kv: -kv[1][3])[:top]
-    lines = [f"Main process, {total:.2f} s sampled.\n", "| own time | share | function |", "|---|---|---|"]
-    lines += [f"| {v[2]:.2f} s | {v[2] / total:.0%} | `{name}` ({where(file, line)}) |" for (file, line, name), v in own]
+    own: dict[str, int] = {}
+    inclusive: dict[str, int] = {}
+    total = 0
+    for line in stacks:
+        frames, _, count_text = line.rpartition(" ")
+        if not count_text.isdigit():
+            continue
+        count, parts = int(count_text), [f for f in frames.split(";") if not f.startswith("process ")]
+        if not parts:  # a process with no Python frame sampled (starting or ending)
+            continue
+        total += count
+        own[name(parts[-1])] = own.get(name(parts[-1]), 0) + count
+        for frame in {name(f) for f in parts if "avr/" in f.partition(" (")[2]}:
+            inclusive[frame] = inclusive.get(frame, 0) + count
+    if not total:
+        return "(no samples)\n"
+    seconds = total / 200
+    lines = [f"{seconds:.2f} s of samples (all processes).\n", "| own time | share | function |", "|---|---|---|"]
+    lines += [f"| {n / 200:.2f} s | {n / total:.0%} | {f} |" for f, n in sorted(own.items(), key=lambda kv: -kv[1])[:top]]
+    top += 4  # the first few are the chain of calls from the command line down to the build
     lines += ["", "| time incl. callees | share | avr function |", "|---|---|---|"]
-    lines += [f"| {v[3]:.2f} s | {v[3] / total:.0%} | `{name}` ({where(file, line)}) |"
-              for (file, line, name), v in inclusive]
+    # without the entry points that hold nearly everything
+    rows = [(f, n) for f, n in sorted(inclusive.items(), key=lambda kv: -kv[1]) if n < 0.9 * total][:top]
+    lines += [f"| {n / 200:.2f} s | {n / total:.0%} | {f} |" for f, n in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -290,6 +310,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs of each timing (medians; default 3)")
     parser.add_argument("--before", default=BEFORE, help=f"commit of the engine to compare with (default {BEFORE})")
     parser.add_argument("--no-profile", action="store_true", help="skip the profiles of missed targets")
+    parser.add_argument("--note", default="", help="a sentence put under the heading of the results")
     parser.add_argument("--out", type=Path, default=None,
                         help="the file written (default RESULTS.md at 50 000 files, else RESULTS-quick.md)")
     args = parser.parse_args()
@@ -361,6 +382,9 @@ def main() -> None:
 
         profiles: list[str] = []
         after = engines[1]
+        info = {"cores": cores, "started": started, "load": (load_before, os.getloadavg()), "before": before_rev,
+                "after": after_rev + (" + uncommitted changes" if dirty else ""), "same": _same_engine(engines)}
+        write(out_file, report(args, figures, hugo, low, hugo_runs, volume, profiles, info))
         if not args.no_profile:
             print("profiles of the missed targets …", file=sys.stderr)
             miss = {key for key, _, limit, _ in TARGETS if figures["after"][key] > limit}
@@ -370,6 +394,7 @@ def main() -> None:
 
             if "noop" in miss:
                 profiles.append("### No-op build\n\n" + profile(after, repo, HTML, settle))
+
             def settle_and_edit() -> None:
                 settle()
                 edit_followup(repo)
@@ -377,7 +402,7 @@ def main() -> None:
             if miss & {"one", "serve"}:
                 profiles.append("### One follow-up changed (serve rebuilds the same way)\n\n" + profile(
                     after, repo, HTML, settle_and_edit))
-            if miss & {"hugo_ratio", "floor_ratio"}:
+            if miss & {"hugo_ratio", "floor_ratio", "memory"}:
                 # one plan: a full build does this once per plan, in parallel; --jobs 1 keeps it in the profiled process
                 plan_repo, what = repo, "the whole repository"
                 if args.files > FILES_PER_PLAN:
@@ -388,15 +413,14 @@ def main() -> None:
                 profiles.append(f"### Full build of {what}, `--jobs 1`\n\n" + profile(
                     one_plan, plan_repo, [*HTML, "--jobs", "1"], lambda: None))
 
-    load_after = os.getloadavg()
-    text = report(args, figures, hugo, low, hugo_runs, volume, profiles, {
-        "cores": cores, "started": started, "load": (load_before, load_after), "before": before_rev,
-        "after": after_rev + (" + uncommitted changes" if dirty else ""), "same": _same_engine(engines)})
+        write(out_file, report(args, figures, hugo, low, hugo_runs, volume, profiles, info))
+
+
+def write(out_file: Path, text: str) -> None:
     notes = HERE / "NOTES.md"
     if notes.is_file():
         text += "\n" + notes.read_text(encoding="utf-8")
     out_file.write_text(text, encoding="utf-8")
-    print(text)
     print(f"wrote {out_file}", file=sys.stderr)
 
 
@@ -423,6 +447,8 @@ def report(args: argparse.Namespace, figures: dict[str, dict[str, float]], hugo:
         + (": the machine was shared with other work, so wall times are higher than on an idle machine; the ratios "
            "compare figures of the same run." if max(load[0][0], load[1][0]) > 0.5 * info["cores"] else ".") + "\n",
     ]
+    if args.note:
+        lines.append(f"**{args.note}**\n")
     if info["same"]:
         lines.append("**Before and after are the same engine in this run** (the rewritten engine was not in this "
                      "tree when it ran): the two columns differ only by noise.\n")
@@ -470,7 +496,7 @@ def report(args: argparse.Namespace, figures: dict[str, dict[str, float]], hugo:
         "5 ms, the highest of the full builds.\n",
     ]
     if profiles:
-        lines.append("## Where the time goes in the missed targets (after, pyinstrument)\n")
+        lines.append("## Where the time goes in the missed targets (after, py-spy)\n")
         lines += [p + "\n" for p in profiles]
     return "\n".join(lines) + "\n"
 
