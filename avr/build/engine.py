@@ -124,7 +124,7 @@ def up_to_date(root: Path, out: Path | None, formats: tuple[str, ...]) -> Scanne
     as the last build left it."""
     start = time.perf_counter()
     collecting = gc.isenabled()
-    gc.disable()  # ~10^5 new tuples and no cycles: the collector would only walk them, over and over
+    gc.disable()  # many new tuples and no cycles: the collector would only walk them, over and over
     try:
         folders = Folders.read(root)
         out_dir = out if out is not None else root / folders.output

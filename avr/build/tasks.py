@@ -28,7 +28,7 @@ from avr.errors import InvalidInput, Problem
 from avr.load.cache import DocStore, file_hash, no_collector
 from avr.load.inputs import RefusedFile, read_regular
 
-# Rendering a report costs ~0.1-1 s at scale; forking pays off from a few reports of real size.
+# Forking pays off from a few reports of real size (benchmarks/NOTES.md).
 PARALLEL_MIN_FILES = 2000
 
 Step = Callable[[str, int, int], None]  # stage, done, total

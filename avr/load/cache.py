@@ -30,7 +30,7 @@ from avr.load.yamlfile import Document, Limits, load_bytes, load_document
 
 FORMAT = 5  # 5: shards in the one checked format (write_checked); 4: values with E012 no longer valid
 _MAGIC = b"AVRSTORE1\n"
-# Parsing a small file takes ~60 µs; below this many files a process pool costs more than it saves.
+# Below this many files a process pool costs more than it saves (benchmarks/NOTES.md).
 PARALLEL_MIN_FILES = 400
 # A file changed within this many seconds of the scan may change again within the same mtime tick
 # ("racily clean"): its stat is not trusted next time, and it is read again.
@@ -122,7 +122,7 @@ def _parse_files(items: list[tuple[str, str]], limits: Limits) -> list[Parsed]:
 def _read(path: str, size: int, limit: int) -> bytes:
     """The file's bytes, read in one call when its size is as stat said; OSError past ``limit`` bytes.
 
-    (A buffered ``read(limit + 1)`` allocates the whole limit, 5 MiB, for every file: three times the cost.)
+    (A buffered ``read(limit + 1)`` would allocate the whole limit for every file.)
     """
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -153,7 +153,7 @@ def _parse_chunk(args: tuple[list[tuple[str, str]], Limits]) -> bytes:
 @contextmanager
 def no_collector() -> Iterator[None]:
     """Loading makes no reference cycles (tests/test_load_fast.py checks it), only many objects that live on:
-    the cyclic collector would walk them over and over (a tenth of loading). It runs again afterwards."""
+    the cyclic collector would walk them over and over. It runs again afterwards."""
     enabled = gc.isenabled()
     gc.disable()
     try:
