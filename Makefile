@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test lint check clean browser editor-deps editor-test bench hugo axe pdftools screenshots fuzz fuzz-short
+.PHONY: build test lint check clean messages messages-update browser editor-deps editor-test bench hugo axe pdftools screenshots fuzz fuzz-short
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,11 +14,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-build: $(STAMP)
+# avr's own messages in Swedish: the catalogue compiled from avr/locale/sv/LC_MESSAGES/avr.po (see README, "Language")
+MO := avr/locale/sv/LC_MESSAGES/avr.mo
+$(MO): avr/locale/sv/LC_MESSAGES/avr.po $(STAMP)
+	$(BIN)/pybabel -q compile -D avr -d avr/locale
+messages: $(MO)
+
+# after changing a message in the code: extract the template, merge it into the Swedish catalogue, translate, compile
+messages-update: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output --omit-header -o avr/locale/avr.pot avr
+	$(BIN)/pybabel -q update -D avr -i avr/locale/avr.pot -d avr/locale -l sv --no-fuzzy-matching --ignore-obsolete
+
+build: $(STAMP) $(MO)
 	$(BIN)/avr check
 	$(BIN)/avr build
 
-check: $(STAMP)
+check: $(STAMP) $(MO)
 	$(BIN)/avr check
 
 # Debian's chromium: the browser tests drive it through Playwright (no browser download).
@@ -47,7 +58,7 @@ screenshots: $(STAMP) browser pdftools
 	$(BIN)/avr build --format md,html,json,pdf,docx
 	$(BIN)/python scripts/screenshots.py build
 
-test: $(STAMP) browser axe pdftools editor-deps fuzz-short
+test: $(STAMP) $(MO) browser axe pdftools editor-deps fuzz-short
 	$(BIN)/pytest -q
 
 # atheris fuzzing of the loader and schemas (fuzz/fuzz_loader.py); fuzz/corpus/ holds the seeds and the

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+# avr speaks Swedish by default (avr/i18n.py); the tests that read its messages read the English ones,
+# tests/test_i18n.py the Swedish. Set before avr is imported, so --help texts are English too.
+os.environ["AVR_LANG"] = "en"
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

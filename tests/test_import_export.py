@@ -62,7 +62,7 @@ def test_import_csv_with_one_bad_row_writes_nothing_then_imports(repo: Path, tmp
     proc = run_avr("import", "outcomes", source, "--repo", repo)
     assert proc.returncode == 1
     assert f"{source}:4:4: E811 `4,3,1` is not a number" in proc.stderr
-    assert "1 error(s)" in proc.stderr and "Traceback" not in proc.stderr
+    assert "1 error, " in proc.stderr and "Traceback" not in proc.stderr
     assert snapshot(repo) == before
     rows[3][3] = "4,3"
     write_csv(source, rows)
@@ -141,7 +141,7 @@ def test_import_reports_every_bad_row_and_header(repo: Path, tmp_path: Path) -> 
     assert f"{source}:2:1: E812 unknown indicator `andel-bistnd` — did you mean `andel-bistand`?" in proc.stderr
     assert f"{source}:3:3: E811 no value" in proc.stderr
     assert f"{source}:5:3: E811 percentage 120 is outside 0–100" in proc.stderr
-    assert "3 error(s), 1 warning(s)" in proc.stderr
+    assert "3 errors, 1 warning" in proc.stderr
 
 
 def outcome_rows(path: Path) -> list[tuple[str, ...]]:

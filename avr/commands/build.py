@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from avr.errors import InvalidInput, UsageError
+from avr.i18n import ngettext
 from avr.load.cache import DocStore
 from avr.render.incremental import CACHE_DIR, BuildResult, build_incremental, configured_ignore, raw_config
 
@@ -104,6 +105,11 @@ def check_store(root: Path, jobs: int) -> DocStore:
 def summary(result: BuildResult) -> str:
     target = result.out_dir
     if result.noop:
-        return f"nothing changed; {len(result.outputs)} files in {target} are up to date"
+        count = len(result.outputs)
+        return ngettext("nothing changed; {count} file in {folder} is up to date",
+                        "nothing changed; {count} files in {folder} are up to date", count).format(count=count, folder=target)
     unchanged = len(result.outputs) - len(result.written)
-    return f"wrote {len(result.written)} files to {target} ({unchanged} unchanged)"
+    count = len(result.written)
+    return ngettext("wrote {count} file to {folder} ({unchanged} unchanged)",
+                    "wrote {count} files to {folder} ({unchanged} unchanged)", count).format(
+        count=count, folder=target, unchanged=unchanged)

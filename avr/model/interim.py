@@ -21,7 +21,9 @@ from pydantic import BaseModel
 
 from avr.compute.economy import TableResult, check_explains, compute_table
 from avr.errors import Diagnostics
+from avr.i18n import _
 from avr.model.audit import Audit, AuditFollowUp
+from avr.model.common import kind_name
 from avr.model.control import ControlPoint, ControlResult
 from avr.model.economy import EconomyTable
 from avr.model.organisation import Organisation
@@ -76,7 +78,7 @@ def load_interim(
 ) -> InterimData:
     """Read the sub-folders of one plan and check them; `docs` gets each model's file for positions."""
     data = InterimData()
-    for _, model in loader.read_folders(folder, SUBFOLDERS, seen, docs):
+    for _path, model in loader.read_folders(folder, SUBFOLDERS, seen, docs):
         if isinstance(model, EconomyTable):
             loader.add_unique(data.economy, model.id, model, "economy table")
         elif isinstance(model, ControlPoint):
@@ -137,14 +139,15 @@ def _unique(loader: Loader, model: BaseModel, ids: list[str], key: str, what: st
     found: set[str] = set()
     for i, item_id in enumerate(ids):
         if item_id in found:
-            loader.at(model, (key, i, "id"), "E201", f"{what} id `{item_id}` is used twice")
+            loader.at(model, (key, i, "id"), "E201", _("{what} id `{key}` is used twice").format(
+                what=kind_name(what), key=item_id))
         found.add(item_id)
 
 
 def _once(loader: Loader, seen: dict[tuple[str, ...], BaseModel], model: BaseModel, key: tuple[str, ...]) -> None:
     if key in seen:
-        loader.at(model, ("period",), "E203", f"{key[0]} `{' '.join(key[1:-1])}` is already followed up for "
-                  f"period {key[-1]}")
+        loader.at(model, ("period",), "E203", _("{what} `{key}` is already followed up for period {period}").format(
+            what=kind_name(key[0]), key=" ".join(key[1:-1]), period=key[-1]))
     else:
         seen[key] = model
 
@@ -154,5 +157,7 @@ def _status(loader: Loader, model: BaseModel, status: str | None, organisation: 
         return
     labels = [s.label for s in organisation.statuses]
     close = difflib.get_close_matches(status, labels, n=1, cutoff=0.5)
-    hint = f" — did you mean `{close[0]}`?" if close else f"; use one of: {', '.join(labels)}"
-    loader.at(model, ("status",), "E204", f"status `{status}` is not in the organisation's vocabulary{hint}")
+    hint = (_(" — did you mean `{close}`?").format(close=close[0]) if close
+            else _("; use one of: {labels}").format(labels=", ".join(labels)))
+    loader.at(model, ("status",), "E204", _("status `{status}` is not in the organisation's vocabulary").format(
+        status=status) + hint)

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
+from avr.i18n import _
 from avr.model.common import Heading, Id, Schema, Status
 
 
@@ -34,7 +35,7 @@ class Period(Schema):
     @model_validator(mode="after")
     def _ordered(self) -> Period:
         if self.end < self.start:
-            raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
+            raise ValueError(_("period ends ({end}) before it starts ({start})").format(end=self.end, start=self.start))
         return self
 
 
@@ -50,7 +51,7 @@ def _visible_label(label: Any) -> Any:
     if isinstance(label, str):
         hidden = next((c for c in label if unicodedata.category(c) == "Cf"), None)
         if hidden is not None:
-            raise ValueError(f"status label holds the invisible character U+{ord(hidden):04X}; remove it")
+            raise ValueError(_("status label holds the invisible character U+{code:04X}; remove it").format(code=ord(hidden)))
         return unicodedata.normalize("NFC", label)
     return label
 
@@ -73,9 +74,9 @@ class StatusLabel(Schema):
         # "Av de 26 aktiviteterna bedöms 13 som färdiga, 11 pågår enligt plan …": each part is the count and
         # then `som` or a verb, which the first part puts before the count ("pågår 11 enligt plan")
         if phrase is not None and not re.fullmatch(r"\{n\} \S.*", phrase, re.S):
-            raise ValueError("a status phrase begins with `{n}` and then `som` or a verb, e.g. `{n} som färdiga`, "
-                             "`{n} pågår enligt plan`, `{n} är stoppade`, so that it fits the status sentence "
-                             "(\"Av de 26 aktiviteterna bedöms 13 som färdiga, 11 pågår enligt plan …\")")
+            raise ValueError(_("a status phrase begins with `{n}` and then `som` or a verb, e.g. `{n} som färdiga`, "
+                               "`{n} pågår enligt plan`, `{n} är stoppade`, so that it fits the status sentence "
+                               "(\"Av de 26 aktiviteterna bedöms 13 som färdiga, 11 pågår enligt plan …\")"))
         return phrase
 
 

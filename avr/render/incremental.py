@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from avr import __version__
 from avr.errors import Diagnostics, InvalidInput, Problem
+from avr.i18n import current as current_language
 from avr.load.cache import DocStore, file_hash
 from avr.load.inputs import Refusal, link_refusal, read_own, refusal
 from avr.load.yamlfile import MAX_FILE_BYTES_CAP, Limits, limits_pinned, load_document
@@ -224,7 +225,7 @@ def _manifest_path(out_dir: Path) -> Path:
 
 
 def _version(formats: tuple[str, ...]) -> tuple[Any, ...]:
-    return (__version__, MANIFEST_FORMAT, formats)
+    return (__version__, MANIFEST_FORMAT, formats, current_language())  # the kept findings are in that language
 
 
 def read_manifest(out_dir: Path, formats: tuple[str, ...]) -> dict[str, Any]:

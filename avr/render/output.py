@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from avr.errors import AvrError, Diagnostics, InvalidInput, UsageError
+from avr.i18n import _
 from avr.load.inputs import read_own
 
 MARKER = ".avr-output"
@@ -156,9 +157,10 @@ def guard(folder: Path, root: Path) -> None:
     there: files in it tracked by git, or a link as avr's marker, lock, cache or an entry of the cache."""
     diags = Diagnostics()
     for name in tracked_files(folder, root):
-        diags.add(name, 0, 0, "E702", f"tracked by git inside the output folder {_display(folder, root)}: a committed "
-                  "output folder could publish files avr did not write; remove it from git (git rm -r --cached) "
-                  "or build into another folder")
+        diags.add(name, 0, 0, "E702", _("tracked by git inside the output folder {folder}: a committed "
+                                        "output folder could publish files avr did not write; remove it from git "
+                                        "(git rm -r --cached) or build into another folder").format(
+                                          folder=_display(folder, root)))
     if not diags.items:
         links = [folder / name for name in (MARKER, LOCK, CACHE) if os.path.islink(folder / name)]
         cache = folder / CACHE
@@ -166,8 +168,8 @@ def guard(folder: Path, root: Path) -> None:
             with os.scandir(cache) as entries:
                 links += [cache / entry.name for entry in entries if entry.is_symlink()]
         for link in sorted(links):
-            diags.add(_display(link, root), 0, 0, "E702", "symbolic link inside the output folder; avr never writes, "
-                      "reads or deletes through a link there: remove it")
+            diags.add(_display(link, root), 0, 0, "E702", _("symbolic link inside the output folder; avr never writes, "
+                                                            "reads or deletes through a link there: remove it"))
     if diags.items:
         raise InvalidInput(diags)
 
@@ -214,6 +216,7 @@ def real_folders(folder: Path, rels: list[str]) -> None:
     if problems:
         diags = Diagnostics()
         for key in sorted(problems):
-            diags.add((folder / key).as_posix(), 0, 0, "E702", "symbolic link or file where avr writes a folder of "
-                      "reports, inside the output folder; avr never writes through a link there: remove it")
+            diags.add((folder / key).as_posix(), 0, 0, "E702", _("symbolic link or file where avr writes a folder of "
+                                                                 "reports, inside the output folder; avr never writes "
+                                                                 "through a link there: remove it"))
         raise InvalidInput(diags)
