@@ -137,6 +137,25 @@ def test_noop_build_replays_findings_in_the_current_language(tmp_path: Path) -> 
     assert "W105 tillgänglighetsredogörelsen" in avr("build", cwd=repo).stderr
 
 
+def test_help_in_swedish_and_english(tmp_path: Path) -> None:
+    """--help of the app, a command and its options, before any repository is read (decided before typer builds it)."""
+    swedish = avr("check", "--help", cwd=tmp_path)
+    assert swedish.returncode == 0
+    text = " ".join(swedish.stdout.split())
+    assert "Kontrollera varje fil och varje hänvisning mellan filer" in text
+    assert "Exempel: avr check --strict --format github" in text
+    assert "Arkivets mapp" in text and "Repository folder" not in text
+    english = " ".join(avr("check", "--help", cwd=tmp_path, lang="en").stdout.split())
+    assert "Validate every file and every reference between files" in english and "Repository folder" in english
+    top = " ".join(avr("--help", cwd=tmp_path).stdout.split())
+    assert "avr bygger uppföljningsrapporter" in top and "Skapa en förifylld fil" in top
+    # a repository whose avr.yaml says en, named with --repo
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / "avr.yaml").write_text("language: en\n", encoding="utf-8")
+    named = " ".join(avr("build", "--repo", tmp_path / "repo", "--help", cwd=tmp_path).stdout.split())
+    assert "Compile every report into build/" in named
+
+
 # ------------------------------------------------------------------ the catalogues
 
 

@@ -168,7 +168,7 @@ def test_export_round_trip_csv(repo: Path, tmp_path: Path) -> None:
     shutil.rmtree(copy / OUTCOMES)
     proc = run_avr("import", "outcomes", first / "outcomes.csv", "--repo", copy)
     assert proc.returncode == 0, proc.stderr
-    assert "wrote 3 outcome file(s); 2 already up to date" in proc.stderr  # history and follow-up already there
+    assert "wrote 3 outcome files; 2 already up to date" in proc.stderr  # history and follow-up already there
     second = tmp_path / "second"
     assert run_avr("export", "--repo", copy, "--out", second).returncode == 0
     assert outcome_rows(second / "outcomes.csv") == exported
