@@ -1,17 +1,18 @@
 # Two commands set everything up on a fresh machine:
 #   make build   create .venv, install avr, compile plans/ into build/
-#   make test    the same set-up, then the whole test suite (incl. headless Chromium)
+#   make test    the same set-up, then the documentation site and the whole test suite (incl. headless Chromium)
+#   make docs    the documentation site (MkDocs, docs/) into site/, with --strict
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test lint check clean messages messages-update browser editor-deps editor-test bench hugo axe pdftools screenshots fuzz fuzz-short
+.PHONY: build test lint check clean docs messages messages-update browser editor-deps editor-test bench hugo axe pdftools screenshots fuzz fuzz-short
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,docs]'
 	touch $(STAMP)
 
 # avr's own messages in Swedish: the catalogue compiled from avr/locale/sv/LC_MESSAGES/avr.po (see README, "Language")
@@ -58,7 +59,11 @@ screenshots: $(STAMP) browser pdftools
 	$(BIN)/avr build --format md,html,json,pdf,docx
 	$(BIN)/python scripts/screenshots.py build
 
-test: $(STAMP) $(MO) browser axe pdftools editor-deps fuzz-short
+# The documentation site; --strict: a broken link, a page missing from the nav or any warning fails
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir site
+
+test: $(STAMP) $(MO) docs browser axe pdftools editor-deps fuzz-short
 	$(BIN)/pytest -q
 
 # atheris fuzzing of the loader and schemas (fuzz/fuzz_loader.py); fuzz/corpus/ holds the seeds and the
@@ -78,7 +83,7 @@ lint: $(STAMP)
 	$(BIN)/mypy avr
 
 clean:
-	rm -rf build
+	rm -rf build site
 
 # The JSON Schemas in VS Code's own YAML language server (from npm; needs node and npm)
 YLS := $(VENV)/node/node_modules/yaml-language-server/package.json
@@ -95,8 +100,10 @@ hugo:
 	  if [ "$$(id -u)" = 0 ]; then apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq hugo >/dev/null; \
 	  else sudo apt-get -o DPkg::Lock::Timeout=600 update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq hugo >/dev/null; fi; }
 
-# Generates 1k/10k/50k-file repositories under benchmarks/repos/ and writes benchmarks/RESULTS.md.
-#   make bench QUICK=1   1k files only (about a minute), into benchmarks/RESULTS-quick.md
-#   make bench BIG=1     also 200k files
+# Generates a 50k-file repository under benchmarks/repos/ and writes benchmarks/RESULTS.md: avr now and at
+# an older commit (BEFORE, default e39a5f6) against a like-for-like Hugo site and the read+parse floor.
+#   make bench FILES=3000   a quick run at 3 000 files, into benchmarks/RESULTS-quick.md
+#   make bench RUNS=5       medians of 5 runs instead of 3
 bench: $(STAMP) hugo
-	$(BIN)/python benchmarks/run.py $(if $(QUICK),--quick) $(if $(BIG),--big)
+	@$(BIN)/python -c 'import pyinstrument' 2>/dev/null || $(BIN)/pip install --quiet pyinstrument
+	$(BIN)/python benchmarks/run.py $(if $(FILES),--files $(FILES)) $(if $(RUNS),--runs $(RUNS)) $(if $(BEFORE),--before $(BEFORE))

@@ -1,12 +1,15 @@
-"""Benchmark avr against its targets and against Hugo on the same data; write benchmarks/RESULTS.md.
+"""Benchmark avr against its targets and a like-for-like Hugo site; write benchmarks/RESULTS.md.
 
-    python benchmarks/run.py            # 1k, 10k and 50k files (what `make bench` runs)
-    python benchmarks/run.py --quick    # 1k only, a minute, into RESULTS-quick.md
-    python benchmarks/run.py --big      # also 200k
+    python benchmarks/run.py                      # 50 000 files (what `make bench` runs)
+    python benchmarks/run.py --files 3000         # a quick run, into RESULTS-quick.md
+    python benchmarks/run.py --before e39a5f6     # the engine to compare with (default: that commit)
 
-Every figure is the median of several runs; ratios compare figures measured in the same run, because the
-machine may be busy with other work. Stages are timed in-process; the targets run the real `avr` command
-as a newcomer would, with the peak memory of all its processes together (sampled from /proc).
+Two engines are measured in one run, interleaved: "before" is avr at an older commit, taken from this
+repository's history with `git archive` into a temporary folder; "after" is the working tree. Both run
+as `python -m avr` with the same interpreter and libraries, each with its own output folder. Hugo
+renders the same pages from the same YAML files (benchmarks/hugo/), and the raw read+parse floor
+reads and parses every file with libyaml's CBaseLoader on all cores. Every figure is the median of
+several runs; the ratios compare figures measured in the same run, since the machine may be busy.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import pstats
 import resource
 import shutil
 import statistics
@@ -23,17 +27,29 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
 
-AVR = [sys.executable, "-m", "avr"]
-SIZES = {"1k": 1000, "10k": 10000, "50k": 50000, "200k": 200000}
+BEFORE = "e39a5f6"  # main before the build engine was rewritten (issue 14)
+HTML = ["build", "--format", "html", "--quiet"]
+
+# The targets of issue 14, at 50 000 files: (key, what, limit, unit); unit "x" is a ratio.
+TARGETS = [
+    ("hugo_ratio", "full `avr build --format html` ÷ like-for-like Hugo", 1.0, "x"),
+    ("floor_ratio", "full build ÷ raw read+parse floor", 3.0, "x"),
+    ("noop", "no-op `avr build --format html`", 0.2, "s"),
+    ("one", "one follow-up changed, `avr build --format html`", 0.5, "s"),
+    ("serve", "`avr serve`: file written → reload event (warm)", 0.3, "s"),
+    ("memory", "peak memory of a full build, all processes", 300.0, "MiB"),
+]
 
 
 # ------------------------------------------------------------ measuring
@@ -45,11 +61,11 @@ def _tree_rss(pid: int) -> int:
     whole resident set would count those pages once per process."""
     total, todo = 0, [(pid, "Rss:")]
     while todo:
-        current, field = todo.pop()
+        current, prefix = todo.pop()
         try:
             with open(f"/proc/{current}/smaps_rollup") as handle:
                 for line in handle:
-                    if line.startswith(field) or (field == "Private" and line.startswith("Private_")):
+                    if line.startswith(prefix) or (prefix == "Private" and line.startswith("Private_")):
                         total += int(line.split()[1]) * 1024
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as handle:
@@ -59,15 +75,19 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-CPU: dict[str, list[float]] = {}  # command label -> CPU seconds (user + sys, all processes) per run
+@dataclass
+class Run:
+    wall: float
+    cpu: float  # user + sys of the command and every process it waited for
+    peak: int  # bytes, all processes together
 
 
-def run_cmd(cmd: list[str], cwd: Path, check: bool = True, label: str = "") -> tuple[float, int]:
-    """Wall time and peak memory (all processes together) of one command; its CPU time goes to CPU[label]."""
+def run_cmd(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Wall time, CPU time and peak memory (all processes together, sampled from /proc) of one command."""
     peak = 0
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     done = threading.Event()
 
     def sample() -> None:
@@ -79,173 +99,166 @@ def run_cmd(cmd: list[str], cwd: Path, check: bool = True, label: str = "") -> t
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     _, err = proc.communicate()
-    elapsed = time.perf_counter() - start
+    wall = time.perf_counter() - start
     done.set()
     sampler.join()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if label:
-        CPU.setdefault(label, []).append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-    if check and proc.returncode != 0:
+    if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed in {cwd}:\n{err.decode(errors='replace')}")
-    return elapsed, peak
-
-
-def median_of(runs: int, action: Callable[[], Any], before: Callable[[], Any] | None = None) -> tuple[float, int]:
-    times, peaks = [], []
-    for _ in range(runs):
-        if before:
-            before()
-        result = action()
-        if isinstance(result, tuple):
-            times.append(result[0])
-            peaks.append(result[1])
-        else:
-            times.append(result)
-    return statistics.median(times), max(peaks, default=0)
-
-
-def timed(action: Callable[[], Any]) -> float:
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
-
-
-# ------------------------------------------------------------- stages
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return Run(wall, cpu, peak)
 
 
 def _raw_parse(paths: list[str]) -> int:
-    count = 0
     for path in paths:
         with open(path, "rb") as handle:
-            yaml.load(handle.read(), Loader=yaml.CBaseLoader)  # noqa: S506 - the lower bound: no checks at all
-        count += 1
-    return count
+            yaml.load(handle.read(), Loader=yaml.CBaseLoader)  # noqa: S506 - the floor: no checks at all
+    return len(paths)
 
 
-def lower_bound(files: list[Path], workers: int) -> float:
+def floor(files: list[str], workers: int) -> float:
     """Read every file and parse it with CBaseLoader on all cores: what no YAML build can beat."""
-    paths = [str(p) for p in files]
-    chunks = [paths[i::workers * 4] for i in range(workers * 4)]
+    chunks = [files[i::workers * 4] for i in range(workers * 4)]
     start = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         pool.map(_raw_parse, chunks)
     return time.perf_counter() - start
 
 
-def stages(repo: Path, runs: int) -> dict[str, float]:
-    """Each stage of a full build, in one process, without cache: read, parse, validate, compute, render, write."""
-    out: dict[str, list[float]] = {}
-    for _ in range(runs):
-        for name, value in _stages_once(repo).items():
-            out.setdefault(name, []).append(value)
-    return {name: statistics.median(values) for name, values in out.items()}
+# ------------------------------------------------------------- engines
 
 
-def _stages_once(repo: Path) -> dict[str, float]:
-    from avr.compute.results import compute_plan
-    from avr.load.cache import DocStore
-    from avr.load.yamlfile import Limits
-    from avr.model.repository import load_repository
-    from avr.render.build import render_job, report_env, report_jobs, write_atomic
+@dataclass
+class Engine:
+    """One version of avr: its source folder (on PYTHONPATH) and its own output folder."""
 
-    cores = os.cpu_count() or 1
-    files = sorted((repo / "plans").rglob("*.yaml"))
-    out: dict[str, float] = {}
-    out["read"] = timed(lambda: [p.read_bytes() for p in files])
-    out["read+parse, CBaseLoader, 1 core"] = timed(lambda: _raw_parse([str(p) for p in files]))
-    out[f"read+parse, CBaseLoader, {cores} cores (lower bound)"] = lower_bound(files, cores)
-    t0 = time.perf_counter()
-    docs = DocStore(repo, None, 1).load_all(files, Limits())
-    out["read+parse, avr loader (positions, checks), 1 core"] = time.perf_counter() - t0
-    parallel = DocStore(repo, None, cores)
-    out[f"read+parse, avr loader, {cores} cores"] = timed(lambda: parallel.load_all(files, Limits()))
-    t0 = time.perf_counter()
-    loaded = load_repository(repo, preload=lambda paths, limits: docs)
-    out["validate + cross-file checks (pydantic)"] = time.perf_counter() - t0
-    jobs = report_jobs(loaded)
-    env = report_env(loaded)
-    t_compute = timed(lambda: [compute_plan(j.org, j.plan, j.spec.period, loaded.config.rules) for j in jobs])
-    out["compute results"] = t_compute
-    texts: list[dict[str, str]] = []
-    t_render = timed(lambda: texts.extend(render_job(loaded, j, env) for j in jobs))
-    out["render Markdown, HTML, JSON (Jinja; compute included above)"] = max(0.0, t_render - t_compute)
-    with tempfile.TemporaryDirectory() as tmp:
-        out["write"] = timed(lambda: [write_atomic(Path(tmp) / f"{i}.{ext}", text)  # type: ignore[func-returns-value]
-                                      for i, t in enumerate(texts) for ext, text in t.items()])
-    return out
+    name: str
+    source: Path
+    out: Path
+    runs: dict[str, list[Run]] = field(default_factory=dict)
+    serve: list[float] = field(default_factory=list)
+
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "PYTHONPATH": str(self.source)}
+
+    def avr(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "avr", *args, "--out", str(self.out)]
+
+    def record(self, key: str, repo: Path, *args: str) -> Run:
+        run = run_cmd(self.avr(*args), repo, self.env())
+        self.runs.setdefault(key, []).append(run)
+        return run
+
+    def median(self, key: str) -> float:
+        return statistics.median(r.wall for r in self.runs[key])
 
 
-# ------------------------------------------------------------- targets
+def extract(commit: str, into: Path) -> Path:
+    """avr at ``commit``, from this repository's history (its package, templates and schemas)."""
+    into.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
 
 
-def hugo_site(repo: Path) -> Path:
-    site = repo / ".hugo"
-    site.mkdir(exist_ok=True)
+# ---------------------------------------------------------------- Hugo
+
+
+def hugo_site(repo: Path, site: Path) -> Path:
+    """A Hugo site for the same pages as `avr build --format html`: one page per report, the index and
+    the accessibility statement. Hugo 0.111 makes pages only from content files, so each report gets
+    an empty one naming its plan and period; everything shown comes from the repository's YAML files,
+    mounted as Hugo's data folder, through the templates in benchmarks/hugo/layouts."""
+    content = site / "content"
+    plans = repo.resolve() / "plans"
+    for org in sorted(p for p in plans.iterdir() if (p / "organisation.yaml").is_file()):
+        organisation = yaml.safe_load((org / "organisation.yaml").read_text(encoding="utf-8"))
+        labels = {str(p["id"]): str(p["label"]) for p in organisation["periods"]}
+        for plan in sorted(p for p in org.iterdir() if (p / "plan.yaml").is_file()):
+            title = yaml.safe_load((plan / "plan.yaml").read_text(encoding="utf-8"))["title"]
+            folder = content / org.name / plan.name
+            folder.mkdir(parents=True, exist_ok=True)
+            head = f'org: "{org.name}"\nplan: "{plan.name}"\n'
+            (folder / "plan.md").write_text(f'---\ntitle: "{title}"\n{head}---\n', encoding="utf-8")
+            for period in sorted(p.name for p in (plan / "followups").iterdir() if p.is_dir()):
+                (folder / f"uppfoljning-{period}.md").write_text(
+                    f'---\ntitle: "{title} – {labels[period]}"\n{head}period: "{period}"\n'
+                    f'period_label: "{labels[period]}"\n---\n', encoding="utf-8")
+    (content / "tillganglighet.md").write_text("---\ntitle: Tillgänglighetsredogörelse\nkind: accessibility\n---\n",
+                                               encoding="utf-8")
+    title = yaml.safe_load((repo / "avr.yaml").read_text(encoding="utf-8")).get("title", "Rapporter")
     (site / "hugo.toml").write_text(
-        'baseURL = "http://localhost/"\ntitle = "Uppföljningsrapporter"\n'
-        'disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404", "section", "page"]\n'
+        f'baseURL = "http://localhost/"\ntitle = "{title}"\nlanguageCode = "sv"\n'
+        'uglyURLs = true\ndisablePathToLower = true\n'
+        'disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404", "section"]\n'
         f'[[module.mounts]]\nsource = "{HERE / "hugo" / "layouts"}"\ntarget = "layouts"\n'
-        f'[[module.mounts]]\nsource = "{repo / "plans"}"\ntarget = "data"\n', encoding="utf-8")
+        f'[[module.mounts]]\nsource = "{content.resolve()}"\ntarget = "content"\n'
+        f'[[module.mounts]]\nsource = "{plans}"\ntarget = "data"\n', encoding="utf-8")
     return site
 
 
-def edit_one_followup(repo: Path, round_: int) -> None:
-    target = next((repo / "plans").glob("*/*/followups/2022/a1.yaml"))
-    text = target.read_text(encoding="utf-8").split("\ncompletion: ")[0]
-    rest = target.read_text(encoding="utf-8").split("\ncompletion: ")[1].split("\n", 1)[1]
-    target.write_text(f"{text}\ncompletion: {round_ % 2 * 5 + 50}\n{rest}", encoding="utf-8")
+def pages(folder: Path) -> tuple[int, int]:
+    """Number and total size of the HTML pages under ``folder``."""
+    found = [p for p in folder.rglob("*.html") if p.is_file()]
+    return len(found), sum(p.stat().st_size for p in found)
 
 
-def edit_one_outcome(repo: Path, round_: int) -> None:
-    """An indicator outcome in one goal follow-up: every report of its plan shows it (history, charts)."""
-    target = next((repo / "plans").glob("*/*/followups/2021-H1/mal-1.yaml"))
+# ------------------------------------------------------------- edits
+
+
+def followup_file(repo: Path) -> Path:
+    return sorted((repo / "plans").glob("*/*/followups/2022/a1.yaml"))[0]
+
+
+def edit_followup(repo: Path, round_: int) -> None:
+    """Change one activity follow-up's completion: one report shows it."""
+    target = followup_file(repo)
     lines = target.read_text(encoding="utf-8").splitlines()
-    lines[-1] = f"  ind-1: {300 + round_ % 2}/1000"
+    lines = [f"completion: {round_ % 2 * 5 + 50}" if line.startswith("completion:") else line for line in lines]
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def same_tree(a: Path, b: Path) -> bool:
-    def files(root: Path) -> dict[str, bytes]:
-        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
-                if p.is_file() and ".avr-cache" not in p.parts}
-    return files(a) == files(b)
+def measure_serve(engine: Engine, repo: Path, edits: int) -> list[float]:
+    """Seconds from writing a follow-up to serve's reload event, for each of ``edits`` edits after two
+    warm-up edits; run in the engine's own process by benchmarks/serve_probe.py."""
+    cmd = [sys.executable, str(HERE / "serve_probe.py"), str(repo), str(engine.out), str(edits + 2)]
+    proc = subprocess.run(cmd, env=engine.env(), capture_output=True, text=True, timeout=900)
+    if proc.returncode != 0:
+        raise SystemExit(f"serve probe failed ({engine.name}):\n{proc.stderr}")
+    return [float(x) for x in proc.stdout.split()][2:]
 
 
-def targets(repo: Path, runs: int, hugo: bool) -> dict[str, Any]:
-    out = repo / "build"
-    clean = repo / "build-clean"
-    res: dict[str, Any] = {}
+# ------------------------------------------------------------ profiles
 
-    def wipe() -> None:
-        shutil.rmtree(out, ignore_errors=True)
 
-    CPU.clear()
-    res["full"] = median_of(runs, lambda: run_cmd([*AVR, "build", "--quiet"], repo, label="avr"), before=wipe)
-    res["full_j1"] = median_of(1, lambda: run_cmd([*AVR, "build", "--quiet", "--jobs", "1"], repo), before=wipe)
-    res["check"] = median_of(runs, lambda: run_cmd([*AVR, "check"], repo), before=wipe)
-    run_cmd([*AVR, "build", "--quiet"], repo)
-    res["noop"] = median_of(runs + 2, lambda: run_cmd([*AVR, "build", "--quiet"], repo, label="noop"))
-    res["check_warm"] = median_of(runs, lambda: run_cmd([*AVR, "check"], repo))
-    rounds = iter(range(1000))
-    res["one_change"] = median_of(runs, lambda: run_cmd([*AVR, "build", "--quiet"], repo, label="one"),
-                                  before=lambda: (edit_one_followup(repo, next(rounds)), time.sleep(0.01)))
-    res["one_outcome"] = median_of(runs, lambda: run_cmd([*AVR, "build", "--quiet"], repo, label="outcome"),
-                                   before=lambda: (edit_one_outcome(repo, next(rounds)), time.sleep(0.01)))
-    shutil.rmtree(clean, ignore_errors=True)
-    run_cmd([*AVR, "build", "--quiet", "--jobs", "1", "--out", str(clean)], repo)
-    res["identical"] = same_tree(out, clean)
-    shutil.rmtree(clean, ignore_errors=True)
-    if hugo:
-        site = hugo_site(repo)
-        res["hugo"] = median_of(runs, lambda: run_cmd(["hugo", "--quiet", "-d", str(site / "public")], site, label="hugo"))
-        res["hugo_cpu"] = statistics.median(CPU["hugo"])
-    res["cpu"] = statistics.median(CPU["avr"])
-    res["noop_cpu"] = statistics.median(CPU["noop"])
-    res["one_cpu"] = statistics.median(CPU["one"])
-    res["wall_per_cpu"] = res["full"][0] / res["cpu"] * (os.cpu_count() or 1)
-    res["lower"] = statistics.median(lower_bound(sorted((repo / "plans").rglob("*.yaml")), os.cpu_count() or 1)
-                                     for _ in range(runs))
-    return res
+def profile(engine: Engine, repo: Path, args: list[str], prepare: Callable[[], object], top: int = 12) -> str:
+    """The functions with most own time in one run of ``avr args`` under pyinstrument (main process)."""
+    if shutil.which("pyinstrument", path=str(Path(sys.executable).parent)) is None:
+        return "(pyinstrument not installed: `pip install pyinstrument`)\n"
+    prepare()
+    with tempfile.TemporaryDirectory() as tmp:
+        stats_file = Path(tmp) / "profile.pstats"
+        subprocess.run([sys.executable, "-m", "pyinstrument", "-r", "pstats", "-o", str(stats_file),
+                        "-m", "avr", *args, "--out", str(engine.out)],
+                       cwd=repo, env=engine.env(), check=True, capture_output=True)
+        stats = pstats.Stats(str(stats_file))
+    raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
+    total = max(sum(v[2] for v in raw.values()), 1e-9)
+
+    def where(file: str, line: int) -> str:
+        place = file.replace(str(engine.source) + "/", "").replace(str(ROOT) + "/", "")
+        return f"{place.split('site-packages/', 1)[-1]}:{line}"
+
+    own = sorted(raw.items(), key=lambda kv: -kv[1][2])[:top]
+    # avr's own functions by time including what they call, without the entry points that hold nearly all
+    inclusive = sorted(((k, v) for k, v in raw.items() if f"{os.sep}avr{os.sep}" in k[0] and v[3] < 0.9 * total),
+                       key=lambda kv: -kv[1][3])[:top]
+    lines = [f"Main process, {total:.2f} s sampled.\n", "| own time | share | function |", "|---|---|---|"]
+    lines += [f"| {v[2]:.2f} s | {v[2] / total:.0%} | `{name}` ({where(file, line)}) |" for (file, line, name), v in own]
+    lines += ["", "| time incl. callees | share | avr function |", "|---|---|---|"]
+    lines += [f"| {v[3]:.2f} s | {v[3] / total:.0%} | `{name}` ({where(file, line)}) |"
+              for (file, line, name), v in inclusive]
+    return "\n".join(lines) + "\n"
 
 
 # -------------------------------------------------------------- report
@@ -255,88 +268,200 @@ def _s(seconds: float) -> str:
     return f"{seconds:.2f} s" if seconds >= 0.1 else f"{seconds * 1000:.0f} ms"
 
 
-def _mib(size: int) -> str:
+def _mib(size: float) -> str:
     return f"{size / 2**20:.0f} MiB"
 
 
-def report(results: dict[str, dict[str, Any]], stage_times: dict[str, dict[str, float]], hugo: bool) -> str:
-    sizes = list(results)
-    head = "| | " + " | ".join(f"{s} files" for s in sizes) + " |\n|---|" + "---|" * len(sizes) + "\n"
+def _value(unit: str, value: float) -> str:
+    return {"x": f"{value:.2f}×", "s": _s(value), "MiB": f"{value:.0f} MiB"}[unit]
 
-    def row(label: str, cell: Callable[[dict[str, Any]], str]) -> str:
-        return f"| {label} | " + " | ".join(cell(results[s]) for s in sizes) + " |\n"
 
-    lines = ["# Benchmark results\n",
-             f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
-             f"{'Hugo ' + _hugo_version() if hugo else 'no Hugo'}. Generated by `make bench` "
-             f"(`benchmarks/run.py`) on {time.strftime('%Y-%m-%d')}; medians of several runs.\n",
-             "## Targets\n", head,
-             row("full build (`avr build`, no cache)", lambda r: _s(r["full"][0])),
-             row("full build, `--jobs 1`", lambda r: _s(r["full_j1"][0])),
-             row("Hugo, same data, no checks", lambda r: _s(r["hugo"][0]) if "hugo" in r else "–"),
-             row("**full build ÷ Hugo** (target ≤ 0.75)",
-                 lambda r: f"**{r['full'][0] / r['hugo'][0]:.2f}**" if "hugo" in r else "–"),
-             row("CPU time of the full build (user + sys, all processes)", lambda r: _s(r["cpu"])),
-             row("CPU time of Hugo", lambda r: _s(r["hugo_cpu"]) if "hugo" in r else "–"),
-             row("CPU time ÷ Hugo's (independent of other load)",
-                 lambda r: f"{r['cpu'] / r['hugo_cpu']:.2f}" if "hugo" in r else "–"),
-             row("read + CBaseLoader parse, all cores (lower bound)", lambda r: _s(r["lower"])),
-             row("**full build ÷ lower bound** (target ≤ 1.2)", lambda r: f"**{r['full'][0] / r['lower']:.2f}**"),
-             row("**no-op rebuild** (target ≤ 0.25 s at 50k)", lambda r: f"**{_s(r['noop'][0])}**"),
-             row("**one follow-up changed** (target ≤ 0.5 s at 50k)", lambda r: f"**{_s(r['one_change'][0])}**"),
-             row("no-op rebuild, CPU time", lambda r: _s(r["noop_cpu"])),
-             row("one follow-up changed, CPU time", lambda r: _s(r["one_cpu"])),
-             row("one indicator outcome changed (every report of its plan)", lambda r: _s(r["one_outcome"][0])),
-             row("`avr check`, no cache", lambda r: _s(r["check"][0])),
-             row("`avr check`, cache warm", lambda r: _s(r["check_warm"][0])),
-             row("**check ÷ full build** (target ≤ 1)", lambda r: f"**{r['check'][0] / r['full'][0]:.2f}**"),
-             row("**peak memory, all processes** (target ≤ 300 MiB at 50k)", lambda r: f"**{_mib(r['full'][1])}**"),
-             row("peak memory, `--jobs 1`", lambda r: _mib(r["full_j1"][1])),
-             row("incremental output = clean `--jobs 1` build", lambda r: "identical" if r["identical"] else "**DIFFERENT**"),
-             "\n## Stages of a full build (one process, no cache)\n", head]
-    names = list(next(iter(stage_times.values())))
-    for name in names:
-        lines.append(f"| {name} | " + " | ".join(_s(stage_times[s][name]) for s in sizes) + " |\n")
-    return "".join(lines)
+def verdict(unit: str, value: float, limit: float) -> str:
+    if value <= limit:
+        return "pass"
+    over = f"{value / limit:.1f}× the target" if unit == "x" else f"+{_value(unit, value - limit)}"
+    return f"**miss** ({over})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--files", type=int, default=50000, help="size of the generated repository (default 50000)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each timing (medians; default 3)")
+    parser.add_argument("--before", default=BEFORE, help=f"commit of the engine to compare with (default {BEFORE})")
+    parser.add_argument("--no-profile", action="store_true", help="skip the profiles of missed targets")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="the file written (default RESULTS.md at 50 000 files, else RESULTS-quick.md)")
+    args = parser.parse_args()
+    out_file = args.out or HERE / ("RESULTS.md" if args.files >= 50000 else "RESULTS-quick.md")
+    if shutil.which("hugo") is None:
+        raise SystemExit("hugo not found: `make hugo` installs Debian's")
+    repo = HERE / "repos" / str(args.files)
+    if not (repo / "avr.yaml").is_file():
+        print(f"generating {args.files} files …", file=sys.stderr)
+        generate(args.files, repo)
+    yaml_files = [str(p) for p in sorted((repo / "plans").rglob("*.yaml"))]
+    cores = os.cpu_count() or 1
+    load_before = os.getloadavg()
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    before_rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", args.before],
+                                check=True, capture_output=True, text=True).stdout.strip()
+    after_rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                               check=True, capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "avr", "templates"],
+                           capture_output=True, text=True).stdout.strip()
+
+    with tempfile.TemporaryDirectory(prefix="avr-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        engines = [Engine("before", extract(args.before, tmp / "before"), tmp / "out-before"),
+                   Engine("after", ROOT, tmp / "out-after")]
+        site = hugo_site(repo, tmp / "hugo")
+        public = site / "public"
+        hugo_runs: list[Run] = []
+        floors: list[float] = []
+
+        print("full builds, Hugo and the floor, interleaved …", file=sys.stderr)
+        for _ in range(args.runs):
+            for engine in engines:
+                shutil.rmtree(engine.out, ignore_errors=True)
+                engine.record("full", repo, *HTML)
+            shutil.rmtree(public, ignore_errors=True)
+            hugo_runs.append(run_cmd(["hugo", "--quiet", "-d", str(public)], site))
+            floors.append(floor(yaml_files, cores))
+        volume = {e.name: pages(e.out) for e in engines}
+        volume["hugo"] = pages(public)
+
+        print("no-op and one-change builds …", file=sys.stderr)
+        for _ in range(args.runs + 2):
+            for engine in engines:
+                engine.record("noop", repo, *HTML)
+        for round_ in range(args.runs):
+            edit_followup(repo, round_)
+            for engine in engines:
+                engine.record("one", repo, *HTML)
+
+        print("avr serve …", file=sys.stderr)
+        for engine in engines:
+            engine.serve = measure_serve(engine, repo, args.runs)
+
+        hugo = statistics.median(r.wall for r in hugo_runs)
+        low = statistics.median(floors)
+        figures: dict[str, dict[str, float]] = {}
+        for engine in engines:
+            full = engine.median("full")
+            figures[engine.name] = {
+                "full": full, "hugo_ratio": full / hugo, "floor_ratio": full / low,
+                "noop": engine.median("noop"), "one": engine.median("one"),
+                "serve": statistics.median(engine.serve),
+                "memory": max(r.peak for r in engine.runs["full"]) / 2**20,
+                "cpu": statistics.median(r.cpu for r in engine.runs["full"]),
+                "noop_cpu": statistics.median(r.cpu for r in engine.runs["noop"]),
+                "one_cpu": statistics.median(r.cpu for r in engine.runs["one"]),
+            }
+
+        profiles: list[str] = []
+        after = engines[1]
+        if not args.no_profile:
+            print("profiles of the missed targets …", file=sys.stderr)
+            miss = {key for key, _, limit, _ in TARGETS if figures["after"][key] > limit}
+            if miss & {"hugo_ratio", "floor_ratio"}:
+                profiles.append("### Full build (`--jobs 1`, so the main process does all the work)\n\n" + profile(
+                    after, repo, [*HTML, "--jobs", "1"], lambda: shutil.rmtree(after.out, ignore_errors=True)))
+            if "noop" in miss:
+                profiles.append("### No-op build\n\n" + profile(after, repo, HTML, lambda: None))
+            if miss & {"one", "serve"}:
+                profiles.append("### One follow-up changed (serve rebuilds the same way)\n\n" + profile(
+                    after, repo, HTML, lambda: edit_followup(repo, args.runs + 1)))
+
+    load_after = os.getloadavg()
+    text = report(args, figures, hugo, low, hugo_runs, volume, profiles, {
+        "cores": cores, "started": started, "load": (load_before, load_after), "before": before_rev,
+        "after": after_rev + (" + uncommitted changes" if dirty else ""), "same": _same_engine(engines)})
+    notes = HERE / "NOTES.md"
+    if notes.is_file():
+        text += "\n" + notes.read_text(encoding="utf-8")
+    out_file.write_text(text, encoding="utf-8")
+    print(text)
+    print(f"wrote {out_file}", file=sys.stderr)
+
+
+def _same_engine(engines: list[Engine]) -> bool:
+    """Whether before and after have the same avr package (then both columns measure one engine)."""
+    def files(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "avr").rglob("*.py"))}
+    return files(engines[0].source) == files(engines[1].source)
+
+
+def report(args: argparse.Namespace, figures: dict[str, dict[str, float]], hugo: float, low: float,
+           hugo_runs: list[Run], volume: dict[str, tuple[int, int]], profiles: list[str], info: dict[str, Any]) -> str:
+    b, a = figures["before"], figures["after"]
+    load = info["load"]
+    lines = [
+        "# Benchmark results\n",
+        f"`make bench` (`benchmarks/run.py --files {args.files} --runs {args.runs}`), {info['started']}: "
+        f"{args.files} generated files, {info['cores']} cores, Python {sys.version.split()[0]}, Hugo {_hugo_version()}. "
+        f"Before = avr at `{info['before']}`, after = `{info['after']}`; both run as `python -m avr` with the same "
+        "libraries, interleaved in one run. Medians of "
+        f"{args.runs} runs ({args.runs + 2} for the no-op); CPU times (user + sys of all processes) depend less on "
+        "what else runs on the machine than wall times do.\n",
+        f"Load average (1 min) {load[0][0]:.1f} at the start and {load[1][0]:.1f} at the end"
+        + (": the machine was shared with other work, so wall times are higher than on an idle machine; the ratios "
+           "compare figures of the same run." if max(load[0][0], load[1][0]) > 0.5 * info["cores"] else ".") + "\n",
+    ]
+    if info["same"]:
+        lines.append("**Before and after are the same engine in this run** (the rewritten engine was not in this "
+                     "tree when it ran): the two columns differ only by noise.\n")
+    lines += ["## Targets\n", "| | target | before | after | after: pass/miss |", "|---|---|---|---|---|"]
+    for key, what, limit, unit in TARGETS:
+        target = f"≤ {_value(unit, limit)}" if unit != "MiB" else f"≤ {limit:.0f} MiB"
+        lines.append(f"| {what} | {target} | {_value(unit, b[key])} | {_value(unit, a[key])} | "
+                     f"{verdict(unit, a[key], limit)} |")
+    hugo_cpu = statistics.median(r.cpu for r in hugo_runs)
+    lines += [
+        "\n## The figures behind the ratios\n",
+        "| | before | after |", "|---|---|---|",
+        f"| full `avr build --format html`, wall | {_s(b['full'])} | {_s(a['full'])} |",
+        f"| full build, CPU (user + sys, all processes) | {_s(b['cpu'])} | {_s(a['cpu'])} |",
+        f"| like-for-like Hugo, wall (CPU) | {_s(hugo)} ({_s(hugo_cpu)}) | |",
+        f"| raw read+parse floor (CBaseLoader, {info['cores']} processes) | {_s(low)} | |",
+        f"| full build CPU ÷ Hugo CPU | {b['cpu'] / hugo_cpu:.2f} | {a['cpu'] / hugo_cpu:.2f} |",
+        f"| no-op, CPU | {_s(b['noop_cpu'])} | {_s(a['noop_cpu'])} |",
+        f"| one follow-up changed, CPU | {_s(b['one_cpu'])} | {_s(a['one_cpu'])} |",
+        "\n## Same pages?\n",
+        "| | HTML pages | bytes |", "|---|---|---|",
+    ]
+    for name, label in (("before", "`avr build --format html`, before"), ("after", "`avr build --format html`, after"),
+                        ("hugo", "Hugo (benchmarks/hugo/)")):
+        count, size = volume[name]
+        lines.append(f"| {label} | {count} | {size / 1e6:.1f} MB |")
+    lines += [
+        "\nBoth write one page per report (the plan, and a follow-up report per period with every goal, indicator "
+        "and activity card with its follow-up text), the index and the accessibility statement, from the same "
+        "YAML files. Hugo does no validation, no positions for diagnostics and no goal verdicts; its charts are "
+        "simpler. It gets one empty content file per report (Hugo 0.111 makes pages only from content files), "
+        "written before the timing.\n",
+        "## How each row is measured\n",
+        "* Full build: `avr build --format html --quiet` into an empty output folder; Hugo: `hugo --quiet` into an "
+        "empty `public/`; floor: every YAML file read and parsed by CBaseLoader in a pool of one process per core "
+        "(in the benchmark's process, started fresh each run). One round runs before, after, Hugo and the floor "
+        "back to back.",
+        "* No-op: the same command again with nothing changed. One follow-up changed: the completion of one "
+        "activity follow-up edited, then the same command (each engine keeps its own output folder and cache).",
+        "* Serve: `benchmarks/serve_probe.py` runs `avr.commands.serve.serve` in the engine's process (first build "
+        "done), writes a follow-up and times until serve announces the rebuild, which is when `/__avr/version` "
+        "changes and the open page reloads (the page asks every 0.4 s; that wait is not counted). Two warm-up "
+        "edits are not counted. Serve builds its default formats (Markdown, HTML, JSON).",
+        "* Peak memory: resident set of the command plus the private pages of its worker processes, sampled every "
+        "5 ms, the highest of the full builds.\n",
+    ]
+    if profiles:
+        lines.append("## Where the time goes in the missed targets (after, pyinstrument)\n")
+        lines += [p + "\n" for p in profiles]
+    return "\n".join(lines) + "\n"
 
 
 def _hugo_version() -> str:
     out = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()
     return out[1] if len(out) > 1 else "?"
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="1k files only")
-    parser.add_argument("--big", action="store_true", help="also 200k files")
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=None,
-                        help="where to write the table (default RESULTS.md; RESULTS-quick.md with --quick)")
-    args = parser.parse_args()
-    args.out = args.out or HERE / ("RESULTS-quick.md" if args.quick else "RESULTS.md")
-    sizes = ["1k"] if args.quick else ["1k", "10k", "50k"] + (["200k"] if args.big else [])
-    hugo = shutil.which("hugo") is not None
-    if not hugo:
-        print("hugo not found: the comparison with Hugo is left out (make bench installs it)", file=sys.stderr)
-    results: dict[str, dict[str, Any]] = {}
-    stage_times: dict[str, dict[str, float]] = {}
-    for size in sizes:
-        repo = HERE / "repos" / size
-        if not (repo / "avr.yaml").is_file():
-            print(f"generating {size} …", file=sys.stderr)
-            generate(SIZES[size], repo)
-        print(f"{size}: stages …", file=sys.stderr)
-        stage_times[size] = stages(repo, 1 if SIZES[size] > 20000 else args.runs)
-        print(f"{size}: targets …", file=sys.stderr)
-        results[size] = targets(repo, args.runs, hugo)
-        text = report(results, stage_times, hugo)
-        print(text)
-    notes = HERE / "NOTES.md"
-    text = report(results, stage_times, hugo)
-    if notes.is_file():
-        text += "\n" + notes.read_text(encoding="utf-8")
-    args.out.write_text(text, encoding="utf-8")
-    print(f"wrote {args.out}", file=sys.stderr)
 
 
 if __name__ == "__main__":

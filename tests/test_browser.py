@@ -1,10 +1,11 @@
 """Open every HTML report that `avr build` writes in a real, headless Chromium.
 
-Why: the README promises one self-contained HTML file per report (inline CSS, no scripts, no
+Why: docs/rapporter.md promises one self-contained HTML file per report (inline CSS, no scripts, no
 external requests) in Swedish, readable with a screen reader. Only a browser shows what a reader
 actually gets: the requests really made, console and page errors, the DOM after parsing and the
 visible text. The reports are built by the real CLI into a temporary folder (build/ is untouched),
-each page is screenshotted, and the README's Uppsala status sentence is checked as displayed.
+each page is screenshotted, and the Uppsala status sentence (docs/hur-resultat-raknas.md) is checked as
+displayed.
 
 Each page is also checked with axe-core (WCAG 2.0/2.1 A and AA rules, injected from the npm package
 that `make axe` installs under tests/a11y/) and reflowed in a viewport of 640 CSS pixels (1280 at 200 %

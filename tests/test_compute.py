@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from avr.compute.indicators import combine, indicator_result
+from avr.compute.order import natural_key
 from avr.compute.periods import previous_period, same_period_last_year
-from avr.compute.results import compute_plan, natural_key
+from avr.compute.results import compute_plan
 from avr.model.common import Status, Verdict
 from avr.model.config import Rules
 from avr.model.goal import Indicator

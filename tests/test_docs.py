@@ -1,8 +1,10 @@
-"""The README cannot drift from the tool.
+"""The README and the pages under docs/ cannot drift from the tool.
 
-Every command is documented, every diagnostic code is in the table (and only those), every `avr …`
-written in the README names options that exist, every command's help ends in an example, and the
-YAML examples of file kinds validate against the schemas avr generates from its own models.
+Every command is documented, every diagnostic code is in the table of docs/anvandning.md (and only those),
+every `avr …` written in the README or a page names options that exist, every command's help ends in an
+example, the YAML examples of file kinds validate against the schemas avr generates from its own models,
+the README stays one screen and links only to pages that exist. (tests/test_docs_site.py checks the
+generated reference and that the site builds with --strict, broken links and anchors included.)
 """
 
 from __future__ import annotations
@@ -19,10 +21,17 @@ from jsonschema import Draft7Validator
 from test_schema import avr_view
 
 from avr.cli import app
-from avr.commands.schema import KINDS, README_END, README_START, generate, required_table
+from avr.commands.schema import KINDS, generate
 from avr.errors import CODES
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+# The hand-written documentation: the README and every page under docs/ (the Referens pages are generated
+# at build time and are not in the repository).
+DOCS = {"README.md": README} | {p.relative_to(ROOT).as_posix(): p.read_text(encoding="utf-8")
+                                for p in sorted((ROOT / "docs").rglob("*.md"))}
+ALL_DOCS = "\n".join(DOCS.values())
+COMMANDS_PAGE = "docs/anvandning.md"
+FILES_PAGE = "docs/filer.md"
 
 
 def commands() -> dict[tuple[str, ...], Any]:
@@ -56,9 +65,10 @@ def test_the_command_tree_is_read() -> None:
 
 
 @pytest.mark.parametrize("path", sorted(p for p in COMMANDS if p), ids=" ".join)
-def test_every_command_is_in_the_readme(path: tuple[str, ...]) -> None:
-    documented = {resolve(args)[0] for line in readme_command_lines() for args in invocations(line)}
-    assert any(shown[:len(path)] == path for shown in documented), f"`avr {' '.join(path)}` is not in README.md"
+def test_every_command_is_in_the_docs(path: tuple[str, ...]) -> None:
+    documented = {resolve(args)[0] for line in docs_command_lines() for args in invocations(line)}
+    assert any(shown[:len(path)] == path for shown in documented), (
+        f"`avr {' '.join(path)}` is in neither README.md nor a page of docs/")
 
 
 @pytest.mark.parametrize("path", sorted(p for p, c in COMMANDS.items() if p and not getattr(c, "commands", None)),
@@ -73,7 +83,7 @@ def test_every_command_help_has_an_example(path: tuple[str, ...]) -> None:
             pytest.fail(f"the example of `avr {' '.join(path)}`: {problem}")
 
 
-# ---------------------------------------------------------------- `avr …` written in the README
+# ---------------------------------------------------------------- `avr …` written in the README and docs/
 
 _SHELL_STOP = {"|", "||", "&&", ";", ">", ">>", "2>", "<"}
 
@@ -121,11 +131,11 @@ def check_invocation(line: str) -> list[str]:
     return problems
 
 
-def readme_command_lines() -> list[str]:
-    """Lines of code blocks and inline code spans of the README that run avr."""
+def docs_command_lines(text: str = ALL_DOCS) -> list[str]:
+    """Lines of code blocks and inline code spans of the README and docs/ that run avr."""
     lines: list[str] = []
     in_block = False
-    for line in README.splitlines():
+    for line in text.splitlines():
         if line.startswith("```"):
             in_block = not in_block
             continue
@@ -137,14 +147,16 @@ def readme_command_lines() -> list[str]:
     return lines
 
 
-def test_readme_runs_avr_many_times() -> None:
-    lines = readme_command_lines()
+def test_the_docs_run_avr_many_times() -> None:
+    lines = docs_command_lines()
     assert len(lines) > 60
     assert any("--format github" in line for line in lines)
+    assert any(line.startswith("avr init") for line in docs_command_lines(README))
 
 
-def test_every_avr_command_in_the_readme_names_real_options() -> None:
-    problems = [problem for line in readme_command_lines() for problem in check_invocation(line)]
+def test_every_avr_command_in_the_docs_names_real_options() -> None:
+    problems = [f"{name}: {problem}" for name, text in DOCS.items()
+                for line in docs_command_lines(text) for problem in check_invocation(line)]
     assert problems == []
 
 
@@ -156,20 +168,21 @@ def test_a_wrong_option_is_caught() -> None:
 
 # ---------------------------------------------------------------- diagnostics table
 
-def readme_codes() -> list[str]:
-    section = README.split("\n## Diagnostics\n", 1)[1].split("\n## ", 1)[0]
+def documented_codes() -> list[str]:
+    """The codes of the detailed table under "Diagnostik" in docs/anvandning.md."""
+    section = DOCS[COMMANDS_PAGE].split("\n## Diagnostik\n", 1)[1].split("\n## ", 1)[0]
     return re.findall(r"^\| ([EW]\d{3}) \|", section, flags=re.MULTILINE)
 
 
 def test_diagnostics_table_lists_exactly_the_codes() -> None:
-    codes = readme_codes()
+    codes = documented_codes()
     assert len(codes) == len(set(codes)), "a code is listed twice"
-    assert sorted(set(codes) - set(CODES)) == [], "in README.md but not in avr.errors.CODES"
-    assert sorted(set(CODES) - set(codes)) == [], "in avr.errors.CODES but not in README.md"
+    assert sorted(set(codes) - set(CODES)) == [], f"in {COMMANDS_PAGE} but not in avr.errors.CODES"
+    assert sorted(set(CODES) - set(codes)) == [], f"in avr.errors.CODES but not in {COMMANDS_PAGE}"
 
 
 def test_diagnostics_table_is_in_code_order() -> None:
-    codes = readme_codes()
+    codes = documented_codes()
     assert codes == sorted(codes)
 
 
@@ -185,13 +198,20 @@ def kinds_named(text: str) -> set[str]:
     return {m.group(1) or _FOLDER_KINDS[m.group(2)] for m in _KIND_PATH.finditer(text)}
 
 
-def yaml_examples() -> list[tuple[str, int, str]]:
-    """(kind, line, text) of every ```yaml block whose first comment or, failing that, whose heading names
-    one file kind, e.g. `# controls/am-1.yaml` or `### goals/<id>.yaml`."""
+def yaml_examples() -> list[tuple[str, int, str, str]]:
+    """(kind, page, line, text) of every ```yaml block of the README and docs/ whose first comment or, failing
+    that, whose heading names one file kind, e.g. `# controls/am-1.yaml` or `## goals/&lt;id&gt;.yaml`."""
+    found: list[tuple[str, int, str, str]] = []
+    for name, text in DOCS.items():
+        found += [(kind, name, line, block) for kind, line, block in yaml_examples_of(text)]
+    return found
+
+
+def yaml_examples_of(text: str) -> list[tuple[str, int, str]]:
     found: list[tuple[str, int, str]] = []
     heading, start = "", 0
     block: list[str] | None = None
-    for number, line in enumerate(README.splitlines(), 1):
+    for number, line in enumerate(text.splitlines(), 1):
         if block is None:
             if line.startswith("#"):
                 heading = line
@@ -210,41 +230,38 @@ def yaml_examples() -> list[tuple[str, int, str]]:
 
 def test_yaml_examples_validate_against_the_schemas() -> None:
     examples = yaml_examples()
-    assert {kind for kind, _, _ in examples} == set(KINDS), "a file kind has no identifiable example"
+    assert {kind for kind, name, _, _ in examples if name == FILES_PAGE} == set(KINDS), (
+        f"a file kind has no identifiable example in {FILES_PAGE}")
     validators = {kind: Draft7Validator(generate(kind)) for kind in KINDS}
     problems = []
-    for kind, line, text in examples:
+    for kind, name, line, text in examples:
         for error in validators[kind].iter_errors(avr_view(text)):
             if error.validator == "required":
                 continue  # examples may show only part of a file (`# avr.yaml` with its `kolada:` settings)
-            problems.append(f"README.md:{line}: {kind} example, {list(error.path)}: {error.message}")
+            problems.append(f"{name}:{line}: {kind} example, {list(error.path)}: {error.message}")
     assert problems == []
 
 
-# ---------------------------------------------------------------- links inside the README
+# ---------------------------------------------------------------- the README: one screen, links into docs/
 
-def slug(heading: str) -> str:
-    """GitHub's anchor of a heading: lower case, punctuation dropped (hyphens kept), spaces → hyphens."""
-    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
-
-
-def test_every_link_to_a_heading_exists() -> None:
-    text = re.sub(r"(?ms)^```.*?^```", "", README)  # `# comments` in code blocks are not headings
-    anchors = {slug(h) for h in re.findall(r"^#{1,6} (.+)$", text, flags=re.MULTILINE)}
-    links = re.findall(r"\]\(#([^)]+)\)", README)
-    assert len(links) > 20
-    assert sorted(set(links) - anchors) == []
+def test_the_readme_is_one_screen() -> None:
+    assert len(README.splitlines()) < 150
 
 
-def test_contents_lists_every_section() -> None:
-    contents = README.split("**Contents:**", 1)[1].split("\n\n", 1)[0]
-    sections = re.findall(r"^## (.+)$", re.sub(r"(?ms)^```.*?^```", "", README), flags=re.MULTILINE)
-    assert [slug(s) for s in sections] == re.findall(r"\]\(#([^)]+)\)", contents)
+def test_every_link_of_the_readme_leads_to_a_page_that_exists() -> None:
+    links = [link.split("#", 1)[0] for link in re.findall(r"\]\(([^)\s]+)\)", README)
+             if not re.match(r"[a-z]+:", link)]
+    assert len(links) > 8
+    assert sorted(link for link in links if not (ROOT / link).is_file()) == []
+    for page in ("docs/hur-resultat-raknas.md", "docs/filer.md", "docs/rapporter.md", "docs/anvandning.md",
+                 "docs/utveckling/index.md"):
+        assert page in links, f"the README does not link to {page}"
 
 
 def test_every_project_file_named_exists() -> None:
-    # the Performance section names files its benchmark run generates; it is left out
-    text = re.sub(r"(?ms)^## Performance.*?^(?=## )", "", README)
+    # the benchmark pages name files their benchmark run generates; they are left out
+    generated_pages = {"docs/utveckling/bygge.md", "docs/utveckling/benchmarks.md"}
+    text = "\n".join(body for name, body in DOCS.items() if name not in generated_pages)
     prefixes = ("avr/", "tests/", "templates/", "examples/", "scripts/", "fuzz/", "benchmarks/", "schemas/", ".vscode/")
     generated = {"fuzz/crashes/"}  # made by the fuzzer when an input fails
     named = {m for m in re.findall(r"`([\w./-]+)`", text) if m.startswith(prefixes)} - generated
@@ -252,10 +269,11 @@ def test_every_project_file_named_exists() -> None:
     assert sorted(n for n in named if not (ROOT / n).exists()) == []
 
 
-# ---------------------------------------------------------------- required fields, generated from the models
+def test_the_make_targets_table_matches_the_makefile() -> None:
+    page = DOCS["docs/utveckling/index.md"]
+    documented = re.findall(r"^\| `make ([\w-]+)` \|", page, flags=re.MULTILINE)
+    assert len(documented) > 5
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    targets = set(re.findall(r"^([\w-]+):", makefile, flags=re.MULTILINE))
+    assert sorted(set(documented) - targets) == []
 
-def test_required_fields_table_is_generated_from_the_models() -> None:
-    start, end = README.index(README_START), README.index(README_END) + len(README_END)
-    assert README[start:end] == required_table(), (
-        "README.md's required-fields table is stale; replace it with avr.commands.schema.required_table()")
-    assert "| `goal` | `id`, `text`," in README and "`board_code`" in README[start:end]

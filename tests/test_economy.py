@@ -191,35 +191,35 @@ def test_frame_warning_does_not_fail(example_copy: Path) -> None:
     assert "W301" in proc.stderr and "1 886" in proc.stderr
 
 
-def readme_yaml(first_line: str, folder: Path) -> dict[str, Any]:
-    """The README's YAML example that starts with ``first_line``, read as avr reads files."""
+def docs_yaml(first_line: str, folder: Path) -> dict[str, Any]:
+    """The YAML example of docs/filer.md that starts with ``first_line``, read as avr reads files."""
     from avr.errors import Diagnostics
     from avr.load import load_document
 
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = (ROOT / "docs" / "filer.md").read_text(encoding="utf-8")
     block = next(b for b in text.split("```yaml\n")[1:] if b.startswith(first_line)).split("```", 1)[0]
     path = folder / "example.yaml"
     path.write_text(block, encoding="utf-8")
     diags = Diagnostics()
-    doc = load_document(path, "README", diags)
+    doc = load_document(path, "docs/filer.md", diags)
     assert doc is not None, [d.format() for d in diags.items]
     return doc.data
 
 
-def test_readme_examples_are_valid_and_consistent(tmp_path: Path) -> None:
+def test_docs_examples_are_valid_and_consistent(tmp_path: Path) -> None:
     from avr.model.audit import Audit, AuditFollowUp
     from avr.model.control import ControlPoint, ControlResult
 
-    t = EconomyTable.model_validate(readme_yaml("id: resultat-delar-1-2022", tmp_path))
+    t = EconomyTable.model_validate(docs_yaml("id: resultat-delar-1-2022", tmp_path))
     result = compute_table(t)
     assert result.issues == []
     assert result.total["avvikelse"].computed == Decimal("-0.1")
 
-    ControlPoint.model_validate(readme_yaml("# controls/am-1.yaml", tmp_path))
-    ControlResult.model_validate(readme_yaml("# control-results/", tmp_path))
-    audit = Audit.model_validate(readme_yaml("# audits/", tmp_path))
+    ControlPoint.model_validate(docs_yaml("# controls/am-1.yaml", tmp_path))
+    ControlResult.model_validate(docs_yaml("# control-results/", tmp_path))
+    audit = Audit.model_validate(docs_yaml("# audits/", tmp_path))
     assert audit.objectives[0].grade == "satisfactory"
-    AuditFollowUp.model_validate(readme_yaml("# audit-followups/", tmp_path))
+    AuditFollowUp.model_validate(docs_yaml("# audit-followups/", tmp_path))
 
 
 def test_broken_table_is_not_reported_again_as_unknown(example_copy: Path) -> None:

@@ -173,7 +173,7 @@ def test_scalars_as_written(validators: dict[str, Draft7Validator], kind: str, t
 
 
 def test_every_field_has_swedish_and_english_descriptions() -> None:
-    assert undescribed() == [], "add these to avr/schema_descriptions.yaml"
+    assert undescribed() == [], "give these fields a Swedish description= and an English json_schema_extra={\"en\": …}"
     activity = generate("activity")
     assert activity["properties"]["title"]["description"] == "Namn på aktiviteten\n\nName of the activity"
     assert activity["additionalProperties"] is False
@@ -197,7 +197,7 @@ def test_cli_writes_the_schemas(tmp_path: Path) -> None:
 
 
 def test_vscode_settings_map_every_file_to_its_schema() -> None:
-    """The globs in .vscode/settings.json (documented in the README) give each file of plans/ the right schema."""
+    """The globs in .vscode/settings.json (documented in docs/filer.md) give each file of plans/ the right schema."""
     settings = json.loads((ROOT / ".vscode/settings.json").read_text(encoding="utf-8"))
     # the interim fixture holds the kinds plans/ has no example of (control results, audit follow-ups)
     for root in (ROOT, FIXTURES / "interim"):

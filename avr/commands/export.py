@@ -26,8 +26,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from avr.compute.order import natural_key
 from avr.compute.periods import sort_ids
-from avr.compute.results import compute_plan, natural_key
+from avr.compute.results import compute_plan
 from avr.errors import UsageError
 from avr.model.goal import Indicator, Target, Value
 from avr.model.repository import OrgData, PlanData, Repository

@@ -10,11 +10,11 @@ someone has already written in.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from avr.commands.create import create_exclusive, display, file_stem, find_plan, plan_folder, scalar, schema_comment
+from avr.compute.order import natural_key
 from avr.compute.status import FollowUpIndex
 from avr.errors import UsageError
 from avr.model.activity import Activity
@@ -118,8 +118,3 @@ def run_start(repo: Repository, period_id: str, plan_name: str | None, cwd: Path
             note += " — nothing to create"
         lines.append(note)
     return lines
-
-
-def natural_key(text: str) -> tuple[tuple[int, str], ...]:
-    """Sort 2 before 10 and 1a before 1b."""
-    return tuple((int(part), "") if part.isdigit() else (0, part) for part in re.findall(r"\d+|\D+", text))

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from avr.commands.create import create_exclusive, display, file_stem, plan_folder, scalar, schema_comment
-from avr.commands.followup_start import followed_up, followup_index, natural_key
+from avr.commands.followup_start import followed_up, followup_index
+from avr.compute.order import natural_key
 from avr.compute.status import CLOSED
 from avr.model.audit import Audit, AuditFollowUp, Recommendation
 from avr.model.common import Status

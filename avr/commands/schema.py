@@ -7,15 +7,16 @@ itself (YAML 1.2: `2020` is an integer, `2013-06-30` a string). So the schemas d
 may be `353/1040`. Unknown fields stay forbidden (``additionalProperties: false``), which is what
 catches a misspelt `titel:` as the user types.
 
-Swedish and English descriptions of every field come from one data file,
-``avr/schema_descriptions.yaml``, merged into the generated schemas.
+The Swedish and English descriptions of every field come from the models themselves (the one source, shared
+with the documentation site's file reference): a field's ``description`` is Swedish and its
+``json_schema_extra={"en": …}`` English; a model's own texts are ``json_schema_extra={"sv": …, "en": …}`` in
+its ``model_config``.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,6 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from avr.errors import AvrError, Diagnostics
-from avr.load.yamlfile import load_document
 from avr.model import common, goal
 from avr.model.activity import Activity
 from avr.model.audit import Audit, AuditFollowUp
@@ -36,7 +35,6 @@ from avr.model.organisation import Organisation
 from avr.model.outcome import OutcomeEntry
 from avr.model.plan import Plan, ReportSpec
 
-DESCRIPTIONS = Path(__file__).resolve().parent.parent / "schema_descriptions.yaml"
 DRAFT = "http://json-schema.org/draft-07/schema#"
 
 # File kind → (schema file name, model). `avr new` and the README refer to these names.
@@ -123,26 +121,21 @@ class AsWritten(GenerateJsonSchema):
         return widen(inner) if widen else inner
 
 
-@cache
-def descriptions() -> dict[str, Any]:
-    diags = Diagnostics()
-    doc = load_document(DESCRIPTIONS, str(DESCRIPTIONS), diags)
-    if doc is None:
-        raise AvrError("; ".join(d.format() for d in diags.items))
-    return doc.data
-
-
-def _describe(node: dict[str, Any], texts: dict[str, Any]) -> None:
-    """Put the Swedish and English text on a model's schema and on each of its properties."""
-    if "_" in texts:
-        _set_text(node, texts["_"])
-    for name, prop in node.get("properties", {}).items():
-        text = texts.get(name)
-        if text is None:
+def _describe(node: dict[str, Any]) -> None:
+    """Turn the models' texts into an editor's hover help: the model's (``sv_description``/``en_description``)
+    and each property's (``description`` Swedish, ``en`` English)."""
+    for branch in node.get("anyOf", []):  # a model that also takes a short form (a Section's bare name)
+        if "properties" in branch:
+            node.update({k: branch.pop(k) for k in ("sv_description", "en_description") if k in branch})
+            _describe(branch)
+    if "sv_description" in node:
+        _set_text(node, node.pop("sv_description"), node.pop("en_description", ""))
+    for prop in node.get("properties", {}).values():
+        if "en" not in prop:
             continue
         for branch in prop.get("anyOf", []):
             branch.pop("description", None)  # the shared `Id` text would hide the field's own on hover
-        _set_text(prop, text)
+        _set_text(prop, prop.get("description", ""), prop.pop("en"))
 
 
 def _allow_empty(node: dict[str, Any]) -> None:
@@ -156,12 +149,11 @@ def _allow_empty(node: dict[str, Any]) -> None:
             if {"type": "null"} not in branches:
                 branches.append({"type": "null"})
             continue
-        meta = {k: prop.pop(k) for k in ("title", "description", "default") if k in prop}
+        meta = {k: prop.pop(k) for k in ("title", "description", "markdownDescription", "default") if k in prop}
         node["properties"][name] = {"anyOf": [prop, {"type": "null"}], **meta}
 
 
-def _set_text(node: dict[str, Any], text: dict[str, str]) -> None:
-    sv, en = text.get("sv", ""), text.get("en", "")
+def _set_text(node: dict[str, Any], sv: str, en: str) -> None:
     node["description"] = f"{sv}\n\n{en}" if en else sv
     node["markdownDescription"] = f"{sv}\n\n*{en}*" if en else sv
 
@@ -170,12 +162,11 @@ def generate(kind: str) -> dict[str, Any]:
     """The JSON Schema of one file kind, with descriptions merged in."""
     model = KINDS[kind]
     schema = model.model_json_schema(schema_generator=AsWritten, mode="validation")
-    texts = descriptions()
-    for name, definition in schema.get("$defs", {}).items():
+    for definition in schema.get("$defs", {}).values():
+        _describe(definition)
         _allow_empty(definition)
-        _describe(definition, texts.get(name, {}))
+    _describe(schema)
     _allow_empty(schema)
-    _describe(schema, texts.get(model.__name__, {}))
     return {"$schema": DRAFT, **schema}
 
 
@@ -186,7 +177,6 @@ def schema_text(kind: str) -> str:
 def undescribed() -> list[str]:
     """`Model.field` names without a Swedish and English description (kept empty by a test)."""
     missing: list[str] = []
-    texts = descriptions()
     seen: set[type[BaseModel]] = set()
 
     def visit(model: type[BaseModel]) -> None:
@@ -194,8 +184,8 @@ def undescribed() -> list[str]:
             return
         seen.add(model)
         for name, field in model.model_fields.items():
-            entry = texts.get(model.__name__, {}).get(name)
-            if not (isinstance(entry, dict) and entry.get("sv") and entry.get("en")):
+            extra = field.json_schema_extra
+            if not (field.description and isinstance(extra, dict) and extra.get("en")):
                 missing.append(f"{model.__name__}.{name}")
             for sub in _models_in(field.annotation):
                 visit(sub)
@@ -221,43 +211,3 @@ def write_schemas(out_dir: Path) -> list[Path]:
         write_atomic(target, schema_text(kind))
         written.append(target)
     return written
-
-
-README_START = "<!-- required-fields: generated from the models by avr.commands.schema.required_table; do not edit -->"
-README_END = "<!-- /required-fields -->"
-
-
-def required_fields(model: type[BaseModel], prefix: str = "", within: tuple[type[BaseModel], ...] = ()) -> list[str]:
-    """The fields a file of ``model`` must have, nested ones as `indicators[].id` (needed when the outer is there);
-    a model inside itself (a row's `rows`) is listed once."""
-    found: list[str] = []
-    for name, field in model.model_fields.items():
-        if field.is_required():
-            found.append(prefix + name)
-        for sub, suffix in _nested(field.annotation):
-            if sub not in within and sub is not model:
-                found += required_fields(sub, f"{prefix}{name}{suffix}.", (*within, model))
-    return found
-
-
-def _nested(annotation: Any, suffix: str = "") -> list[tuple[type[BaseModel], str]]:
-    """The models inside an annotation, each with how a path reaches it: `[]` for a list item, `.<key>` for a
-    mapping's value."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [(annotation, suffix)]
-    origin = getattr(annotation, "__origin__", None)
-    args: tuple[Any, ...] = tuple(getattr(annotation, "__args__", ()) or ())
-    if origin is list:
-        return [m for arg in args for m in _nested(arg, suffix + "[]")]
-    if origin is dict:
-        return _nested(args[-1], suffix + ".<key>") if args else []
-    return [m for arg in args for m in _nested(arg, suffix)]
-
-
-def required_table() -> str:
-    """The README's table of required fields per file kind, between its markers."""
-    rows = [README_START, "", "| file | required fields |", "| --- | --- |"]
-    for kind, model in KINDS.items():
-        fields = required_fields(model)
-        rows.append(f"| `{kind}` | {', '.join(f'`{f}`' for f in fields) or '—'} |")
-    return "\n".join([*rows, "", README_END])

@@ -17,15 +17,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from avr.commands.create import today
-from avr.commands.followup_start import followup_index, natural_key
+from avr.commands.followup_start import followup_index
 from avr.commands.round_interim import commitments, interim_due
+from avr.compute.order import natural_key
 from avr.compute.periods import in_order
 from avr.errors import UsageError
 from avr.model.organisation import Period
 from avr.model.repository import OrgData, PlanData, Repository
 from avr.render.labels import Labels
 
-REASONS = ("missing", "unwritten", "stale", "no_outcome")
 KIND_RANK = {"activity": 0, "commitment": 1, "control": 2, "recommendation": 3}  # then goals' follow-ups, indicators
 
 

@@ -17,8 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from avr.compute.order import natural_key
 from avr.compute.periods import sort_ids
-from avr.compute.results import PlanResult, StatusCounts, compute_plan, natural_key
+from avr.compute.results import PlanResult, StatusCounts, compute_plan
 from avr.model.common import Verdict
 from avr.model.followup import FollowUp
 from avr.model.goal import Indicator

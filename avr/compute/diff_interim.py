@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from avr.compute.diff import Change, FieldChange, _item_change, compare_models
 from avr.compute.economy import TableResult
 from avr.compute.interim import audit_results
-from avr.compute.results import natural_key
+from avr.compute.order import natural_key
 from avr.model.audit import Audit, AuditFollowUp
 from avr.model.control import ControlResult
 from avr.model.repository import OrgData, PlanData

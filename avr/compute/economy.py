@@ -1,6 +1,6 @@
 """Economy tables: totals, subtotals and deviations computed from the lines, and checks of stated sums.
 
-Rules (also in the README, "Economy tables"):
+Rules (also in docs/hur-resultat-raknas.md, "Ekonomi"):
 
 * Amounts are summed exactly as written (Decimal, never float): with costs
   negative (seed 003) or net costs positive (seed 004) alike.

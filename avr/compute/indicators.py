@@ -1,6 +1,6 @@
 """Indicator results per period and goal verdicts.
 
-Rules (also in the README, "How results are computed"):
+Rules (also in docs/hur-resultat-raknas.md):
 
 * An indicator is ``not_assessed`` for a period without a target, without a
   numeric outcome, with a target in words, or (for a direction target) without

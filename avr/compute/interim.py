@@ -1,6 +1,6 @@
 """What the delårsrapport computes besides goals: commitment counts, status table, trends, open recommendations.
 
-Rules (also in the README, "The delårsrapport"):
+Rules (also in docs/hur-resultat-raknas.md, "Trender och statustabellen"):
 
 * Commitment counts: every goal of kind `commitment`, by its status in the
   period (avr.compute.status: done and stopped carry forward, open statuses do

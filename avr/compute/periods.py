@@ -1,6 +1,6 @@
 """Periods are dates: their order, what a period's report may read, and what it compares with.
 
-Rules (also in the README, "How results are computed"):
+Rules (also in docs/hur-resultat-raknas.md):
 
 * Periods are ordered by end date, then start date (then id, only to break a tie of identical
   dates): never by id or label. Cumulative periods (tertial 1 Jan–Apr, delår Jan–Aug, helår

@@ -1,6 +1,6 @@
 """Indicator outcomes that look mistyped: a misplaced decimal comma.
 
-Rule (also in the README, "Diagnostics"; `avr check` warns W803 at the value): a value more than ten
+Rule (also in docs/anvandning.md, "Diagnostik"; `avr check` warns W803 at the value): a value more than ten
 times as large or as small as both its neighbouring values in date order: the previous and the next
 period with a value, or at either end the two nearest on its one side (so the neighbour of a slip is
 not suspected itself). `3,05` between 328 and 305 is one; zero is never compared (a count may well

@@ -6,12 +6,11 @@ Everything a report or ``avr status`` prints is computed here, never typed.
 from __future__ import annotations
 
 import dataclasses
-import re
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from avr.compute.indicators import IndicatorResult, combine, indicator_result, values_by_period
+from avr.compute.order import natural_key
 from avr.compute.periods import known_at
 from avr.compute.status import FollowUpIndex, StatusInPeriod
 from avr.i18n import _
@@ -32,11 +31,6 @@ KIND_ORDER = (
 )
 # When activities of one point disagree, the point counts as the least advanced.
 _LEAST_ADVANCED = (Status.OFF_TRACK, Status.STOPPED, Status.NOT_STARTED, Status.ON_TRACK, Status.DONE)
-
-
-def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
-    """Sort `2` < `2:1` < `10` and `1a` < `1b` < `2`, as people number things."""
-    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.findall(r"\d+|\D+", text))
 
 
 @dataclass
@@ -272,7 +266,3 @@ def compute_plan(org: OrgData, data: PlanData, period_id: str | None, rules: Rul
     # without a follow-up in the period and not closed earlier (done and stopped carry forward)
     missing = [a for a in activities if a.followup is None and a.status is None] if period_id else []
     return PlanResult(org, data, period, goals, activities, counts, by_unit, missing, completion, findings)
-
-
-def status_breakdown(counts: StatusCounts) -> Counter[str]:
-    return Counter({k: v for k, v in counts.counts.items() if v})

@@ -1,6 +1,6 @@
 """Figures a source document states beside those avr computes, checked within the stated figure's rounding.
 
-Rule (also in the README, "How results are computed"): a stated figure agrees with the computed one when
+Rule (also in docs/hur-resultat-raknas.md): a stated figure agrees with the computed one when
 they differ by at most half a unit of the stated figure's last decimal. 48 % agrees with 89/187 (47,59 %),
 19 % does not with 27/179 (15,08 %), 33,9 % agrees with 33,94 % but not with 33,96 %.
 """

@@ -1,6 +1,6 @@
 """Verdicts and counts a source states beside those avr computes for a period: each must be the computed one.
 
-Rules (also in the README, "How results are computed"):
+Rules (also in docs/hur-resultat-raknas.md):
 
 * A goal follow-up's `stated.verdict` must equal the goal's computed verdict, `stated.met` the number of its
   indicators met in the period, `stated.indicators` the number of its indicators.

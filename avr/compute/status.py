@@ -1,6 +1,6 @@
 """An activity's (or commitment's) status in a period: one rule for every report and command.
 
-Rule (also in the README, "How results are computed"):
+Rule (also in docs/hur-resultat-raknas.md):
 
 * The status in period P comes from the latest follow-up with a status at or before P: P's own
   follow-up when it gives one, else the latest of the periods ending on or before P ends

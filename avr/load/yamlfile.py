@@ -105,7 +105,7 @@ class Limits:
     max_files: int = 500_000
 
 
-# Hard caps on `limits:` in avr.yaml: a pull request may raise a limit, never beyond these (README, "Security").
+# Hard caps on `limits:` in avr.yaml: a pull request may raise a limit, never beyond these (docs/utveckling/sakerhet.md).
 MAX_FILE_BYTES_CAP = 64 * 1024 * 1024
 MAX_NODES_CAP = 2_000_000
 MAX_FILES_CAP = 2_000_000

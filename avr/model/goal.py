@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, PrivateAttr, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from avr.i18n import _
 from avr.model.common import (
@@ -94,18 +94,28 @@ def _parse_target(value: Any) -> Any:
 class Target(Schema):
     """A target for one period (målvärde): a number, a direction, or words."""
 
+    model_config = ConfigDict(json_schema_extra={
+        "sv_description": "Målvärde: ett tal, en riktning eller ord",
+        "en_description": "Target: a number, a direction or words",
+    })
+
     op: Literal[">=", "<=", "="] | None = Field(
-        default=None, description="Comparison; absent means 'at least' or 'at most' by the indicator's `better`"
+        default=None, description="Jämförelse: >=, <= eller =", json_schema_extra={"en": "Comparison: >=, <= or ="})
+    value: Number | None = Field(
+        default=None, description="Målvärdet som tal", json_schema_extra={"en": "The target as a number"})
+    direction: Direction | None = Field(
+        default=None,
+        description="Riktning: increase, decrease, not_increase, not_decrease",
+        json_schema_extra={"en": "Direction: increase, decrease, not_increase, not_decrease"},
     )
-    value: Number | None = None
-    direction: Direction | None = Field(default=None, description="ska öka / ska minska / ska inte öka")
     relative_to: Relative | None = Field(
-        default=None, description="What a direction compares with; default is the indicator's `compare_to`"
-    )
-    text: str | None = Field(default=None, description="A target in words that avr cannot assess")
+        default=None, description="Vad riktningen jämförs med", json_schema_extra={"en": "What a direction compares with"})
+    text: str | None = Field(
+        default=None, description="Målvärde i ord (bedöms inte)", json_schema_extra={"en": "A target in words (not assessed)"})
     word: str | None = Field(
-        default=None, description="The comparison in the organisation's words (minst, lägst, max, högst), printed "
-        "instead of ≥/≤; set by itself when the target is written `minst 70`"
+        default=None,
+        description="Jämförelsen med organisationens ord (minst, lägst, max, högst), skrivs ut i stället för ≥/≤",
+        json_schema_extra={"en": "The comparison in the organisation's words (minst, lägst, max, högst), printed instead of ≥/≤"},
     )
 
     @model_validator(mode="after")
@@ -159,16 +169,30 @@ def _parse_value(value: Any) -> Any:
 class Value(Schema):
     """An outcome (utfall): a number, a numerator/denominator, or words; optionally by sex."""
 
-    value: Number | None = None
-    numerator: Number | None = Field(default=None, description="Täljare, e.g. 353")
-    denominator: Number | None = Field(default=None, description="Nämnare, e.g. 1 040")
-    women: Number | None = Field(default=None, description="Kvinnor")
-    men: Number | None = Field(default=None, description="Män")
-    text: str | None = Field(default=None, description="An outcome in words / utfall i ord")
-    comment: str | None = Field(default=None, description="Short note printed with the value")
+    model_config = ConfigDict(json_schema_extra={
+        "sv_description": "Utfall: ett tal, täljare/nämnare eller ord",
+        "en_description": "Outcome: a number, numerator/denominator or words",
+    })
+
+    value: Number | None = Field(
+        default=None, description="Utfallet som tal", json_schema_extra={"en": "The outcome as a number"})
+    numerator: Number | None = Field(
+        default=None, description="Täljare, t.ex. 353", json_schema_extra={"en": "Numerator, e.g. 353"})
+    denominator: Number | None = Field(
+        default=None, description="Nämnare, t.ex. 1 040", json_schema_extra={"en": "Denominator, e.g. 1 040"})
+    women: Number | None = Field(default=None, description="Utfall för kvinnor", json_schema_extra={"en": "Outcome for women"})
+    men: Number | None = Field(default=None, description="Utfall för män", json_schema_extra={"en": "Outcome for men"})
+    text: str | None = Field(default=None, description="Utfall i ord", json_schema_extra={"en": "Outcome in words"})
+    comment: str | None = Field(
+        default=None,
+        description="Kort kommentar som skrivs ut med värdet",
+        json_schema_extra={"en": "Short note printed with the value"},
+    )
     stated: Figure | None = Field(
-        default=None, description="The figure the source prints beside numerator/denominator, e.g. 19 in "
-        "`27/179 (19 %)`; checked against the ratio within the rounding of its decimals"
+        default=None,
+        description="Talet källan skriver bredvid täljare/nämnare, t.ex. 19 i 27/179 (19 %); kontrolleras inom sin avrundning",
+        json_schema_extra={"en": "The figure the source prints beside numerator/denominator, e.g. 19 in 27/179 (19 %); "
+                                 "checked within its rounding"},
     )
 
     @model_validator(mode="after")
@@ -193,44 +217,92 @@ TargetField = Annotated[Target, BeforeValidator(_parse_target)]
 class Baseline(Schema):
     """Basvärde: the value a direction target compares with."""
 
-    period: Id
-    value: ValueField
+    model_config = ConfigDict(json_schema_extra={"sv_description": "Basvärde", "en_description": "Baseline"})
+
+    period: Id = Field(description="Basvärdets period-id", json_schema_extra={"en": "Period id of the baseline"})
+    value: ValueField = Field(description="Basvärdet", json_schema_extra={"en": "The baseline value"})
 
 
 class KoladaRef(Schema):
     """Where an indicator's outcomes come from in Kolada (`avr fetch kolada`)."""
 
-    kpi: str = Field(pattern=r"^[A-Z][0-9]{5}$", description="Kolada KPI id, e.g. N31807")
+    model_config = ConfigDict(json_schema_extra={"sv_description": "Nyckeltal i Kolada", "en_description": "A KPI in Kolada"})
+
+    kpi: str = Field(
+        pattern=r"^[A-Z][0-9]{5}$",
+        description="Koladas KPI-id, t.ex. N31807",
+        json_schema_extra={"en": "Kolada KPI id, e.g. N31807"},
+    )
     municipality: str | None = Field(
-        default=None, pattern=r"^([0-9]{4}|G[0-9]+)$",
-        description="Kolada municipality id, e.g. 0581; default the organisation's `municipality_code`",
+        default=None,
+        pattern=r"^([0-9]{4}|G[0-9]+)$",
+        description="Koladas kommun-id, t.ex. 0581; annars organisationens kommunkod",
+        json_schema_extra={"en": "Kolada municipality id, e.g. 0581; default the organisation's municipality_code"},
     )
 
 
 class Indicator(Schema):
     """An indicator (indikator, nyckeltal) of a goal."""
 
-    id: Id
-    title: Title
-    unit: Unit
-    unit_label: str | None = Field(default=None, description="Unit as printed, e.g. personer, hushåll")
-    source: str | None = Field(default=None, description="Källa, e.g. Kolada, Procapita")
+    model_config = ConfigDict(json_schema_extra={
+        "sv_description": "En indikator eller ett nyckeltal",
+        "en_description": "An indicator",
+    })
+
+    id: Id = Field(description="Indikatorns id, unikt i planen", json_schema_extra={"en": "Indicator id, unique in the plan"})
+    title: Title = Field(description="Indikatorns namn", json_schema_extra={"en": "Title of the indicator"})
+    unit: Unit = Field(
+        description="Enhet: percent, count, people, households, days, kronor, tkr, mnkr, index, ratio, score",
+        json_schema_extra={"en": "Unit: percent, count, people, households, days, kronor, tkr, mnkr, index, ratio, score"},
+    )
+    unit_label: str | None = Field(
+        default=None,
+        description="Enheten som den skrivs, t.ex. personer",
+        json_schema_extra={"en": "Unit as printed, e.g. personer"},
+    )
+    source: str | None = Field(
+        default=None, description="Källa, t.ex. Kolada, Procapita", json_schema_extra={"en": "Source, e.g. Kolada, Procapita"})
     better: Literal["higher", "lower"] | None = Field(
-        default=None, description="Direction of improvement: higher or lower is better"
+        default=None,
+        description="Vilket håll som är bättre: higher eller lower",
+        json_schema_extra={"en": "Direction of improvement: higher or lower"},
     )
     compare_to: Relative = Field(
-        default="same_period_last_year", description="Default comparison for direction targets"
+        default="same_period_last_year",
+        description="Jämförelse för riktningsmål: baseline, previous_period, same_period_last_year",
+        json_schema_extra={"en": "Comparison for direction targets: baseline, previous_period, same_period_last_year"},
     )
-    baseline: Baseline | None = Field(default=None, description="Basvärde")
-    history: dict[Id, ValueField] = Field(default_factory=dict, description="Outcomes by period id / historik")
-    targets: dict[Id, TargetField] = Field(default_factory=dict, description="Targets by period id / målvärden")
-    by_sex: bool = Field(default=False, description="Outcomes are given for women and men")
+    baseline: Baseline | None = Field(default=None, description="Basvärde", json_schema_extra={"en": "Baseline"})
+    history: dict[Id, ValueField] = Field(
+        default_factory=dict,
+        description="Utfall per period-id: 33,9 eller 353/1040 eller {value:, text:}",
+        json_schema_extra={"en": "Outcomes by period id: 33,9 or 353/1040 or {value:, text:}"},
+    )
+    targets: dict[Id, TargetField] = Field(
+        default_factory=dict,
+        description="Målvärden per period-id: 677, ≥ 90, ska öka, {text: …}",
+        json_schema_extra={"en": "Targets by period id: 677, ≥ 90, ska öka, {text: …}"},
+    )
+    by_sex: bool = Field(
+        default=False,
+        description="Utfall redovisas för kvinnor och män",
+        json_schema_extra={"en": "Outcomes are given for women and men"},
+    )
     decimals: int | None = Field(
-        default=None, ge=0, le=3, description="Decimals every outcome and change of the indicator prints with; "
-        "default: a share from numerator/denominator with avr.yaml's `decimals`, a typed value as written"
+        default=None,
+        ge=0,
+        le=3,
+        description="Decimaler för indikatorns alla utfall och förändringar; annars andelar enligt avr.yaml och inskrivna "
+                    "värden som de skrivs",
+        json_schema_extra={"en": "Decimals of every outcome and change of the indicator; default: shares as avr.yaml says, "
+                                 "typed values as written"},
     )
-    note: str | None = Field(default=None, description="Footnote / fotnot")
-    kolada: KoladaRef | None = Field(default=None, description="Kolada KPI whose values `avr fetch kolada` stores")
+    note: str | None = Field(default=None, description="Fotnot", json_schema_extra={"en": "Footnote"})
+    kolada: KoladaRef | None = Field(
+        default=None,
+        description="Indikatorns nyckeltal i Kolada (avr fetch kolada): kpi och kommun",
+        json_schema_extra={"en": "The indicator's KPI in Kolada (avr fetch kolada): kpi and municipality"},
+    )
     _default_decimals: int = PrivateAttr(default=1)
 
     def use_default_decimals(self, decimals: int) -> None:
@@ -297,18 +369,55 @@ def value_problem(unit: str, value: Value) -> str | None:
 class Goal(Schema):
     """A goal-like item of a plan: goal, refinement, development area, assignment, commitment."""
 
-    id: Id = Field(description="As written in the plan: `2`, `2:1`, `1a`")
-    kind: GoalKind = "goal"
-    number: Id | None = Field(default=None, description="Number printed in headings (Mål 2), when the id is a name")
-    parent: Id | None = Field(default=None, description="Goal this refines or belongs under")
-    title: Title | None = Field(default=None, description="Short title, e.g. Barnfamiljer")
-    focus_area: str | None = Field(default=None, description="Fokusområde, e.g. Fokusområde 2")
-    text: Markdown = Field(description="The goal as decided / målformulering")
-    area: Id | None = Field(default=None, description="Goal area id / målområde")
-    principal: str | None = Field(default=None, description="Uppdragsgivare, for special assignments")
-    shared_with: list[str] = Field(default_factory=list, description="Board codes sharing a commitment")
-    report_back: str | None = Field(default=None, description="Återrapport, e.g. under kvartal 2 2019")
-    indicators: list[Indicator] = Field(default_factory=list)
+    model_config = ConfigDict(json_schema_extra={
+        "sv_description": "Ett mål, en precisering, ett utvecklingsområde, uppdrag eller åtagande (goals/<id>.yaml)",
+        "en_description": "A goal, refinement, development area, assignment or commitment (goals/<id>.yaml)",
+    })
+
+    id: Id = Field(
+        description="Som det skrivs i planen: 2, 2:1, 1a", json_schema_extra={"en": "As written in the plan: 2, 2:1, 1a"})
+    kind: GoalKind = Field(
+        default="goal",
+        description="Slag: goal, refinement, development_area, special_assignment, quality_work, process_goal, commitment, "
+                    "development_assignment",
+        json_schema_extra={"en": "Kind: goal, refinement, development_area, special_assignment, quality_work, process_goal, "
+                                 "commitment, development_assignment"},
+    )
+    number: Id | None = Field(
+        default=None,
+        description="Nummer i rubriker (Mål 2) när id är ett namn",
+        json_schema_extra={"en": "Number printed in headings (Mål 2) when the id is a name"},
+    )
+    parent: Id | None = Field(
+        default=None,
+        description="Målet det hör till (krävs för precisering och åtagande)",
+        json_schema_extra={"en": "Goal it belongs under (required for refinement and commitment)"},
+    )
+    title: Title | None = Field(
+        default=None, description="Kort rubrik, t.ex. Barnfamiljer", json_schema_extra={"en": "Short title, e.g. Barnfamiljer"})
+    focus_area: str | None = Field(
+        default=None, description="Fokusområde, t.ex. Fokusområde 2", json_schema_extra={"en": "Focus area, e.g. Fokusområde 2"})
+    text: Markdown = Field(
+        description="Målformuleringen som den beslutats (Markdown)", json_schema_extra={"en": "The goal as decided (Markdown)"})
+    area: Id | None = Field(
+        default=None, description="Målområdets id i planen", json_schema_extra={"en": "Goal area id of the plan"})
+    principal: str | None = Field(
+        default=None,
+        description="Uppdragsgivare (särskilda uppdrag)",
+        json_schema_extra={"en": "Principal (special assignments)"},
+    )
+    shared_with: list[str] = Field(
+        default_factory=list,
+        description="Nämnder som delar åtagandet, t.ex. [GSN, FSN]",
+        json_schema_extra={"en": "Boards sharing the commitment, e.g. [GSN, FSN]"},
+    )
+    report_back: str | None = Field(
+        default=None,
+        description="Återrapport, t.ex. under kvartal 2 2019",
+        json_schema_extra={"en": "When to report back, e.g. under kvartal 2 2019"},
+    )
+    indicators: list[Indicator] = Field(
+        default_factory=list, description="Indikatorer och nyckeltal", json_schema_extra={"en": "Indicators"})
 
     @model_validator(mode="after")
     def _parent(self) -> Goal:

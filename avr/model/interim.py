@@ -1,6 +1,6 @@
 """The plan sub-folders of the delårsrapport: economy tables, internal control, audits.
 
-Layout (README, "Economy, internal control and audits"):
+Layout (docs/filer.md, "Delårsrapportens filer"):
 
     <plan>/economy/<id>.yaml                         an economy table
     <plan>/controls/<id>.yaml                        a control point

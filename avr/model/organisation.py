@@ -7,7 +7,7 @@ import re
 import unicodedata
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from avr.i18n import _
 from avr.model.common import Heading, Id, Schema, Status
@@ -16,8 +16,16 @@ from avr.model.common import Heading, Id, Schema, Status
 class Unit(Schema):
     """An operation or unit that reports (verksamhet, enhet)."""
 
-    id: Id
-    name: Heading = Field(description="Name as printed / namn, t.ex. Arbetsmarknadsenheten")
+    model_config = ConfigDict(json_schema_extra={
+        "sv_description": "En verksamhet eller enhet",
+        "en_description": "An operation or unit",
+    })
+
+    id: Id = Field(description="Enhetens id, t.ex. vux", json_schema_extra={"en": "Unit id, e.g. vux"})
+    name: Heading = Field(
+        description="Namn som det skrivs, t.ex. Arbetsmarknadsenheten",
+        json_schema_extra={"en": "Name as printed, e.g. Arbetsmarknadsenheten"},
+    )
 
 
 PeriodKind = Literal["year", "half_year", "tertial", "quarter", "month", "interim", "annual_accounts"]
@@ -26,11 +34,25 @@ PeriodKind = Literal["year", "half_year", "tertial", "quarter", "month", "interi
 class Period(Schema):
     """A follow-up period (uppföljningsperiod): helår, halvår, tertial/delår, månad, bokslut."""
 
-    id: Id = Field(description="e.g. 2013-H1, 2020, 2022-T1")
-    label: Heading = Field(description="As printed / som den skrivs, t.ex. Första halvåret 2013")
-    kind: PeriodKind
-    start: dt.date
-    end: dt.date
+    model_config = ConfigDict(json_schema_extra={
+        "sv_description": "En uppföljningsperiod: helår, halvår, tertial, delår, månad, bokslut",
+        "en_description": "A follow-up period: year, half year, tertial, interim, month, annual accounts",
+    })
+
+    id: Id = Field(
+        description="Periodens id, t.ex. 2013-H1, 2020, 2022-T1",
+        json_schema_extra={"en": "Period id, e.g. 2013-H1, 2020, 2022-T1"},
+    )
+    label: Heading = Field(
+        description="Som den skrivs, t.ex. Första halvåret 2013",
+        json_schema_extra={"en": "As printed, e.g. Första halvåret 2013"},
+    )
+    kind: PeriodKind = Field(
+        description="Slag: year, half_year, tertial, quarter, month, interim, annual_accounts",
+        json_schema_extra={"en": "Kind: year, half_year, tertial, quarter, month, interim, annual_accounts"},
+    )
+    start: dt.date = Field(description="Första dag, ÅÅÅÅ-MM-DD", json_schema_extra={"en": "First day, YYYY-MM-DD"})
+    end: dt.date = Field(description="Sista dag, ÅÅÅÅ-MM-DD", json_schema_extra={"en": "Last day, YYYY-MM-DD"})
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
@@ -59,14 +81,27 @@ def _visible_label(label: Any) -> Any:
 class StatusLabel(Schema):
     """One of the organisation's own status labels and what it means."""
 
+    model_config = ConfigDict(json_schema_extra={
+        "sv_description": "Ett statusord och vad det betyder",
+        "en_description": "A status word and what it means",
+    })
+
     label: Annotated[Heading, BeforeValidator(_visible_label)] = Field(
-        description="As the organisation writes it / etikett, t.ex. Påbörjad")
-    means: Status = Field(description="Canonical status / kanonisk status")
+        description="Statusordet, t.ex. Påbörjad", json_schema_extra={"en": "The status word, e.g. Påbörjad"})
+    means: Status = Field(
+        description="Betydelse: not_started, on_track, off_track, done, stopped",
+        json_schema_extra={"en": "Meaning: not_started, on_track, off_track, done, stopped"},
+    )
     phrase: str | None = Field(
         default=None,
-        description="Sentence part for several items, `{n}` is the count, e.g. `{n} som färdiga`",
+        description="Meningsdel för flera, {n} är antalet, t.ex. {n} som färdiga",
+        json_schema_extra={"en": "Sentence part for several, {n} is the count"},
     )
-    phrase_one: str | None = Field(default=None, description="Sentence part for one item, e.g. `{n} som färdig`")
+    phrase_one: str | None = Field(
+        default=None,
+        description="Meningsdel för en, t.ex. {n} som färdig",
+        json_schema_extra={"en": "Sentence part for one item"},
+    )
 
     @field_validator("phrase", "phrase_one")
     @classmethod
@@ -83,15 +118,37 @@ class StatusLabel(Schema):
 class Organisation(Schema):
     """A board and its administration (nämnd och förvaltning)."""
 
-    municipality: Heading = Field(description="Kommun, e.g. Norrköpings kommun")
-    municipality_code: str | None = Field(default=None, pattern=r"^[0-9]{4}$", description="Kommunkod, e.g. 0581")
-    board: Heading = Field(description="Nämnd, e.g. Arbetsmarknadsnämnden")
-    board_code: Heading = Field(description="Short code / förkortning, e.g. AMN")
-    administration: Heading | None = Field(default=None, description="Förvaltning")
-    units: list[Unit] = Field(default_factory=list, description="Verksamheter och enheter")
-    statuses: list[StatusLabel] = Field(default_factory=list, description="Status vocabulary / statusord")
-    periods: list[Period] = Field(default_factory=list, description="Follow-up periods / perioder")
-    contact: str | None = Field(default=None, description="Contact for the reports / kontakt")
+    model_config = ConfigDict(json_schema_extra={
+        "sv_description": "Nämnd och förvaltning (organisation.yaml)",
+        "en_description": "A board and its administration (organisation.yaml)",
+    })
+
+    municipality: Heading = Field(
+        description="Kommun, t.ex. Norrköpings kommun", json_schema_extra={"en": "Municipality, e.g. Norrköpings kommun"})
+    municipality_code: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{4}$",
+        description="Kommunkod, fyra siffror, t.ex. 0581",
+        json_schema_extra={"en": "Municipality code, four digits, e.g. 0581"},
+    )
+    board: Heading = Field(
+        description="Nämnd, t.ex. Arbetsmarknadsnämnden", json_schema_extra={"en": "Board, e.g. Arbetsmarknadsnämnden"})
+    board_code: Heading = Field(description="Förkortning, t.ex. AMN", json_schema_extra={"en": "Short code, e.g. AMN"})
+    administration: Heading | None = Field(default=None, description="Förvaltning", json_schema_extra={"en": "Administration"})
+    units: list[Unit] = Field(
+        default_factory=list,
+        description="Verksamheter och enheter som rapporterar",
+        json_schema_extra={"en": "Operations and units that report"},
+    )
+    statuses: list[StatusLabel] = Field(
+        default_factory=list,
+        description="Organisationens egna statusord och vad de betyder",
+        json_schema_extra={"en": "The organisation's status words and what they mean"},
+    )
+    periods: list[Period] = Field(
+        default_factory=list, description="Uppföljningsperioder", json_schema_extra={"en": "Follow-up periods"})
+    contact: str | None = Field(
+        default=None, description="Kontakt för rapporterna", json_schema_extra={"en": "Contact for the reports"})
 
     def status_of(self, label: str) -> StatusLabel | None:
         wanted = label_key(label)

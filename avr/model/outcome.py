@@ -2,7 +2,7 @@
 
 One file per indicator and period, written by `avr fetch kolada` and `avr import outcomes`, or by a
 person. ``source`` says where the value came from; fetch and import never replace an entry whose
-source is not theirs to change (see README, "Indicator data in and out").
+source is not theirs to change (see docs/filer.md, "outcomes/").
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import ConfigDict, Field, ValidationError, model_validator
 
 from avr.i18n import _
 from avr.model.common import Figure, Id, Number, Schema
@@ -23,24 +23,56 @@ OutcomeSource = Literal["kolada", "import", "manual"]
 class OutcomeEntry(Schema):
     """One indicator's outcome for one period, with its source."""
 
-    indicator: Id = Field(description="Indicator id of the plan")
-    period: Id = Field(description="Period id of the organisation")
-    value: Number | None = Field(default=None, description="Utfall, total")
-    numerator: Number | None = Field(default=None, description="Täljare")
-    denominator: Number | None = Field(default=None, description="Nämnare")
-    women: Number | None = Field(default=None, description="Kvinnor")
-    men: Number | None = Field(default=None, description="Män")
-    text: str | None = Field(default=None, description="An outcome in words")
-    comment: str | None = Field(default=None, description="Short note printed with the value")
-    stated: Figure | None = Field(
-        default=None, description="The figure the source prints beside numerator/denominator (19 for 19 %); checked"
+    model_config = ConfigDict(json_schema_extra={
+        "sv_description": "Ett utfall för en indikator och period (outcomes/<period>/<indikator>.yaml)",
+        "en_description": "One indicator outcome for a period (outcomes/<period>/<indicator>.yaml)",
+    })
+
+    indicator: Id = Field(description="Indikatorns id i planen", json_schema_extra={"en": "Indicator id of the plan"})
+    period: Id = Field(description="Organisationens period-id", json_schema_extra={"en": "Period id of the organisation"})
+    value: Number | None = Field(default=None, description="Utfall totalt", json_schema_extra={"en": "Outcome in total"})
+    numerator: Number | None = Field(default=None, description="Täljare", json_schema_extra={"en": "Numerator"})
+    denominator: Number | None = Field(default=None, description="Nämnare", json_schema_extra={"en": "Denominator"})
+    women: Number | None = Field(default=None, description="Utfall för kvinnor", json_schema_extra={"en": "Outcome for women"})
+    men: Number | None = Field(default=None, description="Utfall för män", json_schema_extra={"en": "Outcome for men"})
+    text: str | None = Field(default=None, description="Ett utfall i ord", json_schema_extra={"en": "An outcome in words"})
+    comment: str | None = Field(
+        default=None,
+        description="Kort anmärkning som skrivs ut med värdet",
+        json_schema_extra={"en": "Short note printed with the value"},
     )
-    source: OutcomeSource = Field(default="manual", description="kolada | import | manual")
-    fetched: dt.date | None = Field(default=None, description="Date fetched from Kolada")
-    imported: dt.date | None = Field(default=None, description="Date imported from a spreadsheet")
-    kpi: str | None = Field(default=None, description="Kolada KPI id the value came from")
-    municipality: str | None = Field(default=None, description="Kolada municipality id the value came from")
-    file: str | None = Field(default=None, description="Spreadsheet the value was imported from")
+    stated: Figure | None = Field(
+        default=None,
+        description="Talet källan skriver bredvid täljare/nämnare (19 för 19 %); kontrolleras",
+        json_schema_extra={"en": "The figure the source prints beside numerator/denominator (19 for 19 %); checked"},
+    )
+    source: OutcomeSource = Field(
+        default="manual",
+        description="Källa: kolada, import eller manual",
+        json_schema_extra={"en": "Source: kolada, import or manual"},
+    )
+    fetched: dt.date | None = Field(
+        default=None, description="Datum då värdet hämtades från Kolada", json_schema_extra={"en": "Date fetched from Kolada"})
+    imported: dt.date | None = Field(
+        default=None,
+        description="Datum då värdet importerades från ett kalkylark",
+        json_schema_extra={"en": "Date imported from a spreadsheet"},
+    )
+    kpi: str | None = Field(
+        default=None,
+        description="Koladas KPI-id som värdet kom från",
+        json_schema_extra={"en": "Kolada KPI id the value came from"},
+    )
+    municipality: str | None = Field(
+        default=None,
+        description="Koladas kommun-id som värdet kom från",
+        json_schema_extra={"en": "Kolada municipality id the value came from"},
+    )
+    file: str | None = Field(
+        default=None,
+        description="Kalkylarket som värdet importerades från",
+        json_schema_extra={"en": "Spreadsheet the value was imported from"},
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> OutcomeEntry:

@@ -1,6 +1,6 @@
 """The whole repository: discover files, validate each, and check references across files.
 
-This is the one place that knows the folder layout (README, "File formats").
+This is the one place that knows the folder layout (docs/filer.md).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 from typing import Any, Literal
 
-from pydantic import Field, GetJsonSchemaHandler, field_validator, model_validator
+from pydantic import ConfigDict, Field, GetJsonSchemaHandler, field_validator, model_validator
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
@@ -47,23 +47,56 @@ NEEDS_PERIOD = frozenset({"fulfilment", "goals", "goal_indicators", "status_sent
 class Section(Schema):
     """One section of a report: its name and its few options."""
 
-    name: str = Field(description="The section: " + ", ".join(SECTION_OPTIONS))
-    title: str | None = Field(default=None, description="Heading instead of the default one")
+    model_config = ConfigDict(json_schema_extra={
+        "sv_description": "Ett avsnitt av rapporten: ett namn, eller name: och dess alternativ",
+        "en_description": "A section of the report: a name, or name: and its options",
+    })
+
+    name: str = Field(
+        description="Avsnittet: introduction, summary, text, decision, plan_introduction, goal_areas, plan_goals, "
+                    "plan_activities, fulfilment, goals, goal_indicators, status_sentence, overview, activities, "
+                    "process_overview, processes, economy, internal_control, audits, missing",
+        json_schema_extra={"en": "The section: introduction, summary, text, decision, plan_introduction, goal_areas, "
+                                 "plan_goals, plan_activities, fulfilment, goals, goal_indicators, status_sentence, overview, "
+                                 "activities, process_overview, processes, economy, internal_control, audits, missing"},
+    )
+    title: str | None = Field(
+        default=None,
+        description="Rubrik i stället för standardrubriken",
+        json_schema_extra={"en": "Heading instead of the default one"},
+    )
     empty: Literal["note", "omit"] = Field(
-        default="note", description="Without data for the period: `note` says so in one sentence, `omit` leaves "
-        "the section out")
-    text: Markdown | None = Field(default=None, description="`text` section: its Markdown")
-    status: bool | None = Field(default=None, description="`fulfilment`: also the status sentence and counts "
-                                "when statuses are reported (default true)")
+        default="note",
+        description="Utan uppgifter för perioden: note säger det i en mening, omit utelämnar avsnittet",
+        json_schema_extra={"en": "Without data for the period: note says so in one sentence, omit leaves the section out"},
+    )
+    text: Markdown | None = Field(
+        default=None, description="Avsnittet text: dess Markdown", json_schema_extra={"en": "Section text: its Markdown"})
+    status: bool | None = Field(
+        default=None,
+        description="fulfilment: även statusmeningen och antal per status när status rapporteras (standard true)",
+        json_schema_extra={"en": "fulfilment: also the status sentence and counts when statuses are reported (default true)"},
+    )
     activities: Literal["by_unit", "none"] | None = Field(
-        default=None, description="`goals`: each goal's work items grouped by unit (by_unit, default) or none")
+        default=None,
+        description="goals: målets aktiviteter per enhet (by_unit, standard) eller inga (none)",
+        json_schema_extra={"en": "goals: each goal's work items by unit (by_unit, default) or none"},
+    )
     group_by: Literal["unit", "goal", "none"] | None = Field(
-        default=None, description="`activities`: grouped by unit (default), by goal, or one list")
+        default=None,
+        description="activities: per enhet (unit, standard), per mål (goal) eller en lista (none)",
+        json_schema_extra={"en": "activities: by unit (unit, default), by goal (goal) or one list (none)"},
+    )
     card: Literal["full", "brief"] | None = Field(
-        default=None, description="`activities`: every card field (full, default) or status, completion and "
-        "report text (brief)")
-    heading: bool | None = Field(default=None, description="`audits`: under one heading (default true) or each "
-                                 "audit as a top-level section")
+        default=None,
+        description="activities: alla kortets fält (full, standard) eller status, färdiggrad och återrapportering (brief)",
+        json_schema_extra={"en": "activities: every card field (full, default) or status, completion and report text (brief)"},
+    )
+    heading: bool | None = Field(
+        default=None,
+        description="audits: under en rubrik (standard true) eller varje granskning som eget huvudavsnitt",
+        json_schema_extra={"en": "audits: under one heading (default true) or each audit as a top-level section"},
+    )
 
     @classmethod
     def __get_pydantic_json_schema__(

@@ -25,7 +25,6 @@ from avr.render.labels import Labels
 
 INK = "#1b1b1b"
 MUTED = "#4a4a4a"
-GRID = "#b8b8b8"
 # Okabe–Ito, https://jfly.uni-koeln.de/color/ ; grey darkened to #767676 for 4.5:1 on white
 STATUS_STYLE: dict[str, tuple[str, str]] = {
     "done": ("#009E73", "✓"),

@@ -18,7 +18,6 @@ from typing import Any
 
 VOID = {"br", "meta", "link", "img", "hr", "input", "col", "source", "path", "rect"}
 SKIP = {"head", "script", "style", "svg", "nav", "summary", "title"}
-BLOCKS = {"p", "li", "dt", "dd", "figcaption", "caption", "th", "td", "h1", "h2", "h3", "h4", "h5", "h6"}
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Computed results as plain data: the JSON files next to each report and `avr status --json`.
 
-The shape of `avr status --json` is a public interface (README, "JSON output").
+The shape of `avr status --json` is a public interface (docs/anvandning.md, "JSON från avr status --json").
 """
 
 from __future__ import annotations
