@@ -18,6 +18,7 @@ import typer
 from avr import __version__
 from avr.errors import AvrError, Diagnostics, InvalidInput, UsageError, printable
 from avr.i18n import _, ngettext
+from avr.i18n import current as current_language
 
 app = typer.Typer(
     add_completion=False,
@@ -180,7 +181,7 @@ def status(
         if as_json:
             sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         else:
-            print_status(repository, data, load_labels(repository.config.language))
+            print_status(repository, data, load_labels(current_language()))  # the terminal speaks the messages' language
         return 0
 
     _run(action)
@@ -236,8 +237,8 @@ def diff(
             sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         elif fmt == "markdown":
             sys.stdout.write(render.markdown(result.diff, result.sides, labels))
-        else:
-            render.terminal(result.diff, result.sides, labels)
+        else:  # the terminal speaks the messages' language; a pull-request comment the report's
+            render.terminal(result.diff, result.sides, load_labels(current_language()))
         return 0
 
     _run(action)
@@ -527,7 +528,7 @@ def todo(
         elif fmt == "markdown":
             sys.stdout.write(to_markdown(todos, labels))
         else:
-            print_todo(todos, labels)
+            print_todo(todos, load_labels(current_language()))
         return 0
 
     _run(action)

@@ -11,6 +11,7 @@ from rich.table import Table
 from avr.compute.periods import sort_ids
 from avr.compute.results import COUNT_KEYS, compute_plan
 from avr.errors import UsageError
+from avr.i18n import _
 from avr.model.repository import Repository
 from avr.render.env import status_label
 from avr.render.interim import interim_json
@@ -51,7 +52,8 @@ def status_data(repo: Repository, period: str | None) -> dict[str, Any]:
             **interim_json(plan, result, repo.config, interim=False),
         })
     if period is not None and period not in known_periods:
-        raise UsageError(f"unknown period `{period}`; known: {', '.join(sorted(known_periods))}")
+        raise UsageError(_("unknown period `{period}`; known: {known}").format(
+            period=period, known=", ".join(sorted(known_periods))))
     return {"plans": plans}
 
 

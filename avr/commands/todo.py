@@ -22,6 +22,7 @@ from avr.commands.round_interim import commitments, interim_due
 from avr.compute.order import natural_key
 from avr.compute.periods import in_order
 from avr.errors import UsageError
+from avr.i18n import _
 from avr.model.organisation import Period
 from avr.model.repository import OrgData, PlanData, Repository
 from avr.render.labels import Labels
@@ -128,9 +129,10 @@ def todo_data(repo: Repository, period_id: str | None, plan_name: str | None = N
         if period is not None:
             out.append(plan_todo(org, plan, period))
     if period_id is not None and period_id not in known:
-        raise UsageError(f"unknown period `{period_id}`; known: {', '.join(sorted(known)) or 'none'}")
+        raise UsageError(_("unknown period `{period}`; known: {known}").format(
+            period=period_id, known=", ".join(sorted(known)) or _("none")))
     if plan_name is not None and not known:
-        raise UsageError(f"unknown plan `{plan_name}`")
+        raise UsageError(_("unknown plan `{plan}`").format(plan=plan_name))
     return out
 
 
