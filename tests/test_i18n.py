@@ -156,6 +156,20 @@ def test_help_in_swedish_and_english(tmp_path: Path) -> None:
     assert "Compile every report into build/" in named
 
 
+def test_commands_speak_the_messages_language(mini_copy: Path) -> None:
+    """A usage error, `avr todo` and `avr followup start` in Swedish, and in English with AVR_LANG=en."""
+    bad = avr("status", "--period", "1999", cwd=mini_copy)
+    assert bad.returncode == 2 and "perioden `1999` finns inte; kända: 2021, 2022" in bad.stderr
+    assert "unknown period `1999`; known: 2021, 2022" in avr("status", "--period", "1999", cwd=mini_copy, lang="en").stderr
+    assert "Att rapportera:" in avr("todo", "2022", cwd=mini_copy).stdout
+    assert "To report:" in avr("todo", "2022", cwd=mini_copy, lang="en").stdout
+    started = avr("followup", "start", "2022", cwd=mini_copy)
+    assert started.returncode == 0
+    assert re.search(r"kommun-amn/handlingsplan: skapade \d+ uppföljning(ar)? för 2022", started.stderr), started.stderr
+    again = avr("followup", "start", "2022", cwd=mini_copy, lang="en")
+    assert re.search(r"created 0 follow-ups for 2022; \d+ already existed", again.stderr), again.stderr
+
+
 # ------------------------------------------------------------------ the catalogues
 
 
