@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 import types
 import typing
@@ -21,19 +22,21 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
+from typing_extensions import is_typeddict
 
 from avr.commands.schema import KINDS
 from avr.errors import CODES, Severity, severity_of
 from avr.model import common
 
 __all__ = [
-    "COMMAND_PAGE", "DIAGNOSTICS_PAGE", "FIELDS_PAGE", "cli_page", "commands", "diagnostics_page", "fields_page",
-    "nested_models", "option_names", "pages", "required_fields", "required_table",
+    "COMMAND_PAGE", "DIAGNOSTICS_PAGE", "FIELDS_PAGE", "STATUS_PAGE", "cli_page", "commands", "diagnostics_page", "fields_page",
+    "nested_models", "option_names", "pages", "required_fields", "required_table", "status_page", "typed_dicts",
 ]
 
 COMMAND_PAGE = "referens/cli.md"
 DIAGNOSTICS_PAGE = "referens/diagnostik.md"
 FIELDS_PAGE = "referens/filer.md"
+STATUS_PAGE = "referens/status-json.md"
 
 _GENERATED = "<!-- Genererad av avr/reference.py när webbplatsen byggs; ändra i koden, inte här. -->"
 
@@ -268,7 +271,7 @@ def _alias(annotation: Any, metadata: list[Any]) -> str | None:
     return None
 
 
-Links = dict[type[BaseModel], tuple[str, str]]  # a nested model → its section's anchor and path
+Links = dict[Any, tuple[str, str]]  # a nested model or TypedDict → its section's anchor and path
 
 
 def type_text(annotation: Any, metadata: list[Any] | None = None, links: Links | None = None) -> str:
@@ -292,9 +295,9 @@ def type_text(annotation: Any, metadata: list[Any] | None = None, links: Links |
         return "lista av " + type_text(args[0], None, links)
     if origin is dict:
         return f"mappning från {type_text(args[0], None, links)} till {type_text(args[1], None, links)}"
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    if is_typeddict(annotation) or isinstance(annotation, type) and issubclass(annotation, BaseModel):
         if annotation not in links:
-            return annotation.__name__
+            return str(annotation.__name__)
         target, path = links[annotation]
         return f"fält, se [`{path}`](#{target})"
     if isinstance(annotation, type) and issubclass(annotation, Enum):
@@ -378,8 +381,85 @@ def fields_page() -> str:
     return "\n".join(lines)
 
 
+# ---------------------------------------------------------------------------------------------- avr status --json
+
+def typed_dicts(root: Any) -> list[tuple[str, Any]]:
+    """``root`` and every TypedDict inside it, each once with the first key path that reaches it."""
+    found: dict[Any, str] = {root: ""}
+    queue = [root]
+    while queue:
+        current = queue.pop(0)
+        for key, hint in typing.get_type_hints(current).items():
+            for inner in _typed_dicts_in(hint):
+                if inner not in found:
+                    found[inner] = _join(found[current], key, hint)
+                    queue.append(inner)
+    return [(path, td) for td, path in found.items()]
+
+
+def _typed_dicts_in(hint: Any) -> list[Any]:
+    if is_typeddict(hint):
+        return [hint]
+    return [t for arg in typing.get_args(hint) for t in _typed_dicts_in(arg)]
+
+
+def _join(path: str, key: str, hint: Any) -> str:
+    """`plans[].goals[]`: a key's path, with `[]` for a list's item and `.<id>` for a mapping's value."""
+    suffix = ""
+    while True:
+        origin, args = typing.get_origin(hint), typing.get_args(hint)
+        if origin is list:
+            suffix, hint = suffix + "[]", args[0]
+        elif origin is dict:
+            suffix, hint = suffix + ".<id>", args[1]
+        elif origin in (typing.Union, types.UnionType):
+            hint = next(a for a in args if a is not type(None))
+        else:
+            return f"{path}{'.' if path else ''}{key}{suffix}"
+
+
+def status_page() -> str:
+    """The page of the public JSON of `avr status --json`, from its one definition (avr/commands/status.py)."""
+    from avr.commands.status import StatusJson, status_shape
+
+    shapes = typed_dicts(StatusJson)
+    links = {td: ("status-" + ("-".join(re.findall(r"[a-z0-9_]+", path.replace("<id>", ""))) or "root")
+                  .replace("_", "-"), path or "(hela svaret)") for path, td in shapes}
+    lines = [
+        _GENERATED,
+        "# `avr status --json`",
+        "",
+        "Formen på det `avr status --json` skriver är ett publikt gränssnitt: nycklar kan läggas till i senare",
+        "versioner, men ingen tas bort eller byter betydelse. Sidan genereras ur samma definition som `avr status`",
+        "kontrollerar sitt svar mot, så den följer koden. JSON-filen bredvid varje rapport innehåller detsamma och",
+        "mer.",
+        "",
+    ]
+    for path, td in shapes:
+        heading = "## Svaret" if not path else f"## `{path}`"
+        lines += [f"{heading} {{#{links[td][0]}}}", ""]
+        lines += [inline(" ".join((td.__doc__ or "").split())), ""]
+        lines += ["| Nyckel | Typ | Alltid med | Beskrivning |", "| --- | --- | --- | --- |"]
+        hints = typing.get_type_hints(td, include_extras=True)
+        for key, hint in hints.items():
+            info = FieldInfo.from_annotation(hint)
+            kind_text = type_text(info.annotation, info.metadata, links).replace("fält, se", "objekt, se")
+            if type(None) in typing.get_args(info.annotation):
+                kind_text += " eller `null`"
+            always = "ja" if key in td.__required_keys__ else "nej"
+            lines.append(f"| `{key}` | {kind_text.replace('|', chr(92) + '|')} | {always} | {cell(info.description or '')} |")
+        lines.append("")
+    schema = json.dumps(status_shape().json_schema(), ensure_ascii=False, indent=2)
+    lines += ["## JSON Schema", "", "Samma form som JSON Schema, för den som vill validera svaret:", "",
+              '??? note "JSON Schema för `avr status --json`"', "", "    ```json"]
+    lines += [f"    {line}" for line in schema.splitlines()]
+    lines += ["    ```", ""]
+    return "\n".join(lines)
+
+
 def pages() -> dict[str, str]:
     """Every generated page by its path under docs/."""
     from avr.cli import app
 
-    return {COMMAND_PAGE: cli_page(app), FIELDS_PAGE: fields_page(), DIAGNOSTICS_PAGE: diagnostics_page()}
+    return {COMMAND_PAGE: cli_page(app), FIELDS_PAGE: fields_page(), DIAGNOSTICS_PAGE: diagnostics_page(),
+            STATUS_PAGE: status_page()}

@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import typer.main
-from conftest import ROOT
+from conftest import ROOT, run_avr
 from jsonschema import Draft7Validator
 from test_schema import avr_view
 
@@ -277,3 +278,53 @@ def test_the_make_targets_table_matches_the_makefile() -> None:
     targets = set(re.findall(r"^([\w-]+):", makefile, flags=re.MULTILINE))
     assert sorted(set(documented) - targets) == []
 
+
+
+# ---------------------------------------------------------------- worked examples of Hur resultat räknas
+
+RULES_PAGE = "docs/hur-resultat-raknas.md"
+# Figures the page quotes in its prose, each as the report built from plans/ prints it.
+_QUOTED_IN_PROSE = [
+    "Av de 26 aktiviteterna bedöms 13 som färdiga, 11 pågår enligt plan, en avviker från plan och en är stoppad.",
+    "74 personer (Januari–mars 2021)",
+    "≤ 2 800 hushåll",
+    "≥ 900 st",
+    "**Målet är delvis uppfyllt.** Manuell bedömning.",
+    "| Andel ungdomshushåll av hushåll som avslutas inom ekonomiskt bistånd | 33,9 % (298 av 878) | 32,3 % (336 av 1 040) |",
+    "| Antal hushåll som har erhållit bistånd |  | 2 576 hushåll |  | 2 867 hushåll (Januari–mars 2021) | ↗ förbättras |",
+    "| Försörjningsstödstagare till egen försörjning |  | 30 personer |  | 74 personer (Januari–mars 2021) | ↘ försämras |",
+    "| Andel utrikesfödda barnfamiljer av hushåll som avslutas inom ekonomiskt bistånd | 16 % | 19 % (nästan 19 procent) |",
+]
+
+
+def report_lines_quoted(page: str) -> list[str]:
+    """The lines of the page's plain code blocks that quote a report: table rows and status sentences."""
+    lines: list[str] = []
+    fence: str | None = None  # the info string of the open code block, "" for a plain one
+    for line in page.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            fence = stripped[3:] if fence is None else None
+        elif fence == "" and line.startswith(("| ", "Av de ")):
+            lines.append(line)
+    return lines
+
+
+def test_the_worked_examples_are_what_the_reports_print(tmp_path: Path) -> None:
+    page = DOCS[RULES_PAGE]
+    quoted = report_lines_quoted(page)
+    assert len(quoted) >= 4
+    done = run_avr("build", "--repo", ROOT, "--out", tmp_path / "out", "--format", "md", "--quiet")
+    assert done.returncode == 0, done.stderr
+    built = spaces("\n".join(p.read_text(encoding="utf-8") for p in sorted((tmp_path / "out").rglob("*.md"))))
+    words = " ".join(spaces(page).split())
+    for fragment in _QUOTED_IN_PROSE:
+        # the page says it (its own line breaks aside), and a report prints it
+        assert fragment.startswith("|") or " ".join(fragment.split()) in words, fragment
+        assert fragment in built, fragment
+    assert [line for line in quoted if spaces(line) not in built] == []
+
+
+def spaces(text: str) -> str:
+    """Reports bind a number to its unit with a no-break space; the page may write a plain one."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")

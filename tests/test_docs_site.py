@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 import typer.main
-from conftest import ROOT
+from conftest import FIXTURES, ROOT, run_avr
 from pydantic import BaseModel
 
 from avr.cli import app
 from avr.commands.schema import KINDS
 from avr.errors import CODES
-from avr.reference import COMMAND_PAGE, DIAGNOSTICS_PAGE, FIELDS_PAGE, cell, pages
+from avr.reference import COMMAND_PAGE, DIAGNOSTICS_PAGE, FIELDS_PAGE, STATUS_PAGE, cell, pages
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_site_builds_strictly_with_the_reference(site: Path) -> None:
     assert (site / "index.html").is_file()
-    for page in (COMMAND_PAGE, FIELDS_PAGE, DIAGNOSTICS_PAGE):
+    for page in (COMMAND_PAGE, FIELDS_PAGE, STATUS_PAGE, DIAGNOSTICS_PAGE):
         built = site / page.removesuffix(".md") / "index.html"
         assert built.is_file(), page
     text = (site / "referens" / "diagnostik" / "index.html").read_text(encoding="utf-8")
@@ -261,3 +261,91 @@ def test_the_required_fields_table(generated: dict[str, str]) -> None:
         assert {n for n, f in model.model_fields.items() if f.is_required()} <= listed, kind
     assert "| [`goal`](#goal) | `id`, `text`, `indicators[].id`," in page
     assert "`decision.date`" in page  # a nested required field, needed when its outer one is written
+
+
+# ---------------------------------------------------------------------------------------------- avr status --json
+
+def documented_keys(page: str) -> set[str]:
+    """Every key path the status page documents: `plans[].goals[].verdict`, `plans[].economy[].total.<id>`; a key
+    whose value is an object documented elsewhere (`commitment_counts`, as `activity_counts`) has its keys too."""
+    keys: set[str] = set()
+    paths: dict[str, str] = {}  # a section's anchor → its path
+    links: list[tuple[str, str]] = []  # a key → the anchor of its value's section
+    for part in re.split(r"^## ", page, flags=re.MULTILINE)[1:]:
+        heading = part.splitlines()[0]
+        path = "" if heading.startswith("Svaret") else re.sub(r"^`([^`]+)`.*", r"\1", heading)
+        anchor = re.search(r"\{#([\w-]+)\}", heading)
+        if anchor:
+            paths[anchor.group(1)] = path
+        for row in re.finditer(r"^\| `([a-z_]+)` \|([^|]*)\|", part, flags=re.MULTILINE):
+            key = f"{path}.{row.group(1)}" if path else row.group(1)
+            keys.add(key)
+            target = re.search(r"\]\(#([\w-]+)\)", row.group(2))
+            if target:
+                kind = row.group(2)
+                links.append((key + "[]" * kind.count("lista av") + ".<id>" * kind.count("mappning"), target.group(1)))
+    while True:  # until no link adds a key (a link may lead to a section reached through a link)
+        before = len(keys)
+        for key, anchor in links:
+            section = paths[anchor]
+            keys |= {key + k[len(section):] for k in list(keys) if k.startswith(section + ".")}
+        if len(keys) == before:
+            return keys
+
+
+def output_keys(data: Any, documented: set[str], path: str = "") -> set[str]:
+    """Every key path of a real answer; a mapping keyed by ids (an economy row's cells) counts as `<id>`."""
+    found: set[str] = set()
+    if isinstance(data, dict):
+        mapping = any(k.startswith(f"{path}.<id>") for k in documented) if path else False
+        for key, value in data.items():
+            name = f"{path}.<id>" if mapping else (f"{path}.{key}" if path else key)
+            if not mapping:
+                found.add(name)
+            found |= output_keys(value, documented, name)
+    elif isinstance(data, list):
+        for item in data:
+            found |= output_keys(item, documented, path + "[]")
+    return found
+
+
+@pytest.fixture(scope="module")
+def answers() -> list[Any]:
+    import json
+
+    out = []
+    for args in (("--repo", str(ROOT)), ("--repo", str(ROOT), "--period", "2020"), ("--repo", str(FIXTURES / "interim"))):
+        done = run_avr("status", *args, "--json")
+        assert done.returncode == 0, done.stderr
+        out.append(json.loads(done.stdout))
+    return out
+
+
+def test_every_key_of_avr_status_json_is_documented(generated: dict[str, str], answers: list[Any]) -> None:
+    page = generated[STATUS_PAGE]
+    documented = documented_keys(page)
+    assert {"plans", "plans[].goals[].indicators[].target.op", "plans[].activity_counts.unreported",
+            "plans[].economy[].rows[].cells.<id>.stated"} <= documented
+    seen = set().union(*(output_keys(a, documented) for a in answers))
+    assert len(seen) > 40
+    assert sorted(seen - documented) == []
+    assert sorted(documented - seen) == []  # and the page promises nothing that avr does not write
+
+
+def test_a_key_left_out_of_the_status_page_is_found(generated: dict[str, str], answers: list[Any]) -> None:
+    page = generated[STATUS_PAGE]
+    without = re.sub(r"^\| `last_status` \|.*\n", "", page, count=1, flags=re.MULTILINE)
+    documented = documented_keys(without)
+    seen = set().union(*(output_keys(a, documented) for a in answers))
+    assert sorted(seen - documented) == ["plans[].activities[].last_status"]
+
+
+def test_the_status_answer_is_checked_against_its_definition() -> None:
+    from pydantic import ValidationError
+
+    from avr.commands.status import status_shape
+
+    good = {"plans": []}
+    status_shape().validate_python(good, strict=True)
+    with pytest.raises(ValidationError):
+        status_shape().validate_python({"plans": [], "extra": 1}, strict=True)

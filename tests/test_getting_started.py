@@ -9,6 +9,9 @@ How docs/kom-igang.md is written, so that this test does exactly what the page t
 - a ```bash block is shown and not run: only the steps that need the network (installing avr, pushing to a
   remote); the test checks that such a block holds nothing else.
 
+The guides En uppföljningsomgång and Delårsrapport med ekonomi go on with Kom igång's board; they are run the same
+way after it, in the plan folder their paths are relative to.
+
 In every page (Kom igång, docs/guider/*.md): each `avr …` in a shell block or an inline code span names a real
 command and real options, and each ```yaml block that starts `# fil: PATH` (a whole file) or `# ur PATH` (part of
 one) is loaded and validated by avr's own loader and models as the file kind of PATH.
@@ -19,6 +22,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -91,13 +95,15 @@ def _environment(home: Path) -> dict[str, str]:
     return env
 
 
-def run_page(page: Path, start: Path) -> tuple[Path, list[str]]:
-    """Do what the page says in ``start``; the folder the reader ends in, and the commands run."""
+def run_page(page: Path, start: Path, cwd: Path | None = None) -> tuple[Path, list[str]]:
+    """Do what the page says, in ``cwd`` (default: a new empty folder in ``start``) with ``start`` holding the
+    reader's home; the folder the reader ends in, and the commands run."""
     home = start / ".home"
-    home.mkdir()
+    home.mkdir(exist_ok=True)
     env = _environment(home)
-    cwd = start / "work"
-    cwd.mkdir()
+    if cwd is None:
+        cwd = start / "work"
+        cwd.mkdir()
     state = start / ".cwd"
     ran: list[str] = []
     for block in blocks(page):
@@ -115,8 +121,14 @@ def run_page(page: Path, start: Path) -> tuple[Path, list[str]]:
     return cwd, ran
 
 
-def test_kom_igang_builds_the_boards_first_report(tmp_path: Path) -> None:
-    repo, ran = run_page(KOM_IGANG, tmp_path)
+@pytest.fixture(scope="module")
+def kom_igang(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """The reader's folder after doing all Kom igång says, and the commands run (once for this module)."""
+    return run_page(KOM_IGANG, tmp_path_factory.mktemp("kom-igang"))
+
+
+def test_kom_igang_builds_the_boards_first_report(kom_igang: tuple[Path, list[str]]) -> None:
+    repo, ran = kom_igang
     # the page's steps, in order: guards against a page trimmed down to a test that proves nothing
     steps = [" ".join(shlex.split(line)[:3]) for line in ran if line.startswith(("avr ", "git "))]
     wanted = ["avr init", "avr new goal", "avr new activity", "avr check", "avr followup start", "avr build",
@@ -142,12 +154,38 @@ def test_kom_igang_builds_the_boards_first_report(tmp_path: Path) -> None:
     assert (repo / "build/tillganglighet.html").is_file()
 
     # committed, build/ left out, and the workflow that publishes is in the commit
-    env = _environment(tmp_path / ".home")
+    env = _environment(repo.parent.parent / ".home")
     log = _bash("git log --format=%s", repo, env)
     assert log.stdout.splitlines() == ["Verksamhetsplan 2026 och uppföljning tertial 1"], log.stdout + log.stderr
     assert _bash("git status --porcelain", repo, env).stdout == ""
     tracked = _bash("git ls-files", repo, env).stdout.splitlines()
     assert ".github/workflows/avr.yml" in tracked and not any(p.startswith("build/") for p in tracked)
+
+
+def test_the_round_and_the_delarsrapport_guides_continue_kom_igang(kom_igang: tuple[Path, list[str]],
+                                                                   tmp_path: Path) -> None:
+    # the guides' story goes on from Kom igång: the next tertial, then the delårsrapport, run as written in
+    # the plan folder (the guides' paths are relative to it)
+    repo = tmp_path / "socialnamnden"
+    shutil.copytree(kom_igang[0], repo, symlinks=True)
+    plan_folder = repo / "plans/exempelkommun-sn/verksamhetsplan-2026"
+    _, ran = run_page(DOCS / "guider/uppfoljningsomgang.md", tmp_path, plan_folder)
+    assert "avr followup start 2026-T2" in ran and "avr build" in ran
+    build = repo / "build/exempelkommun-sn/verksamhetsplan-2026"
+    report = (build / "tertial-2-2026.html").read_text(encoding="utf-8")
+    assert "58 ungdomar hade sommarjobb" in report and "39,3\u00a0%" in report
+
+    _, ran = run_page(DOCS / "guider/delarsrapport.md", tmp_path, plan_folder)
+    assert "avr build --format all" in ran
+    assert {p.suffix for p in build.glob("delarsrapport-2026.*")} == {".md", ".html", ".json", ".pdf", ".docx"}
+    interim = (build / "delarsrapport-2026.md").read_text(encoding="utf-8")
+    for text in ("I augusti gjordes 84 procent av ansökningarna via e-tjänsten.", "Driftredovisning januari–augusti 2026",
+                 "44 av 50 beslut fattades inom 14 dagar.", "Följ upp riktlinjerna minst en gång om året.",
+                 "Sjukfrånvaron var 7,9 procent"):
+        assert text in interim, text
+    # the deviations are computed, not typed: period −107,9 − (−105,6), full year −162,6 − (−158,5)
+    total = next(line for line in interim.splitlines() if line.startswith("| **Totalt**"))
+    assert "**-2,3**" in total and "**-4,1**" in total, total
 
 
 def test_kom_igang_is_written_by_the_conventions() -> None:

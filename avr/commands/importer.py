@@ -1,6 +1,6 @@
 """`avr import outcomes FILE.xlsx|FILE.csv`: indicator outcomes from a spreadsheet, as outcome entries.
 
-One row per indicator, period and sex (layout in the README, "Spreadsheets"). Every row is checked
+One row per indicator, period and sex (layout in docs/anvandning.md, "Kalkylblad"). Every row is checked
 and every problem reported as ``FILE:row:col: CODE message``; if any row is bad nothing is written.
 Entries are written under the same rules as `avr fetch kolada` (outcome_store).
 """

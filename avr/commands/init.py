@@ -101,7 +101,7 @@ def planned_files(root: Path, opts: InitOptions) -> dict[Path, str]:
         "output_dir: build",
         "organisations:",
         f"  - {scalar(org)}",
-        "accessibility:                # the site's accessibility statement (README, \"Accessibility\")",
+        "accessibility:                # the site's accessibility statement (avr docs: rapporter.md, \"Rapportsajten\")",
         f"  organisation: {scalar(opts.municipality)}",
         "  compliance: partial",
         f"  email: {scalar(opts.email)}" if opts.email else "  email:                       # who answers about accessibility",

@@ -15,7 +15,7 @@ WarningCode = Annotated[str, StringConstraints(pattern=r"^W[0-9]{3}$")]
 
 
 class Rules(Schema):
-    """How results and verdicts are computed (documented in the README)."""
+    """How results and verdicts are computed (documented in docs/hur-resultat-raknas.md)."""
 
     model_config = ConfigDict(json_schema_extra={"sv_description": "Beräkningsregler", "en_description": "Computing rules"})
 
@@ -83,7 +83,7 @@ class LimitsConfig(Schema):
 
 
 class InterimRules(Schema):
-    """How the delårsrapport judges trends (README, "The delårsrapport")."""
+    """How the delårsrapport judges trends (docs/hur-resultat-raknas.md, "Trender och statustabellen")."""
 
     model_config = ConfigDict(json_schema_extra={
         "sv_description": "Hur delårsrapporten bedömer trender",
@@ -100,7 +100,7 @@ class InterimRules(Schema):
 
 
 class KoladaConfig(Schema):
-    """Where `avr fetch kolada` asks, and how patiently (README, "Kolada")."""
+    """Where `avr fetch kolada` asks, and how patiently (docs/anvandning.md, "Kolada")."""
 
     model_config = ConfigDict(json_schema_extra={
         "sv_description": "Inställningar för avr fetch kolada",
