@@ -198,15 +198,15 @@ class Value(Schema):
     @model_validator(mode="after")
     def _consistent(self) -> Value:
         if (self.numerator is None) != (self.denominator is None):
-            raise ValueError("give both `numerator` and `denominator`, or neither")
+            raise ValueError(_("give both `numerator` and `denominator`, or neither"))
         if self.denominator is not None and self.denominator <= 0:
-            raise ValueError("`denominator` must be greater than 0")
+            raise ValueError(_("`denominator` must be greater than 0"))
         if self.value is not None and self.numerator is not None:
-            raise ValueError("give either `value` or `numerator`/`denominator`, not both")
+            raise ValueError(_("give either `value` or `numerator`/`denominator`, not both"))
         if self.value is None and self.numerator is None and self.text is None and self.women is None:
-            raise ValueError("an outcome needs `value`, `numerator`/`denominator`, `women`/`men` or `text`")
+            raise ValueError(_("an outcome needs `value`, `numerator`/`denominator`, `women`/`men` or `text`"))
         if self.stated is not None and self.numerator is None:
-            raise ValueError("`stated` is the figure printed beside `numerator`/`denominator`; give them too")
+            raise ValueError(_("`stated` is the figure printed beside `numerator`/`denominator`; give them too"))
         return self
 
 
