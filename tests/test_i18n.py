@@ -144,7 +144,7 @@ def test_help_in_swedish_and_english(tmp_path: Path) -> None:
     text = " ".join(swedish.stdout.split())
     assert "Kontrollera varje fil och varje hänvisning mellan filer" in text
     assert "Exempel: avr check --strict --format github" in text
-    assert "Arkivets mapp" in text and "Repository folder" not in text
+    assert "Repots mapp" in text and "Repository folder" not in text
     english = " ".join(avr("check", "--help", cwd=tmp_path, lang="en").stdout.split())
     assert "Validate every file and every reference between files" in english and "Repository folder" in english
     top = " ".join(avr("--help", cwd=tmp_path).stdout.split())
