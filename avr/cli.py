@@ -20,6 +20,28 @@ from avr.errors import AvrError, Diagnostics, InvalidInput, UsageError, printabl
 from avr.i18n import _, ngettext
 from avr.i18n import current as current_language
 
+
+def _speak_in_typer() -> None:
+    """typer's own words in --help and in usage errors (the panel titles, defaults) in avr's language.
+
+    typer makes them with the standard library's global gettext() when it is imported, which follows the process
+    locale, not AVR_LANG or avr.yaml: they are made again here. (The click that typer carries writes "Usage:",
+    "Show this message and exit." and its usage errors in English, with no gettext call to translate them.)
+    """
+    import typer.rich_utils as rich
+
+    rich.ARGUMENTS_PANEL_TITLE = _("Arguments")
+    rich.OPTIONS_PANEL_TITLE = _("Options")
+    rich.COMMANDS_PANEL_TITLE = _("Commands")
+    rich.ERRORS_PANEL_TITLE = _("Error")
+    rich.ABORTED_TEXT = _("Aborted.")
+    rich.DEFAULT_STRING = _("[default: {}]")
+    rich.REQUIRED_LONG_STRING = _("[required]")
+    rich.RICH_HELP = _("Try [blue]'{command_path} {help_option}'[/] for help.")
+
+
+_speak_in_typer()
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,

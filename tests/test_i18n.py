@@ -145,6 +145,7 @@ def test_help_in_swedish_and_english(tmp_path: Path) -> None:
     assert "Kontrollera varje fil och varje hänvisning mellan filer" in text
     assert "Exempel: avr check --strict --format github" in text
     assert "Repots mapp" in text and "Repository folder" not in text
+    assert "╭─ Val ─" in swedish.stdout and "[standard: text]" in text  # typer's own panel title and default
     english = " ".join(avr("check", "--help", cwd=tmp_path, lang="en").stdout.split())
     assert "Validate every file and every reference between files" in english and "Repository folder" in english
     top = " ".join(avr("--help", cwd=tmp_path).stdout.split())
