@@ -75,7 +75,7 @@ def test_import_csv_with_one_bad_row_writes_nothing_then_imports(repo: Path, tmp
     # the same file again: nothing changes
     before = snapshot(repo)
     proc = run_avr("import", "outcomes", source, "--repo", repo)
-    assert proc.returncode == 0 and "nothing to write: 2 value(s)" in proc.stderr
+    assert proc.returncode == 0 and "nothing to write: 2 values" in proc.stderr
     assert snapshot(repo) == before
 
 
