@@ -18,14 +18,15 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-def run_avr(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real CLI in a subprocess, as a user would."""
+def run_avr(*args: str | Path, cwd: Path | None = None, lang: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real CLI in a subprocess, as a user would; ``lang`` sets AVR_LANG (the messages' language)."""
     return subprocess.run(
         [sys.executable, "-m", "avr", *map(str, args)],
         capture_output=True,
         text=True,
         cwd=cwd,
         timeout=300,
+        env={**os.environ, "AVR_LANG": lang} if lang else None,
     )
 
 

@@ -327,12 +327,12 @@ def test_avr_diff_shows_imported_outcomes(repo: Path, tmp_path: Path) -> None:
     git("commit", "-q", "-m", "plans")
     source = write_csv(tmp_path / "u.csv", [["indicator", "period", "value"], ["andel-bistand", "2021", "4,1"]], ",")
     assert run_avr("import", "outcomes", source, "--repo", repo).returncode == 0
-    proc = run_avr("diff", "HEAD", "--repo", repo)
+    proc = run_avr("diff", "HEAD", "--repo", repo, lang="sv")
     assert proc.returncode == 0, proc.stderr
     assert "Utfall andel-bistand 2021" in proc.stdout
     git("add", "-A")
     git("commit", "-q", "-m", "import")
     source = write_csv(tmp_path / "u.csv", [["indicator", "period", "value"], ["andel-bistand", "2021", "4,3"]], ",")
     assert run_avr("import", "outcomes", source, "--repo", repo, "--update").returncode == 0
-    proc = run_avr("diff", "HEAD", "--repo", repo)
+    proc = run_avr("diff", "HEAD", "--repo", repo, lang="sv")
     assert "Värde: 4,1 → 4,3" in proc.stdout, proc.stdout
