@@ -439,11 +439,12 @@ def new_plan(
     org: str | None = typer.Option(None, "--org", help=_("Organisation id (default: the only one)")),
     kind: str = typer.Option("operational_plan", "--kind", help="assignment_plan|operational_plan|internal_budget|action_plan"),
     title: str | None = typer.Option(None, "--title"),
+    year: int | None = typer.Option(None, "--year", help="The plan's year (default: the years its title names, else this year)"),
     repo: Path | None = RepoOption,
 ) -> None:
     from avr.commands.new import new_plan as create
 
-    _run(lambda: _created(create(_repo_lenient(repo), plan_id, org, kind, title)))
+    _run(lambda: _created(create(_repo_lenient(repo), plan_id, org, kind, title, year)))
 
 
 @new_app.command("goal", help=_(
@@ -456,11 +457,12 @@ def new_goal(
     kind: str = typer.Option("goal", "--kind", help=_("goal | refinement | development_area | … | commitment")),
     parent: str | None = typer.Option(None, "--parent", help=_("Goal it belongs under (refinement, commitment)")),
     title: str | None = typer.Option(None, "--title"),
+    area: str | None = typer.Option(None, "--area", help="Goal area (målområde) it belongs to, an id of the plan's goal_areas"),
     repo: Path | None = RepoOption,
 ) -> None:
     from avr.commands.new import new_goal as create
 
-    _run(lambda: _created(create(_repo_lenient(repo), Path.cwd(), plan, goal_id, kind, parent, title)))
+    _run(lambda: _created(create(_repo_lenient(repo), Path.cwd(), plan, goal_id, kind, parent, title, area)))
 
 
 @new_app.command("activity", help=_(
@@ -582,5 +584,23 @@ def version() -> None:
     typer.echo(__version__)
 
 
+def command() -> Callable[[], Any]:
+    """The command behind the app, with flags shown as flags in --help.
+
+    Typer labels a flag `<bool>` as if it took a value; an empty metavar shows it bare, as click does.
+    (Typer's command classes come from its private copy of click, hence `Any` below.)
+    """
+    root = typer.main.get_command(app)
+    pending: list[tuple[Any, Any]] = [(root, None)]
+    while pending:
+        cmd, parent = pending.pop()
+        ctx = typer.Context(cmd, parent=parent)
+        for param in [*cmd.params, cmd.get_help_option(ctx)]:
+            if param is not None and getattr(param, "is_flag", False):
+                param.metavar = ""
+        pending += [(sub, ctx) for sub in getattr(cmd, "commands", {}).values()]
+    return root
+
+
 def main() -> None:
-    app()
+    command()()

@@ -9,7 +9,7 @@ import os
 from typing import Any
 
 # The site is Swedish: `--help` texts in Swedish. Chosen before avr.cli is imported (its help is built then).
-os.environ.setdefault("AVR_LANG", "sv")
+os.environ["AVR_LANG"] = "sv"
 
 
 def on_files(files: Any, config: Any) -> Any:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from conftest import ROOT, run_avr
@@ -142,3 +145,15 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 def test_check_runs_from_a_subfolder() -> None:
     proc = run_avr("check", cwd=ROOT / "plans" / "uppsala-amn")
     assert proc.returncode == 0, proc.stderr
+
+
+def test_help_shows_flags_as_flags() -> None:
+    # A flag takes no value: --help must not label it `<bool>` (typer's default), for any command.
+    for args in (["--help"], ["build", "--help"], ["status", "--help"], ["import", "outcomes", "--help"]):
+        done = subprocess.run([sys.executable, "-m", "avr", *args], capture_output=True, text=True,
+                              env={**os.environ, "COLUMNS": "120"}, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert "<bool>" not in done.stdout
+    done = subprocess.run([sys.executable, "-m", "avr", "build", "--help"], capture_output=True, text=True,
+                          env={**os.environ, "COLUMNS": "120"}, timeout=120)
+    assert re.search(r"--strict\s+Warnings fail", done.stdout) and "--clean" in done.stdout

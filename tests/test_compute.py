@@ -10,7 +10,7 @@ import pytest
 
 from avr.compute.indicators import combine, indicator_result
 from avr.compute.order import natural_key
-from avr.compute.periods import previous_period, same_period_last_year
+from avr.compute.periods import open_round, previous_period, same_period_last_year
 from avr.compute.results import compute_plan
 from avr.model.common import Status, Verdict
 from avr.model.config import Rules
@@ -55,6 +55,26 @@ def test_periods_same_period_last_year_and_previous() -> None:
     assert previous_period(PERIODS, "2013-H1", PERIODS) == "2012-H2"
     assert previous_period(PERIODS, "2013-H1", ["2012-H1", "2013-H1"]) == "2012-H1"  # the latest reported
     assert previous_period(PERIODS, "2012-H1", PERIODS) is None
+
+
+def test_open_round_on_a_calendar_where_every_period_starts_in_january() -> None:
+    # Tertial 1, delår and helår all start on 1 January: the round is the one being written, not the year.
+    cal = [period("helar", "2025-01-01", "2025-12-31"), period("t1", "2025-01-01", "2025-04-30"),
+           period("delar", "2025-01-01", "2025-08-31"), period("helar-2024", "2024-01-01", "2024-12-31")]
+    day = dt.date.fromisoformat
+
+    def round_id(on: str, written: set[str]) -> str | None:
+        chosen = open_round(cal, written, day(on))
+        return chosen.id if chosen else None
+
+    assert round_id("2025-05-12", set()) == "t1"  # T1 ended in April: nearest end
+    assert round_id("2025-02-01", set()) == "helar-2024"  # the year before ended a month ago
+    assert round_id("2025-03-20", set()) == "t1"  # T1 ends in six weeks
+    assert round_id("2025-09-15", {"helar-2024", "t1"}) == "t1"  # delår not yet started by anyone
+    assert round_id("2025-09-15", {"helar-2024", "t1", "delar"}) == "delar"
+    assert round_id("2025-09-15", {"helar-2024", "t1", "delar", "helar"}) == "helar"
+    assert round_id("2023-06-01", set()) == "helar-2024"  # nothing started: the first period
+    assert open_round([], set(), day("2025-01-01")) is None
 
 
 def test_seed_000_goal_2_increase_from_ratios_is_met() -> None:

@@ -130,7 +130,8 @@ def test_numerator_change_turns_verdict(repo: Path) -> None:
     [change] = changes(data)
     [fc] = change["fields"]
     assert fc["old"] == {"numerator": 353, "denominator": 1040} and fc["new"] == {"numerator": 300, "denominator": 1040}
-    assert data["summary"]["verdicts"] == 1
+    assert data["summary"]["verdicts"] == 2  # the refinement and its indicator: both rows count
+    assert "2 ändrade bedömningar" in term and "2 ändrade bedömningar" in md
 
 
 def test_move_keeps_identity(repo: Path) -> None:
@@ -177,8 +178,8 @@ def test_long_text_is_summarised_and_collapsible(repo: Path) -> None:
         encoding="utf-8")
     commit(repo, "longer report text")
     term, md, data = three(repo, "main", "HEAD")
-    assert "Text: 2 rader tillagda, 1 borttagna Klart [-enligt plan.-] {+före plan tack vare" in term
-    assert "  - Text: 2 rader tillagda, 1 borttagna: Klart ~~enligt plan.~~ **före plan tack vare" in md
+    assert "Text: 2 rader tillagda, 1 borttagen Klart [-enligt plan.-] {+före plan tack vare" in term
+    assert "  - Text: 2 rader tillagda, 1 borttagen: Klart ~~enligt plan.~~ **före plan tack vare" in md
     assert "<details><summary>Visa ändringen</summary>" in md
     assert "    -Klart enligt plan.\n    +Klart före plan tack vare ett gott samarbete.\n" in md
     [fc] = changes(data)[0]["fields"]
@@ -300,7 +301,7 @@ def test_markdown_fits_a_comment(repo: Path) -> None:
     assert "<details>" in full and "+Rad 199 av en lång text." in full
     # too long for the limit: the line diffs go, the short summaries stay
     shorter = markdown(run.diff, run.sides, labels, limit=len(full) - 1)
-    assert "<details>" not in shorter and "Text: 200 rader tillagda, 1 borttagna" in shorter
+    assert "<details>" not in shorter and "Text: 200 rader tillagda, 1 borttagen" in shorter
     assert "Status: Pågår → Klart" in shorter
     # still too long: cut at a line, with a note saying so
     cut = markdown(run.diff, run.sides, labels, limit=300)

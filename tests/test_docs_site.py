@@ -114,7 +114,7 @@ def missing_commands(page: str) -> list[str]:
             row = next((r for r in rows if all(f"`{s}`" in r.split("|")[1] for s in spellings)), None)
             if row is None:
                 problems.append(f"{name} {spellings[0]}: no row")
-            elif help_text.replace("|", "\\|").split("<")[0] not in row:
+            elif cell(help_text) not in row:
                 problems.append(f"{name} {spellings[0]}: help text missing")
     return problems
 

@@ -44,7 +44,6 @@ def test_new_creates_checked_files_and_refuses_to_overwrite(mini_copy: Path) -> 
     assert done.stderr.strip() == f"created {PLAN}/goals/2.yaml"
     goal = root / PLAN / "goals/2.yaml"
     assert 'id: "2"\nkind: goal\n' in goal.read_text(encoding="utf-8")
-    _schema_ok(goal, "goal")
 
     done = run_avr("new", "activity", "--repo", root, "--goal", "1", "--goal", "2", "--unit", "eb",
                    "--title", "Sommarjobb: unga")
@@ -142,3 +141,32 @@ def test_followup_start_on_the_example_plans(example_copy: Path) -> None:
     done = run_avr("followup", "start", "2099", "--repo", example_copy)
     assert done.returncode == 2 and "no organisation has the period `2099`" in done.stderr
     assert not (ROOT / "plans/uppsala-amn/26-punktsplan/followups/2099").exists()
+
+
+def test_new_plan_takes_its_years_from_the_title(example_copy: Path) -> None:
+    root = example_copy
+    org = root / "plans/eskilstuna-avn"
+    cases = [("vp-2025", ["--title", "Verksamhetsplan 2025"], "first_year: 2025\nlast_year:\n"),
+             ("vp-2024-2025", ["--title", "Verksamhetsplan 2024–2025"], "first_year: 2024\nlast_year: 2025\n"),
+             ("vp-given", ["--title", "Verksamhetsplan 2025", "--year", "2027"], "first_year: 2027\nlast_year:\n"),
+             ("vp-untitled", [], f"first_year: {dt.date.today().year}\nlast_year:\n")]
+    for plan_id, args, years in cases:
+        done = run_avr("new", "plan", plan_id, "--org", "eskilstuna-avn", *args, "--repo", root)
+        assert done.returncode == 0, done.stderr
+        assert years in (org / plan_id / "plan.yaml").read_text(encoding="utf-8")
+    _check(root)
+
+
+def test_new_goal_with_a_goal_area(example_copy: Path) -> None:
+    root = example_copy
+    plan = "eskilstuna-avn/verksamhetsplan-2022"
+    done = run_avr("new", "goal", "--plan", plan, "--id", "99", "--area", "effektiv-organisation",
+                   "--title", "Kortare handläggningstider", "--repo", root)
+    assert done.returncode == 0, done.stderr
+    goal = root / "plans" / plan / "goals/99.yaml"
+    assert "area: effektiv-organisation\n" in goal.read_text(encoding="utf-8")
+    _check(root)
+    before = _snapshot(root)
+    done = run_avr("new", "goal", "--plan", plan, "--area", "hallbar", "--repo", root)
+    assert done.returncode == 2 and "unknown goal area `hallbar`" in done.stderr and "hallbar-utveckling" in done.stderr
+    assert _snapshot(root) == before

@@ -16,8 +16,11 @@ import pytest
 import yaml
 from conftest import FIXTURES, ROOT, run_avr
 from jsonschema import Draft7Validator
+from pydantic import TypeAdapter, ValidationError
 
-from avr.commands.schema import KINDS, generate, undescribed
+from avr.commands.schema import KINDS, NUMBER, TARGET, VALUE, YEAR_OR_ONGOING, generate, undescribed
+from avr.model.common import Number, YearOrOngoing
+from avr.model.goal import TargetField, ValueField
 
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
@@ -210,3 +213,24 @@ def test_vscode_settings_map_every_file_to_its_schema() -> None:
                 mapped[path] = kind
         files = [root / "avr.yaml", *sorted((root / "plans").rglob("*.yaml"))]
         assert {p: kind_of(p) for p in files} == mapped
+
+
+@pytest.mark.parametrize(
+    ("pattern", "annotation", "text"),
+    [
+        (TARGET, TargetField, "MINST 70 %"), (TARGET, TargetField, "Högst 30"), (TARGET, TargetField, "≥ 1\u2009040"),
+        (TARGET, TargetField, "Ska inte öka."), (TARGET, TargetField, "SKA MINSKA"), (TARGET, TargetField, "snart"),
+        (TARGET, TargetField, "ungefär 5"), (VALUE, ValueField, "353/1\u2009040 (34 %)"), (VALUE, ValueField, "−28,6"),
+        (VALUE, ValueField, "33,9 Mkr"), (NUMBER, Number, "1\u202f040,5"), (NUMBER, Number, "1_040"),
+        (YEAR_OR_ONGOING, YearOrOngoing, "Löpande"), (YEAR_OR_ONGOING, YearOrOngoing, "PÅGÅR STÄNDIGT"),
+        (YEAR_OR_ONGOING, YearOrOngoing, "2024"), (YEAR_OR_ONGOING, YearOrOngoing, "snart"),
+    ],
+)
+def test_the_editor_patterns_accept_what_avr_accepts(pattern: str, annotation: Any, text: str) -> None:
+    """The schemas' patterns are built from the words and characters the models read: they agree."""
+    try:
+        TypeAdapter(annotation).validate_python(text)
+        accepted = True
+    except ValidationError:
+        accepted = False
+    assert (re.fullmatch(pattern, text) is not None) is accepted, (text, accepted)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -99,3 +103,35 @@ def test_todo_everything_reported_and_bad_input(mini_copy: Path) -> None:
     assert _rows(_todo(mini_copy, "2022")) == []
     done = run_avr("todo", "2022", "--format", "markdown", "--repo", mini_copy)
     assert "Allt är rapporterat." in done.stdout
+
+
+def test_todo_without_period_takes_the_open_round(tmp_path: Path) -> None:
+    # The calendar fixture's periods all start on 1 January; delår and helår 2025 not yet written:
+    # a plain `avr todo` is about tertial 1 2025 (the round under way), not helår 2025.
+    root = tmp_path / "calendar"
+    shutil.copytree(Path(__file__).parent / "fixtures/calendar", root)
+    plan = root / "plans/sundby-sn/verksamhetsplan-2024-2025"
+    for kind in ("followups", "outcomes"):
+        for period in ("delar-2025", "helar-2025"):
+            shutil.rmtree(plan / kind / period)
+    data = _todo(root)
+    assert [p["period"] for p in data["plans"]] == ["t1-2025"]  # type: ignore[index]
+    assert _todo(root, "helar-2025")["plans"][0]["period"] == "helar-2025"  # type: ignore[index]
+
+
+def test_todo_table_never_cuts_a_long_id(tmp_path: Path) -> None:
+    root = tmp_path / "calendar"
+    shutil.copytree(Path(__file__).parent / "fixtures/calendar", root)
+    plan = root / "plans/sundby-sn/verksamhetsplan-2024-2025"
+    long_id = "a1-utveckla-samverkan-med-civilsamhallet-och-foreningslivet-2025"
+    for path in [plan / "activities/a1.yaml", *plan.glob("followups/*/a1.yaml")]:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("id: a1\n", f"id: {long_id}\n").replace("activity: a1\n", f"activity: {long_id}\n"),
+                        encoding="utf-8")
+    (plan / "followups/t1-2025/a1.yaml").unlink()
+    done = subprocess.run([sys.executable, "-m", "avr", "todo", "t1-2025", "--repo", str(root)],
+                          capture_output=True, text=True, env={**os.environ, "COLUMNS": "60"}, timeout=300)
+    assert done.returncode == 0, done.stderr
+    rows = [line.split("│") for line in done.stdout.splitlines() if line.startswith("│")]
+    what = "".join(cells[2].strip() for cells in rows)  # the "what" column, its folded lines joined
+    assert long_id in what and "…" not in done.stdout

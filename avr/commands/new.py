@@ -7,6 +7,7 @@ comes from the label catalogue (`new:`), so it is in the repository's language.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from avr.commands.create import (
@@ -20,7 +21,8 @@ from avr.commands.create import (
     schema_comment,
     today,
 )
-from avr.commands.followup_start import activity_skeleton, followed_up, latest_before, period_of
+from avr.commands.followup_start import activity_skeleton, period_of
+from avr.compute.rounds import followed_up, latest_before
 from avr.errors import AvrError, UsageError
 from avr.i18n import _
 from avr.model.common import Id
@@ -53,6 +55,20 @@ def _check_id(value: str) -> str:
     return value
 
 
+def plan_years(title: str | None, year: int | None) -> tuple[int, int]:
+    """The years a new plan covers: ``--year``, else the years its title names, else this year.
+
+    "Verksamhetsplan 2025" covers 2025 even when written in December 2026; "Verksamhetsplan 2024–2025"
+    covers 2024 to 2025.
+    """
+    if year is not None:
+        return year, year
+    named = [int(y) for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", title or "")]
+    if named:
+        return min(named), max(named)
+    return today().year, today().year
+
+
 def new_plan(repo: Repository, plan_id: str, org_id: str | None, kind: str, title: str | None,
              year: int | None = None) -> str:
     _check_id(plan_id)
@@ -66,22 +82,25 @@ def new_plan(repo: Repository, plan_id: str, org_id: str | None, kind: str, titl
     if org_id not in repo.orgs:
         raise UsageError(_("unknown organisation `{org}`; organisations: {known}").format(
             org=org_id, known=", ".join(repo.orgs)))
-    year = year or today().year
+    first, last = plan_years(title, year)
     target = repo.plans_root / org_id / plan_id / "plan.yaml"
     return _write(repo, target, [
         f"id: {scalar(plan_id)}",
         f"kind: {kind}",
         f"title: {scalar(title or _labels(repo)('new', 'plan_title'))}",
-        f"first_year: {year}",
-        "last_year:",
+        f"first_year: {first}",
+        f"last_year: {last if last != first else ''}",
         "description:",
         "item_noun: activity",
     ], "plan")
 
 
 def new_goal(repo: Repository, cwd: Path, plan_name: str | None, goal_id: str | None, kind: str,
-             parent: str | None, title: str | None) -> str:
+             parent: str | None, title: str | None, area: str | None = None) -> str:
     org, plan = find_plan(repo, plan_name, cwd)
+    areas = [a.id for a in plan.plan.goal_areas]
+    if area is not None and area not in areas:
+        raise UsageError(f"unknown goal area `{area}` in {org.id}/{plan.id}; goal areas: {', '.join(areas) or 'none'}")
     if kind not in GOAL_KINDS:
         raise UsageError(_("unknown goal kind `{kind}`; use one of: {kinds}").format(kind=kind, kinds=", ".join(GOAL_KINDS)))
     if kind in ("refinement", "commitment") and parent is None:
@@ -98,7 +117,7 @@ def new_goal(repo: Repository, cwd: Path, plan_name: str | None, goal_id: str | 
         f"parent: {scalar(parent)}",
         f"title: {scalar(title)}",
         f"text: {scalar(_labels(repo)('new', 'goal_text'))}",
-        "area:",
+        f"area: {scalar(area)}",
         "indicators:",
     ], "goal")
 

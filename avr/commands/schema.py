@@ -54,20 +54,41 @@ KINDS: dict[str, type[BaseModel]] = {
     "outcome": OutcomeEntry,
 }
 
-# Scalar forms as an editor sees them (JSON Schema regexes are ECMAScript: no inline flags).
-_SPACE = "[ \u00a0\u202f]"
-NUMBER = rf"^[+\-−]?\d(?:\d|{_SPACE})*(?:[.,]\d+)?$"
+# Scalar forms as an editor sees them (JSON Schema regexes are ECMAScript: no inline flags, so any letter case is
+# spelt out). Built from the characters and words the models read (avr/model/common.py, goal.py), so an editor
+# accepts what avr accepts.
+_METACHARACTERS = set("\\^$.|?*+()[]{}/-")
+
+
+def _js_escape(text: str) -> str:
+    return "".join("\\" + c if c in _METACHARACTERS else c for c in text)
+
+
+def _js_class(chars: str) -> str:
+    return f"[{_js_escape(chars)}]"
+
+
+def _any_case(word: str) -> str:
+    """``word`` in any letter case, as avr reads it (`Minst`, `MINST`, `minst`)."""
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.lower() != c.upper() else _js_escape(c) for c in word)
+
+
+def _one_of(words: Any) -> str:
+    return "|".join(_any_case(w) for w in sorted(words, key=lambda w: (-len(w), w)))  # longest first
+
+
+_SIGN = _js_class(common.SIGNS)
+_SPACE = _js_class(common.THOUSANDS_SPACES)
+_NUM = rf"\d(?:\d|{_SPACE})*(?:{_js_class(common.DECIMAL_SIGNS)}\d+)?"
+NUMBER = rf"^{_SIGN}?{_NUM}$"
 INTEGER = r"^[+\-−]?\d+$"
 DATE = r"^\d{4}-\d{2}-\d{2}$"
-_NUM = rf"\d(?:\d|{_SPACE})*(?:[.,]\d+)?"
 # a number (33,9 %), or numerator/denominator with the figure the source prints beside it: 27/179 (19 %)
-VALUE = (rf"^(?:[+\-−]?{_NUM}{_SPACE}*%?|{_NUM}{_SPACE}*/{_SPACE}*{_NUM}"
-         rf"(?:{_SPACE}*\({_SPACE}*[+\-−]?{_NUM}{_SPACE}*%?{_SPACE}*\))?)$")
-TARGET = (
-    rf"^(?:(?:≥|>=|≤|<=|=|[Mm]inst|[Ll]ägst|[Mm]ax|[Hh]ögst)?{_SPACE}*[+\-−]?\d(?:\d|{_SPACE})*(?:[.,]\d+)?{_SPACE}*%?"
-    r"|(?:[Ss]ka )?(?:[Ii]nte )?(?:[Öö]ka|[Mm]inska)\.?|increase|decrease|not_increase|not_decrease)$"
-)
-YEAR_OR_ONGOING = r"^(?:\d{4}|[Oo]ngoing|[Ss]tändigt pågående|[Pp]ågår ständigt|[Ll]öpande)$"
+VALUE = (rf"^(?:{_SIGN}?{_NUM}{_SPACE}*%?|{_NUM}{_SPACE}*/{_SPACE}*{_NUM}"
+         rf"(?:{_SPACE}*\({_SPACE}*{_SIGN}?{_NUM}{_SPACE}*%?{_SPACE}*\))?)$")
+TARGET = (rf"^(?:(?:{_one_of(goal.COMPARISON_WORDS)})?{_SPACE}*{_SIGN}?{_NUM}{_SPACE}*%?"
+          rf"|(?:{_one_of(goal.DIRECTION_WORDS)})\.*)$")
+YEAR_OR_ONGOING = rf"^(?:\d{{4}}|{_one_of(common.ONGOING_WORDS)})$"
 BOOLEANS = [True, False, "true", "false", "True", "False", "yes", "no", "on", "off"]
 
 
@@ -85,9 +106,9 @@ def _as_written_year_or_ongoing(inner: JsonSchemaValue) -> JsonSchemaValue:
 
 # Before-validators that turn a written string into a structure: the string form is valid input too.
 _BEFORE: dict[Callable[..., Any], Callable[[JsonSchemaValue], JsonSchemaValue]] = {
-    goal._parse_value: _as_written_value,
-    goal._parse_target: _as_written_target,
-    common._parse_year_or_ongoing: _as_written_year_or_ongoing,
+    goal.parse_value: _as_written_value,
+    goal.parse_target: _as_written_target,
+    common.parse_year_or_ongoing: _as_written_year_or_ongoing,
 }
 
 

@@ -41,6 +41,24 @@ def sort_ids(ids: Iterable[str], periods: Mapping[str, Period]) -> list[str]:
     return sorted(ids, key=lambda pid: (0, *period_key(periods[pid])) if pid in periods else (1, far, far, pid))
 
 
+def open_round(periods: Iterable[Period], written: Collection[str], on: dt.date) -> Period | None:
+    """The follow-up round going on at ``on`` (uppföljningsomgång): the period a plain `avr todo` is about.
+
+    Of the periods that have started, the latest (in date order) that already has follow-ups or outcomes
+    written (``written``): a round is open once its first entries exist. Before any, the period whose end
+    is nearest to ``on``, so that in May the tertial that ended in April is chosen, not the year that
+    started with it in January (on a tertial/delår/helår calendar every period starts on 1 January).
+    """
+    started = [p for p in in_order(periods) if p.start <= on]
+    with_entries = [p for p in started if p.id in written]
+    if with_entries:
+        return with_entries[-1]
+    if started:
+        return min(started, key=lambda p: (abs((p.end - on).days), period_key(p)))
+    upcoming = in_order(periods)
+    return upcoming[0] if upcoming else None
+
+
 def known_at(periods: Mapping[str, Period], period_id: str, until: Period | None) -> bool:
     """The period ends on or before ``until`` ends: its data belongs to ``until``'s report.
 

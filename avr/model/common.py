@@ -18,6 +18,7 @@ from avr.i18n import _
 
 __all__ = [
     "CANONICAL_STATUSES",
+    "DECIMAL_SIGNS",
     "kind_name",
     "Figure",
     "Heading",
@@ -25,8 +26,11 @@ __all__ = [
     "Markdown",
     "Number",
     "NumberTooLong",
+    "ONGOING_WORDS",
+    "SIGNS",
     "Schema",
     "Status",
+    "THOUSANDS_SPACES",
     "Title",
     "Verdict",
     "Year",
@@ -117,11 +121,16 @@ Title = Annotated[str, Field(max_length=MAX_TITLE, description="One sentence, at
 # Digits are ASCII only (Python's \d and Decimal also take Arabic-Indic or fullwidth digits, which no
 # report means). Bounded so that any sum over a repository stays exact in Decimal's 28 digits and every
 # number can be printed: 15 digits before the decimal sign (a municipality's budget has 11) and 6 after.
-_NUMBER = re.compile(r"[+\-−]?([0-9]+)(?:[.,]([0-9]+))?")
+# The signs, decimal signs and thousands spaces a number may be written with; the editor schemas' patterns
+# (avr/commands/schema.py) are built from these too.
+SIGNS = "+-−"
+DECIMAL_SIGNS = ".,"
+# Spaces people write between thousands: space, no-break space, thin space, narrow no-break space.
+THOUSANDS_SPACES = " \u00a0\u2009\u202f"
+_NUMBER = re.compile(f"[{re.escape(SIGNS)}]?([0-9]+)(?:[{re.escape(DECIMAL_SIGNS)}]([0-9]+))?")
 MAX_INTEGER_DIGITS = 15
 MAX_DECIMALS = 6
-# Spaces people write between thousands: space, no-break space, thin space, narrow no-break space.
-_THOUSANDS = str.maketrans("", "", " \u00a0\u2009\u202f")
+_THOUSANDS = str.maketrans("", "", THOUSANDS_SPACES)
 
 
 def shown(value: str, limit: int = 60) -> str:
@@ -159,13 +168,18 @@ def parse_number(value: Any) -> Any:
 Number = Annotated[Decimal, BeforeValidator(parse_number)]
 
 
+def without_percent(text: str) -> str:
+    """`33,9 %` and `33,9%` → `33,9`: a figure may carry the percent sign it is printed with (the one place that says so)."""
+    return text.strip().removesuffix("%").strip()
+
+
 def parse_figure(value: Any) -> Any:
     """A number as a document prints it, optionally with a percent sign: `19 %`, `33,9%`, `1 040`.
 
     The decimals written are kept (`39,0` stays 39.0): a stated figure's rounding is read from them.
     """
     if isinstance(value, str):
-        return parse_number(value.strip().removesuffix("%").strip())
+        return parse_number(without_percent(value))
     return value
 
 
@@ -182,18 +196,19 @@ def _parse_year(value: Any) -> Any:
 
 Year = Annotated[int, BeforeValidator(_parse_year), Field(ge=1900, le=2200)]
 
-_ONGOING = {"ongoing", "ständigt pågående", "pågår ständigt", "löpande"}
+# What `expected_completion` may say instead of a year (any letter case)
+ONGOING_WORDS = frozenset({"ongoing", "ständigt pågående", "pågår ständigt", "löpande"})
 
 
-def _parse_year_or_ongoing(value: Any) -> Any:
-    if isinstance(value, str) and value.strip().lower() in _ONGOING:
+def parse_year_or_ongoing(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().lower() in ONGOING_WORDS:
         return "ongoing"
     return _parse_year(value)
 
 
 YearOrOngoing = Annotated[
     int | Literal["ongoing"],
-    BeforeValidator(_parse_year_or_ongoing),
+    BeforeValidator(parse_year_or_ongoing),
     Field(description="Year, or `ongoing` (ständigt pågående)"),
 ]
 

@@ -19,6 +19,7 @@ from avr.model.common import (
     parse_figure,
     parse_number,
     shown,
+    without_percent,
 )
 
 GoalKind = Literal[
@@ -39,7 +40,9 @@ Unit = Literal[
 Direction = Literal["increase", "decrease", "not_increase", "not_decrease"]
 Relative = Literal["baseline", "previous_period", "same_period_last_year"]
 
-_DIRECTIONS: dict[str, Direction] = {
+# A target in words, and a target's comparison (both read in any letter case; the editor schemas' patterns in
+# avr/commands/schema.py are built from these)
+DIRECTION_WORDS: dict[str, Direction] = {
     "ska öka": "increase",
     "öka": "increase",
     "increase": "increase",
@@ -53,13 +56,13 @@ _DIRECTIONS: dict[str, Direction] = {
     "inte minska": "not_decrease",
     "not_decrease": "not_decrease",
 }
-_OPS = {"≥": ">=", ">=": ">=", "minst": ">=", "lägst": ">=", "≤": "<=", "<=": "<=", "max": "<=",
+COMPARISON_WORDS = {"≥": ">=", ">=": ">=", "minst": ">=", "lägst": ">=", "≤": "<=", "<=": "<=", "max": "<=",
         "högst": "<=", "=": "="}
 # longest first, so that `>=` is not read as `>` followed by `=`
-_OP_WORDS = sorted(_OPS, key=len, reverse=True)
+_OP_WORDS = sorted(COMPARISON_WORDS, key=len, reverse=True)
 
 
-def _parse_target(value: Any) -> Any:
+def parse_target(value: Any) -> Any:
     """A comparison and a number (`≥ 90`, `minst 70 %`), a direction, or a plain number.
 
     Parsed by hand, not by one regular expression: the number's spaces and the spaces around it made the old
@@ -68,11 +71,11 @@ def _parse_target(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     text = value.strip()
-    direction = _DIRECTIONS.get(text.casefold().rstrip("."))
+    direction = DIRECTION_WORDS.get(text.casefold().rstrip("."))
     if direction:
         return {"direction": direction}
     op = next((word for word in _OP_WORDS if text[:len(word)].casefold() == word), None)
-    number = (text[len(op):] if op else text).strip().removesuffix("%").rstrip()
+    number = without_percent(text[len(op):] if op else text)
     if number:
         try:
             parse_number(number)
@@ -81,7 +84,7 @@ def _parse_target(value: Any) -> Any:
         except ValueError:
             pass
         else:
-            target = {"op": _OPS.get(op or ""), "value": number}
+            target = {"op": COMPARISON_WORDS.get(op or ""), "value": number}
             if op and op.isalpha():  # minst, max, högst: printed in the organisation's words
                 target["word"] = text[:len(op)]
             return target
@@ -125,7 +128,7 @@ class Target(Schema):
             raise ValueError(_("a target is exactly one of: a number (`value`), a `direction`, or `text`"))
         if self.op and self.value is None:
             raise ValueError(_("`op` needs a `value`"))
-        if self.word is not None and (_OPS.get(self.word.casefold()) != self.op or self.op == "="):
+        if self.word is not None and (COMPARISON_WORDS.get(self.word.casefold()) != self.op or self.op == "="):
             raise ValueError(_("`word: {word}` does not say `op: {op}`; minst and lägst mean >=, "
                                "max and högst mean <=").format(word=self.word, op=self.op))
         return self
@@ -154,7 +157,7 @@ def _ratio(text: str) -> dict[str, str] | None:
     return parsed
 
 
-def _parse_value(value: Any) -> Any:
+def parse_value(value: Any) -> Any:
     if isinstance(value, str):
         parsed = _ratio(value.strip())
         if parsed is not None:
@@ -210,8 +213,8 @@ class Value(Schema):
         return self
 
 
-ValueField = Annotated[Value, BeforeValidator(_parse_value)]
-TargetField = Annotated[Target, BeforeValidator(_parse_target)]
+ValueField = Annotated[Value, BeforeValidator(parse_value)]
+TargetField = Annotated[Target, BeforeValidator(parse_target)]
 
 
 class Baseline(Schema):

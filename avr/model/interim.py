@@ -11,7 +11,6 @@ Layout (docs/filer.md, "Delårsrapportens filer"):
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,11 +152,6 @@ def _once(loader: Loader, seen: dict[tuple[str, ...], BaseModel], model: BaseMod
 
 
 def _status(loader: Loader, model: BaseModel, status: str | None, organisation: Organisation) -> None:
-    if status is None or organisation.status_of(status) is not None:
-        return
-    labels = [s.label for s in organisation.statuses]
-    close = difflib.get_close_matches(status, labels, n=1, cutoff=0.5)
-    hint = (_(" — did you mean `{close}`?").format(close=close[0]) if close
-            else _("; use one of: {labels}").format(labels=", ".join(labels)))
-    loader.at(model, ("status",), "E204", _("status `{status}` is not in the organisation's vocabulary").format(
-        status=status) + hint)
+    problem = organisation.status_problem(status) if status is not None else None
+    if problem is not None:
+        loader.at(model, ("status",), "E204", problem)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from typing import Annotated, Any, Literal
@@ -156,3 +157,19 @@ class Organisation(Schema):
             if label_key(entry.label) == wanted:
                 return entry
         return None
+
+    def status_problem(self, status: str, org_id: str | None = None) -> str | None:
+        """Why ``status`` is not a word of this organisation's vocabulary (E204), or None when it is; the message
+        names the organisation by ``org_id`` when given."""
+        if self.status_of(status) is not None:
+            return None
+        labels = [s.label for s in self.statuses]
+        if labels:
+            close = difflib.get_close_matches(status, labels, n=1, cutoff=0.5)
+            hint = (_(" — did you mean `{close}`?").format(close=close[0]) if close
+                    else _("; use one of: {labels}").format(labels=", ".join(labels)))
+        else:
+            hint = _("; the organisation has no status words (add `statuses:` to its organisation.yaml)")
+        if org_id is None:
+            return _("status `{status}` is not in the organisation's vocabulary").format(status=status) + hint
+        return _("status `{status}` is not in {org}'s vocabulary").format(status=status, org=org_id) + hint

@@ -121,10 +121,10 @@ def _list_yaml(
     """What ``folder.glob("*.yaml")`` (or ``"**/*.yaml"``) finds, as name parts below ``folder``, sorted like
     ``Path.parts``, each with whether it is a symbolic link.
 
-    One ``os.scandir`` walk with plain strings: pathlib's glob, sort and ``Path`` hashing cost seconds at 50 000
-    files. Like pathlib, the walk does not enter linked folders (``is_dir(follow_symlinks=False)``) and matches
-    entries of any kind; a folder that cannot be listed gives nothing. Folders in ``prune`` (as parts) are not
-    entered.
+    One ``os.scandir`` walk with plain strings, as pathlib's glob, sort and ``Path`` hashing are slow on large
+    repositories (benchmarks/NOTES.md). Like pathlib, the walk does not enter linked folders
+    (``is_dir(follow_symlinks=False)``) and matches entries of any kind; a folder that cannot be listed gives
+    nothing. Folders in ``prune`` (as parts) are not entered.
     """
     found: list[tuple[tuple[str, ...], bool]] = []
     stack: list[tuple[str, tuple[str, ...]]] = [(str(folder), ())]
@@ -570,16 +570,9 @@ class _Loader:
                         what=kind_name(key[0]), key=key[1], period=fu.period, first=first))
         else:
             seen[key] = fu
-        if fu.status is not None and org.organisation.status_of(fu.status) is None:
-            labels = [s.label for s in org.organisation.statuses]
-            if labels:
-                close = difflib.get_close_matches(fu.status, labels, n=1, cutoff=0.5)
-                hint = (_(" — did you mean `{close}`?").format(close=close[0]) if close
-                        else _("; use one of: {labels}").format(labels=", ".join(labels)))
-            else:
-                hint = _("; the organisation has no status words (add `statuses:` to its organisation.yaml)")
-            self.at(fu, ("status",), "E204", _("status `{status}` is not in {org}'s vocabulary").format(
-                status=fu.status, org=org.id) + hint)
+        problem = org.organisation.status_problem(fu.status, org.id) if fu.status is not None else None
+        if problem is not None:
+            self.at(fu, ("status",), "E204", problem)
         if fu.verdict is not None and not (fu.verdict.justification or "").strip():
             self.at(fu, ("verdict",), "E205", _("a manual verdict needs `justification`: say why"))
 
@@ -605,7 +598,7 @@ class _Loader:
                 skipped = frozenset(tuple(folder[len(top) + 1:].split("/")) for folder in self.skip
                                     if folder.startswith(top + "/"))
                 found = _list_yaml(plans_root, recursive=True, suffixes=(".yaml", ".yml"), prune=skipped)
-                # by string: Path comparisons cost seconds at 50 000 files; the order only needs to be stable
+                # by string, as Path comparisons are slow (benchmarks/NOTES.md); the order only needs to be stable
                 paths = sorted(str(plans_root.joinpath(*parts)) for parts, _ in found)
                 self.files = [Path(text) for text in paths]
         return self.files

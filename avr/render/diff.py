@@ -18,18 +18,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from avr.compute.diff import (
-    ADDED,
-    CHANGED,
-    MOVED,
-    REMOVED,
-    Change,
-    CountsChange,
-    FieldChange,
-    PlanDiff,
-    RepoDiff,
-    VerdictChange,
-)
+from avr.compute.changes import ADDED, CHANGED, MOVED, REMOVED, Change, FieldChange
+from avr.compute.diff import CountsChange, PlanDiff, RepoDiff, VerdictChange
 from avr.compute.diff_interim import TOTAL
 from avr.model.common import Verdict
 from avr.model.followup import ManualVerdict
@@ -157,7 +147,13 @@ def verdict_text(verdict: Verdict | None, labels: Labels) -> str:
 
 
 def summary_line(diff: RepoDiff, labels: Labels) -> str:
-    return str(labels("diff", "summary")).format(**diff.counts())
+    """"2 tillagda, 1 ändrad bedömning": each count with its noun in the singular or plural."""
+    return ", ".join(labels.count(n, "diff", "summary", key) for key, n in diff.counts().items())
+
+
+def line_counts(added: int, removed: int, labels: Labels) -> str:
+    """"2 rader tillagda, 1 borttagen": the size of a text change."""
+    return f"{labels.count(added, 'diff', 'lines', 'added')}, {labels.count(removed, 'diff', 'lines', 'removed')}"
 
 
 def side_name(name: str, commit: str | None, labels: Labels) -> str:
@@ -215,8 +211,8 @@ def _md_field(fc: FieldChange, labels: Labels, details: bool = True) -> list[str
     )
     fence = _fence(lines)
     if not details:
-        return [f"  - {name}: {labels('diff', 'lines').format(added=added, removed=removed)}" + (f": {words}" if words else "")]
-    out = [f"  - {name}: {labels('diff', 'lines').format(added=added, removed=removed)}" + (f": {words}" if words else ""),
+        return [f"  - {name}: {line_counts(added, removed, labels)}" + (f": {words}" if words else "")]
+    out = [f"  - {name}: {line_counts(added, removed, labels)}" + (f": {words}" if words else ""),
            f"    <details><summary>{md_escape(str(labels('diff', 'show_text')))}</summary>", "",
            f"    {fence}diff", *(f"    {line}" for line in lines), f"    {fence}", "", "    </details>"]
     return out
@@ -302,7 +298,7 @@ def _term_field(fc: FieldChange, labels: Labels) -> Text:
         line.append(show(fc.new, fc, labels), style="green")
         return line
     _, added, removed = fc.text_lines()
-    line.append(str(labels("diff", "lines")).format(added=added, removed=removed))
+    line.append(line_counts(added, removed, labels))
     for kind, words in fc.word_context():
         # git's word-diff markers, so the change reads without colours too
         marked = {"delete": f"[-{words}-]", "insert": f"{{+{words}+}}"}.get(kind, words)

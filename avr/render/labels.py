@@ -48,6 +48,14 @@ class Labels:
         except AvrError:
             return default
 
+    def count(self, n: int, *path: str) -> str:
+        """A count with its words: the label at ``path`` holds ``one`` (n == 1) and ``other``, each with ``{n}``."""
+        forms = self(*path)
+        form = forms.get("one" if n == 1 else "other") if isinstance(forms, dict) else None
+        if not isinstance(form, str):
+            raise AvrError(f"label {'.'.join(path)} of the {self.language} catalogue needs `one:` and `other:` texts")
+        return form.format(n=n)
+
     @property
     def locale(self) -> str:
         return str(self.data.get("locale", "sv_SE"))
