@@ -439,7 +439,8 @@ def new_plan(
     org: str | None = typer.Option(None, "--org", help=_("Organisation id (default: the only one)")),
     kind: str = typer.Option("operational_plan", "--kind", help="assignment_plan|operational_plan|internal_budget|action_plan"),
     title: str | None = typer.Option(None, "--title"),
-    year: int | None = typer.Option(None, "--year", help="The plan's year (default: the years its title names, else this year)"),
+    year: int | None = typer.Option(
+        None, "--year", help=_("The plan's year (default: the years its title names, else this year)")),
     repo: Path | None = RepoOption,
 ) -> None:
     from avr.commands.new import new_plan as create
@@ -457,7 +458,8 @@ def new_goal(
     kind: str = typer.Option("goal", "--kind", help=_("goal | refinement | development_area | … | commitment")),
     parent: str | None = typer.Option(None, "--parent", help=_("Goal it belongs under (refinement, commitment)")),
     title: str | None = typer.Option(None, "--title"),
-    area: str | None = typer.Option(None, "--area", help="Goal area (målområde) it belongs to, an id of the plan's goal_areas"),
+    area: str | None = typer.Option(
+        None, "--area", help=_("Goal area (målområde) it belongs to, an id of the plan's goal_areas")),
     repo: Path | None = RepoOption,
 ) -> None:
     from avr.commands.new import new_goal as create

@@ -100,7 +100,8 @@ def new_goal(repo: Repository, cwd: Path, plan_name: str | None, goal_id: str | 
     org, plan = find_plan(repo, plan_name, cwd)
     areas = [a.id for a in plan.plan.goal_areas]
     if area is not None and area not in areas:
-        raise UsageError(f"unknown goal area `{area}` in {org.id}/{plan.id}; goal areas: {', '.join(areas) or 'none'}")
+        raise UsageError(_("unknown goal area `{area}` in {plan}; goal areas: {known}").format(
+            area=area, plan=f"{org.id}/{plan.id}", known=", ".join(areas) or _("none")))
     if kind not in GOAL_KINDS:
         raise UsageError(_("unknown goal kind `{kind}`; use one of: {kinds}").format(kind=kind, kinds=", ".join(GOAL_KINDS)))
     if kind in ("refinement", "commitment") and parent is None:
