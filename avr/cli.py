@@ -17,8 +17,9 @@ import typer
 
 from avr import __version__
 from avr.errors import AvrError, Diagnostics, InvalidInput, UsageError, printable
-from avr.i18n import _, ngettext
 from avr.i18n import current as current_language
+from avr.i18n import gettext as _
+from avr.i18n import ngettext
 
 
 def _speak_in_typer() -> None:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from avr.i18n import _, ngettext
+from avr.i18n import gettext as _
+from avr.i18n import ngettext
 
 __all__ = [
     "CODES",

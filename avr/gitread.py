@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO
 
 from avr.errors import UsageError
-from avr.i18n import _
+from avr.i18n import gettext as _
 
 # Tried in order when BASE is not given: the remote's default branch, then the usual names.
 DEFAULT_BRANCHES = ("origin/HEAD", "main", "master", "origin/main", "origin/master")

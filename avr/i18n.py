@@ -1,6 +1,6 @@
 """The language of avr's own messages (diagnostics, summaries, --help, command output): gettext catalogues.
 
-Messages are written in English in the code, wrapped in :func:`_` or :func:`ngettext`; ``pybabel extract``
+Messages are written in English in the code, wrapped in ``_()`` (:func:`gettext`) or :func:`ngettext`; ``pybabel extract``
 collects them into ``avr/locale/avr.pot`` and the Swedish catalogue ``avr/locale/sv/LC_MESSAGES/avr.po``
 translates them (compiled to ``avr.mo`` at build). English needs no catalogue: the msgids are the English text.
 
@@ -12,12 +12,12 @@ no-op build answered in avr.fastpath stays fast. Stdlib gettext only: Babel is n
 
 from __future__ import annotations
 
-import gettext
+import gettext as stdlib_gettext
 import os
 import re
 from pathlib import Path
 
-__all__ = ["DEFAULT", "LANGUAGES", "_", "choose", "current", "ngettext", "setup"]
+__all__ = ["DEFAULT", "LANGUAGES", "choose", "current", "gettext", "ngettext", "setup"]
 
 LANGUAGES = ("sv", "en")
 DEFAULT = "sv"
@@ -29,7 +29,7 @@ _LANGUAGE_LINE = re.compile(r"""^language[ \t]*:[ \t]*["']?([A-Za-z]+)["']?[ \t]
 _REPO_OPTIONS = ("--repo", "-C")
 
 _language = DEFAULT
-_catalogue: gettext.NullTranslations = gettext.NullTranslations()
+_catalogue: stdlib_gettext.NullTranslations = stdlib_gettext.NullTranslations()
 
 
 def _known(value: str | None) -> str | None:
@@ -85,9 +85,9 @@ def setup(language: str | None = None, argv: list[str] | None = None) -> str:
     global _language, _catalogue
     chosen = _known(language) or choose(argv)
     if chosen == "en":
-        _catalogue = gettext.NullTranslations()
+        _catalogue = stdlib_gettext.NullTranslations()
     else:
-        _catalogue = gettext.translation(DOMAIN, LOCALE_DIR, languages=[chosen], fallback=True)
+        _catalogue = stdlib_gettext.translation(DOMAIN, LOCALE_DIR, languages=[chosen], fallback=True)
     _language = chosen
     return chosen
 
@@ -97,8 +97,8 @@ def current() -> str:
     return _language
 
 
-def _(message: str) -> str:
-    """``message`` (English) in the current language."""
+def gettext(message: str) -> str:
+    """``message`` (English) in the current language; imported as ``_`` (``from avr.i18n import gettext as _``)."""
     return _catalogue.gettext(message)
 
 

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from avr.errors import UsageError
-from avr.i18n import _
+from avr.i18n import gettext as _
 from avr.model.repository import OrgData, PlanData, Repository
 
 _PLAIN = re.compile(r"^[0-9A-Za-zÅÄÖåäöÉé][0-9A-Za-zÅÄÖåäöÉé:._\- ]*$")

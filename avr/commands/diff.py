@@ -9,7 +9,7 @@ from pathlib import Path
 from avr.compute.diff import RepoDiff, diff_repositories
 from avr.errors import Diagnostics, InvalidInput, UsageError
 from avr.gitread import Revision, default_base, export, resolve, toplevel
-from avr.i18n import _
+from avr.i18n import gettext as _
 from avr.model.repository import CONFIG_NAME, Repository, find_root, load_repository
 from avr.render.diff import Sides
 

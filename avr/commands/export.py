@@ -30,7 +30,7 @@ from avr.compute.order import natural_key
 from avr.compute.periods import sort_ids
 from avr.compute.results import compute_plan
 from avr.errors import UsageError
-from avr.i18n import _
+from avr.i18n import gettext as _
 from avr.model.goal import Indicator, Target, Value
 from avr.model.repository import OrgData, PlanData, Repository
 from avr.render.format import amount_decimals, change_decimals, rounded

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from avr.commands.outcome_store import Decision, Proposal, decide, write
 from avr.errors import UsageError
-from avr.i18n import _
+from avr.i18n import gettext as _
 from avr.kolada import DataRow, KoladaClient, KoladaError
 from avr.model.goal import Indicator
 from avr.model.organisation import Period

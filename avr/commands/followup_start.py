@@ -16,7 +16,8 @@ from pathlib import Path
 from avr.commands.create import create_exclusive, display, file_stem, find_plan, plan_folder, scalar, schema_comment
 from avr.compute.rounds import CLOSED_BEFORE, EXISTING, Opening, expected_completion, round_openings
 from avr.errors import UsageError
-from avr.i18n import _, ngettext
+from avr.i18n import gettext as _
+from avr.i18n import ngettext
 from avr.model.activity import Activity
 from avr.model.followup import FollowUp
 from avr.model.organisation import Period

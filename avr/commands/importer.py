@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from avr.commands.outcome_store import Decision, Proposal, decide, write
 from avr.errors import Diagnostics, InvalidInput, UsageError
-from avr.i18n import _
+from avr.i18n import gettext as _
 from avr.load.yamlfile import describe_character, forbidden_character
 from avr.model.common import parse_figure
 from avr.model.outcome import OutcomeEntry

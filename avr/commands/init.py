@@ -16,7 +16,7 @@ from pathlib import Path
 
 from avr.commands.create import create_exclusive, scalar, schema_comment
 from avr.errors import AvrError, UsageError
-from avr.i18n import _
+from avr.i18n import gettext as _
 from avr.render.labels import Labels, builtin_templates, load_labels
 
 CALENDARS = ("year", "tertial", "delar", "quarter", "month")

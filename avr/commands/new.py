@@ -24,7 +24,7 @@ from avr.commands.create import (
 from avr.commands.followup_start import activity_skeleton, period_of
 from avr.compute.rounds import followed_up, latest_before
 from avr.errors import AvrError, UsageError
-from avr.i18n import _
+from avr.i18n import gettext as _
 from avr.model.common import Id
 from avr.model.repository import OrgData, PlanData, Repository
 from avr.render.labels import Labels, load_labels

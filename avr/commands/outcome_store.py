@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from avr.errors import AvrError
-from avr.i18n import _
+from avr.i18n import gettext as _
 from avr.model.goal import Value
 from avr.model.outcome import OutcomeEntry, differences, same_fields
 from avr.model.repository import OrgData, PlanData, Repository

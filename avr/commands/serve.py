@@ -31,7 +31,8 @@ from jinja2 import TemplateError
 from watchfiles import DefaultFilter, watch
 
 from avr.errors import AvrError, Diagnostics, InvalidInput
-from avr.i18n import _, ngettext
+from avr.i18n import gettext as _
+from avr.i18n import ngettext
 from avr.model.repository import CONFIG_NAME, load_repository
 from avr.render.labels import load_labels
 

@@ -20,7 +20,7 @@ from typing_extensions import TypedDict
 from avr.compute.periods import sort_ids
 from avr.compute.results import COUNT_KEYS, compute_plan
 from avr.errors import UsageError
-from avr.i18n import _
+from avr.i18n import gettext as _
 from avr.model.repository import Repository
 from avr.render.env import status_label
 from avr.render.interim import interim_json

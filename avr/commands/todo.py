@@ -20,7 +20,7 @@ from avr.commands.create import today
 from avr.compute.periods import open_round
 from avr.compute.rounds import Group, Owed, PlanTodo, plan_todo, written
 from avr.errors import UsageError
-from avr.i18n import _
+from avr.i18n import gettext as _
 from avr.model.repository import Repository
 from avr.render.labels import Labels
 

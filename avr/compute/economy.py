@@ -26,7 +26,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from avr.compute.rounding import written
-from avr.i18n import _
+from avr.i18n import gettext as _
 from avr.model.economy import Amounts, Column, EconomyTable, Line, LineKind, Part, Subtotal
 
 RowKind = Literal["line", "group", "subtotal", "part", "total", "reference"]

@@ -16,7 +16,7 @@ from decimal import Decimal
 from avr.compute.indicators import amount
 from avr.compute.periods import sort_ids
 from avr.compute.results import Finding
-from avr.i18n import _
+from avr.i18n import gettext as _
 from avr.model.goal import Indicator, Value
 from avr.model.organisation import Period
 from avr.model.repository import PlanData

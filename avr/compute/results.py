@@ -13,7 +13,7 @@ from avr.compute.indicators import IndicatorResult, combine, indicator_result, v
 from avr.compute.order import natural_key
 from avr.compute.periods import known_at
 from avr.compute.status import FollowUpIndex, StatusInPeriod
-from avr.i18n import _
+from avr.i18n import gettext as _
 from avr.model.activity import Activity
 from avr.model.common import CANONICAL_STATUSES, Status, Verdict
 from avr.model.config import Rules

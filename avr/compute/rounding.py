@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from babel.numbers import format_decimal
 
 from avr.compute.indicators import amount
-from avr.i18n import _
+from avr.i18n import gettext as _
 from avr.model.goal import Indicator, Value
 
 

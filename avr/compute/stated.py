@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from avr.compute.periods import sort_ids
 from avr.compute.results import Finding, PlanResult, StatusCounts, compute_plan
 from avr.compute.sections import counted_items
-from avr.i18n import _
+from avr.i18n import gettext as _
 from avr.model.common import Verdict
 from avr.model.config import Rules
 from avr.model.plan import ReportSpec

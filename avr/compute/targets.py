@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from avr.compute.results import Finding
-from avr.i18n import _
+from avr.i18n import gettext as _
 from avr.model.goal import Goal
 
 # What a target asks for, against what `better` says is an improvement: a ceiling (≤, ska minska, ska inte öka)

@@ -13,7 +13,7 @@ import os
 import stat
 from pathlib import Path
 
-from avr.i18n import _
+from avr.i18n import gettext as _
 from avr.load.yamlfile import limit_text
 
 Refusal = tuple[str, str]  # (code, message) of a diagnostic on the file's path

@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from avr.errors import Diagnostics
-from avr.i18n import _
+from avr.i18n import gettext as _
 
 # The C composer is several times faster than the pure-Python one; a missing
 # libyaml would make every build silently slow, so we say so loudly instead.

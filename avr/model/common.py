@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from avr.i18n import _
+from avr.i18n import gettext as _
 
 __all__ = [
     "CANONICAL_STATUSES",

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from avr.i18n import _
+from avr.i18n import gettext as _
 from avr.model.common import Id, Markdown, Number, Schema, Title
 
 TableKind = Literal[

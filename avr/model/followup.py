@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import ConfigDict, Field, model_validator
 
-from avr.i18n import _
+from avr.i18n import gettext as _
 from avr.model.common import Id, Markdown, Schema, Verdict, YearOrOngoing
 from avr.model.goal import ValueField
 

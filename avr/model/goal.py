@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
-from avr.i18n import _
+from avr.i18n import gettext as _
 from avr.model.common import (
     Figure,
     Id,

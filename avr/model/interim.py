@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from avr.compute.economy import TableResult, check_explains, compute_table
 from avr.errors import Diagnostics
-from avr.i18n import _
+from avr.i18n import gettext as _
 from avr.model.audit import Audit, AuditFollowUp
 from avr.model.common import kind_name
 from avr.model.control import ControlPoint, ControlResult

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, ValidationError, model_validator
 
-from avr.i18n import _
+from avr.i18n import gettext as _
 from avr.model.common import Figure, Id, Number, Schema
 from avr.model.goal import Value
 from avr.model.validate import error_message

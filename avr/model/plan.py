@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from avr.i18n import _
+from avr.i18n import gettext as _
 from avr.model.common import MAX_HEADING, Heading, Id, Markdown, Schema, Year
 from avr.model.sections import NEEDS_PERIOD, PRESETS, Section
 

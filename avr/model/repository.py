@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from avr.compute.rounding import stated_value_problem
 from avr.errors import Diagnostic, Diagnostics, InvalidInput, UsageError
-from avr.i18n import _
+from avr.i18n import gettext as _
 from avr.load import Document, Limits, load_document
 from avr.load.yamlfile import PIN_LIMITS_ENV, limit_text, limits_pinned
 from avr.model.activity import Activity

@@ -12,7 +12,7 @@ from pydantic import ConfigDict, Field, GetJsonSchemaHandler, field_validator, m
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
-from avr.i18n import _
+from avr.i18n import gettext as _
 from avr.model.common import Markdown, Schema
 
 # Each section and the options it takes besides `name`; `empty` and `title` apply to every section.

@@ -10,7 +10,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from avr.errors import Diagnostics
-from avr.i18n import _, ngettext
+from avr.i18n import gettext as _
+from avr.i18n import ngettext
 from avr.load import Document
 
 M = TypeVar("M", bound=BaseModel)

@@ -20,7 +20,7 @@ from avr.compute.periods import sort_ids
 from avr.compute.results import PlanResult, compute_plan
 from avr.compute.sections import INTERIM_SECTIONS, STYLED_SECTIONS, counted_items, counts_commitments, section_views
 from avr.errors import Diagnostics, InvalidInput
-from avr.i18n import _
+from avr.i18n import gettext as _
 from avr.model.plan import ReportSpec
 from avr.model.repository import OrgData, PlanData, Repository
 from avr.render.env import make_env, status_label

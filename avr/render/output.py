@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from avr.errors import AvrError, Diagnostics, InvalidInput, UsageError
-from avr.i18n import _
+from avr.i18n import gettext as _
 from avr.load.inputs import read_own
 
 MARKER = ".avr-output"
