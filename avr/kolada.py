@@ -289,7 +289,7 @@ class KoladaClient:
         deadline = time.monotonic() + timeout
         try:
             current, query = url, params or None
-            for _ in range(MAX_REDIRECTS + 1):
+            for _hop in range(MAX_REDIRECTS + 1):
                 with self._http.stream("GET", current, params=query, extensions={"trace": trace}) as response:
                     location = response.headers.get("Location")
                     if response.is_redirect and location is not None:
