@@ -17,7 +17,7 @@ import os
 import re
 from pathlib import Path
 
-__all__ = ["DEFAULT", "LANGUAGES", "choose", "current", "gettext", "ngettext", "setup"]
+__all__ = ["DEFAULT", "LANGUAGES", "N_", "choose", "current", "gettext", "ngettext", "setup"]
 
 LANGUAGES = ("sv", "en")
 DEFAULT = "sv"
@@ -100,6 +100,11 @@ def current() -> str:
 def gettext(message: str) -> str:
     """``message`` (English) in the current language; imported as ``_`` (``from avr.i18n import gettext as _``)."""
     return _catalogue.gettext(message)
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for it, which pybabel extract knows
+    """``message`` unchanged: marks an English text kept in a table and translated where it is shown (``_(text)``)."""
+    return message
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -224,7 +224,7 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
 
 def write_schemas(out_dir: Path) -> list[Path]:
     """Write ``<kind>.schema.json`` for every file kind; return the files written."""
-    from avr.render.build import write_atomic
+    from avr.build.output import write_atomic
 
     written = []
     for kind in KINDS:

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from avr.compute.economy import TableResult, check_explains, compute_table
 from avr.errors import Diagnostics
 from avr.i18n import gettext as _
+from avr.load import layout
 from avr.model.audit import Audit, AuditFollowUp
 from avr.model.common import kind_name
 from avr.model.control import ControlPoint, ControlResult
@@ -30,11 +31,11 @@ from avr.model.organisation import Organisation
 M = TypeVar("M", bound=BaseModel)
 
 SUBFOLDERS: tuple[tuple[str, type[BaseModel], str], ...] = (
-    ("economy", EconomyTable, "*.yaml"),
-    ("controls", ControlPoint, "*.yaml"),
-    ("control-results", ControlResult, "**/*.yaml"),
-    ("audits", Audit, "*.yaml"),
-    ("audit-followups", AuditFollowUp, "**/*.yaml"),
+    (layout.ECONOMY, EconomyTable, "*.yaml"),
+    (layout.CONTROLS, ControlPoint, "*.yaml"),
+    (layout.CONTROL_RESULTS, ControlResult, "**/*.yaml"),
+    (layout.AUDITS, Audit, "*.yaml"),
+    (layout.AUDIT_FOLLOWUPS, AuditFollowUp, "**/*.yaml"),
 )
 
 

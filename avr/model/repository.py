@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from avr.compute.rounding import stated_value_problem
 from avr.errors import Diagnostic, Diagnostics, InvalidInput, UsageError
 from avr.i18n import gettext as _
-from avr.load import Document, Limits, load_document
+from avr.load import Document, Limits, layout, load_document
 from avr.load.yamlfile import PIN_LIMITS_ENV, limit_text, limits_pinned
 from avr.model.activity import Activity
 from avr.model.common import kind_name
@@ -100,18 +100,18 @@ class Repository:
 
 def _kind_of(path: Path) -> str:
     """The reference word for a file's folder: goals/ holds goals, activities/ activities."""
-    folders = {"goals": "goal", "activities": "activity",
-               "economy": "economy table", "controls": "control point", "audits": "audit"}
+    folders = {layout.GOALS: "goal", layout.ACTIVITIES: "activity",
+               layout.ECONOMY: "economy table", layout.CONTROLS: "control point", layout.AUDITS: "audit"}
     return next((folders[p] for p in reversed(path.parts) if p in folders), "")
 
 
 # The files of a plan folder this module reads; model/interim.py reads its own sub-folders the same way.
 _PLAN_FOLDERS: tuple[tuple[str, type[BaseModel], str], ...] = (
-    ("goals", Goal, "*.yaml"),
-    ("activities", Activity, "*.yaml"),
-    ("followups", FollowUp, "**/*.yaml"),
-    ("reports", ReportSpec, "*.yaml"),
-    ("outcomes", OutcomeEntry, "**/*.yaml"),
+    (layout.GOALS, Goal, "*.yaml"),
+    (layout.ACTIVITIES, Activity, "*.yaml"),
+    (layout.FOLLOWUPS, FollowUp, "**/*.yaml"),
+    (layout.REPORTS, ReportSpec, "*.yaml"),
+    (layout.OUTCOMES, OutcomeEntry, "**/*.yaml"),
 )
 
 
@@ -299,7 +299,7 @@ class _Loader:
         seen: set[str] = {str(config_path)}
         for org_id in config.organisations:
             org_dir = plans_root / org_id
-            org_file = org_dir / "organisation.yaml"
+            org_file = org_dir / layout.ORGANISATION_FILE
             if not org_file.is_file():
                 self.at(config, ("organisations",), "E202",
                         _("organisation `{org}` has no {file}").format(org=org_id, file=self.display(org_file)))
@@ -312,7 +312,7 @@ class _Loader:
             org = OrgData(org_id, organisation)
             self.check_organisation(org)
             orgs[org_id] = org
-            for plan_file in sorted(org_dir.glob("*/plan.yaml")):
+            for plan_file in sorted(org_dir.glob(f"*/{layout.PLAN_FILE}")):
                 if self.display(plan_file.parent) in self.skip:
                     continue
                 seen.add(str(plan_file))
