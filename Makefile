@@ -94,5 +94,5 @@ hugo:
 #   make bench FILES=3000   a quick run at 3 000 files, into benchmarks/RESULTS-quick.md
 #   make bench RUNS=5       medians of 5 runs instead of 3
 bench: $(STAMP) hugo
-	@$(BIN)/python -c 'import pyinstrument' 2>/dev/null || $(BIN)/pip install --quiet pyinstrument
+	@test -x $(BIN)/py-spy || $(BIN)/pip install --quiet py-spy
 	$(BIN)/python benchmarks/run.py $(if $(FILES),--files $(FILES)) $(if $(RUNS),--runs $(RUNS)) $(if $(BEFORE),--before $(BEFORE))

@@ -104,7 +104,8 @@ def check(
     """
 
     def action() -> int:
-        from avr.commands.build import check_store, default_jobs, parse_ignore
+        from avr.build.options import parse_ignore
+        from avr.commands.build import check_store, default_jobs
         from avr.commands.check import run_check
         from avr.model.repository import find_root
 
@@ -125,20 +126,24 @@ def check(
     _run(action)
 
 
+def _build_option(name: str, default: Any) -> Any:
+    from avr.build.options import BUILD_OPTIONS
+
+    option = BUILD_OPTIONS[name]
+    return typer.Option(default, *option.flags, help=option.help, min=0 if option.takes == "count" else None)
+
+
 @app.command()
 def build(
-    repo: Path | None = RepoOption,
-    out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default: output_dir of avr.yaml, build/)"),
-    formats: list[str] | None = typer.Option(
-        None, "--format", "-f", help="md, html, json, pdf, docx or all; repeat or comma-separate (default: md,html,json)"
-    ),
-    jobs: int = JobsOption,
-    quiet: bool = QuietOption,
-    clean: bool = typer.Option(
-        False, "--clean", help="Also delete files an earlier avr build wrote there that this one does not (never others)"
-    ),
-    strict: bool = StrictOption,
-    ignore: list[str] | None = IgnoreOption,
+    ctx: typer.Context,
+    repo: Path | None = _build_option("repo", None),
+    out: Path | None = _build_option("out", None),
+    formats: list[str] | None = _build_option("formats", None),
+    jobs: int = _build_option("jobs", 0),
+    quiet: bool = _build_option("quiet", False),
+    clean: bool = _build_option("clean", False),
+    strict: bool = _build_option("strict", False),
+    ignore: list[str] | None = _build_option("ignore", None),
 ) -> None:
     """Compile every report into build/: Markdown, HTML and JSON, or the formats --format names; only what changed.
 
@@ -146,14 +151,14 @@ def build(
     """
 
     def action() -> int:
-        from avr.commands.build import default_jobs, find_root, parse_ignore, run_build, summary
-        from avr.render.publish import parse_formats
+        from avr.build.options import parse_formats, parse_ignore
+        from avr.commands.build import default_jobs, find_root, run_build, summary
 
         chosen = parse_formats(formats)
         ignored = parse_ignore(ignore)
         target = out.expanduser() if out else None
         result = run_build(find_root(repo or Path.cwd()), target, jobs or default_jobs(), quiet, chosen, clean,
-                           strict, ignored)
+                           strict, ignored, scanned=ctx.obj)
         shown = result.shown(ignored)
         _print_diagnostics(shown, strict)
         if not quiet:
@@ -580,7 +585,7 @@ def version() -> None:
     typer.echo(__version__)
 
 
-def command() -> Callable[[], Any]:
+def command() -> Callable[..., Any]:
     """The command behind the app, with flags shown as flags in --help.
 
     Typer labels a flag `<bool>` as if it took a value; an empty metavar shows it bare, as click does.
@@ -598,5 +603,7 @@ def command() -> Callable[[], Any]:
     return root
 
 
-def main() -> None:
-    command()()
+def main(scanned: Any = None) -> None:
+    """The command line; ``scanned`` is the no-op check avr.fastpath made (avr.build.engine.Scanned), handed to
+    `avr build` as the context object so that it does not walk the repository again."""
+    command()(obj=scanned)

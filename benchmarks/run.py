@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import pstats
 import resource
 import shutil
 import statistics
@@ -36,7 +35,7 @@ import yaml
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-from generate import generate  # noqa: E402
+from generate import FILES_PER_PLAN, generate  # noqa: E402
 
 BEFORE = "e39a5f6"  # main before the build engine was rewritten (issue 14)
 HTML = ["build", "--format", "html", "--quiet"]
@@ -210,11 +209,12 @@ def followup_file(repo: Path) -> Path:
     return sorted((repo / "plans").glob("*/*/followups/2022/a1.yaml"))[0]
 
 
-def edit_followup(repo: Path, round_: int) -> None:
-    """Change one activity follow-up's completion: one report shows it."""
+def edit_followup(repo: Path) -> None:
+    """Change one activity follow-up's completion (50 ↔ 55): one report shows it."""
     target = followup_file(repo)
     lines = target.read_text(encoding="utf-8").splitlines()
-    lines = [f"completion: {round_ % 2 * 5 + 50}" if line.startswith("completion:") else line for line in lines]
+    lines = [("completion: 55" if line == "completion: 50" else "completion: 50") if line.startswith("completion:")
+             else line for line in lines]
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -232,32 +232,53 @@ def measure_serve(engine: Engine, repo: Path, edits: int) -> list[float]:
 
 
 def profile(engine: Engine, repo: Path, args: list[str], prepare: Callable[[], object], top: int = 12) -> str:
-    """The functions with most own time in one run of ``avr args`` under pyinstrument (main process)."""
-    if shutil.which("pyinstrument", path=str(Path(sys.executable).parent)) is None:
-        return "(pyinstrument not installed: `pip install pyinstrument`)\n"
+    """Where one run of ``avr args`` spends its time, sampled by py-spy from outside (worker processes
+    included; also a run that ends with `os._exit`, as the no-op does): the functions with most own
+    time, and avr's functions by time including what they call."""
+    spy = Path(sys.executable).parent / "py-spy"
+    if not spy.is_file():
+        return "(py-spy not installed: `pip install py-spy`)\n"
     prepare()
     with tempfile.TemporaryDirectory() as tmp:
-        stats_file = Path(tmp) / "profile.pstats"
-        subprocess.run([sys.executable, "-m", "pyinstrument", "-r", "pstats", "-o", str(stats_file),
-                        "-m", "avr", *args, "--out", str(engine.out)],
-                       cwd=repo, env=engine.env(), check=True, capture_output=True)
-        stats = pstats.Stats(str(stats_file))
-    raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
-    total = max(sum(v[2] for v in raw.values()), 1e-9)
+        raw = Path(tmp) / "stacks.txt"
+        done = subprocess.run([str(spy), "record", "--subprocesses", "--rate", "200", "--format", "raw",
+                               "--output", str(raw), "--", *engine.avr(*args)],
+                              cwd=repo, env=engine.env(), capture_output=True, text=True)
+        if not raw.is_file():
+            return f"(py-spy failed: {done.stderr.strip()[-300:]})\n"
+        stacks = raw.read_text(encoding="utf-8").splitlines()
 
-    def where(file: str, line: int) -> str:
-        place = file.replace(str(engine.source) + "/", "").replace(str(ROOT) + "/", "")
-        return f"{place.split('site-packages/', 1)[-1]}:{line}"
+    def name(frame: str) -> str:  # "fn (path/file.py:12)" -> "fn (path/file.py)", paths shortened
+        fn, _, place = frame.partition(" (")
+        if place.startswith("<frozen importlib"):
+            return "importing modules (importlib)"
+        place = place.rsplit(":", 1)[0].replace(str(engine.source) + "/", "").split("site-packages/", 1)[-1]
+        return f"`{fn}` ({place})"
 
-    own = sorted(raw.items(), key=lambda kv: -kv[1][2])[:top]
-    # avr's own functions by time including what they call, without the entry points that hold nearly all
-    inclusive = sorted(((k, v) for k, v in raw.items() if f"{os.sep}avr{os.sep}" in k[0] and v[3] < 0.9 * total),
-                       key=lambda kv: -kv[1][3])[:top]
-    lines = [f"Main process, {total:.2f} s sampled.\n", "| own time | share | function |", "|---|---|---|"]
-    lines += [f"| {v[2]:.2f} s | {v[2] / total:.0%} | `{name}` ({where(file, line)}) |" for (file, line, name), v in own]
+    own: dict[str, int] = {}
+    inclusive: dict[str, int] = {}
+    total = 0
+    for line in stacks:
+        frames, _, count_text = line.rpartition(" ")
+        if not count_text.isdigit():
+            continue
+        count, parts = int(count_text), [f for f in frames.split(";") if not f.startswith("process ")]
+        if not parts:  # a process with no Python frame sampled (starting or ending)
+            continue
+        total += count
+        own[name(parts[-1])] = own.get(name(parts[-1]), 0) + count
+        for frame in {name(f) for f in parts if "avr/" in f.partition(" (")[2]}:
+            inclusive[frame] = inclusive.get(frame, 0) + count
+    if not total:
+        return "(no samples)\n"
+    seconds = total / 200
+    lines = [f"{seconds:.2f} s of samples (all processes).\n", "| own time | share | function |", "|---|---|---|"]
+    lines += [f"| {n / 200:.2f} s | {n / total:.0%} | {f} |" for f, n in sorted(own.items(), key=lambda kv: -kv[1])[:top]]
+    top += 4  # the first few are the chain of calls from the command line down to the build
     lines += ["", "| time incl. callees | share | avr function |", "|---|---|---|"]
-    lines += [f"| {v[3]:.2f} s | {v[3] / total:.0%} | `{name}` ({where(file, line)}) |"
-              for (file, line, name), v in inclusive]
+    # without the entry points that hold nearly everything
+    rows = [(f, n) for f, n in sorted(inclusive.items(), key=lambda kv: -kv[1]) if n < 0.9 * total][:top]
+    lines += [f"| {n / 200:.2f} s | {n / total:.0%} | {f} |" for f, n in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -289,6 +310,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs of each timing (medians; default 3)")
     parser.add_argument("--before", default=BEFORE, help=f"commit of the engine to compare with (default {BEFORE})")
     parser.add_argument("--no-profile", action="store_true", help="skip the profiles of missed targets")
+    parser.add_argument("--note", default="", help="a sentence put under the heading of the results")
     parser.add_argument("--out", type=Path, default=None,
                         help="the file written (default RESULTS.md at 50 000 files, else RESULTS-quick.md)")
     args = parser.parse_args()
@@ -334,8 +356,8 @@ def main() -> None:
         for _ in range(args.runs + 2):
             for engine in engines:
                 engine.record("noop", repo, *HTML)
-        for round_ in range(args.runs):
-            edit_followup(repo, round_)
+        for _ in range(args.runs):
+            edit_followup(repo)
             for engine in engines:
                 engine.record("one", repo, *HTML)
 
@@ -360,27 +382,45 @@ def main() -> None:
 
         profiles: list[str] = []
         after = engines[1]
+        info = {"cores": cores, "started": started, "load": (load_before, os.getloadavg()), "before": before_rev,
+                "after": after_rev + (" + uncommitted changes" if dirty else ""), "same": _same_engine(engines)}
+        write(out_file, report(args, figures, hugo, low, hugo_runs, volume, profiles, info))
         if not args.no_profile:
             print("profiles of the missed targets …", file=sys.stderr)
             miss = {key for key, _, limit, _ in TARGETS if figures["after"][key] > limit}
-            if miss & {"hugo_ratio", "floor_ratio"}:
-                profiles.append("### Full build (`--jobs 1`, so the main process does all the work)\n\n" + profile(
-                    after, repo, [*HTML, "--jobs", "1"], lambda: shutil.rmtree(after.out, ignore_errors=True)))
+
+            def settle() -> None:
+                run_cmd(after.avr(*HTML), repo, after.env())
+
             if "noop" in miss:
-                profiles.append("### No-op build\n\n" + profile(after, repo, HTML, lambda: None))
+                profiles.append("### No-op build\n\n" + profile(after, repo, HTML, settle))
+
+            def settle_and_edit() -> None:
+                settle()
+                edit_followup(repo)
+
             if miss & {"one", "serve"}:
                 profiles.append("### One follow-up changed (serve rebuilds the same way)\n\n" + profile(
-                    after, repo, HTML, lambda: edit_followup(repo, args.runs + 1)))
+                    after, repo, HTML, settle_and_edit))
+            if miss & {"hugo_ratio", "floor_ratio", "memory"}:
+                # one plan: a full build does this once per plan, in parallel; --jobs 1 keeps it in the profiled process
+                plan_repo, what = repo, "the whole repository"
+                if args.files > FILES_PER_PLAN:
+                    plan_repo, what = HERE / "repos" / f"{FILES_PER_PLAN}-one-plan", f"one plan ({FILES_PER_PLAN} files)"
+                    if not (plan_repo / "avr.yaml").is_file():
+                        generate(FILES_PER_PLAN, plan_repo, plans=1)
+                one_plan = Engine("after", after.source, tmp / "out-profile")
+                profiles.append(f"### Full build of {what}, `--jobs 1`\n\n" + profile(
+                    one_plan, plan_repo, [*HTML, "--jobs", "1"], lambda: None))
 
-    load_after = os.getloadavg()
-    text = report(args, figures, hugo, low, hugo_runs, volume, profiles, {
-        "cores": cores, "started": started, "load": (load_before, load_after), "before": before_rev,
-        "after": after_rev + (" + uncommitted changes" if dirty else ""), "same": _same_engine(engines)})
+        write(out_file, report(args, figures, hugo, low, hugo_runs, volume, profiles, info))
+
+
+def write(out_file: Path, text: str) -> None:
     notes = HERE / "NOTES.md"
     if notes.is_file():
         text += "\n" + notes.read_text(encoding="utf-8")
     out_file.write_text(text, encoding="utf-8")
-    print(text)
     print(f"wrote {out_file}", file=sys.stderr)
 
 
@@ -407,6 +447,8 @@ def report(args: argparse.Namespace, figures: dict[str, dict[str, float]], hugo:
         + (": the machine was shared with other work, so wall times are higher than on an idle machine; the ratios "
            "compare figures of the same run." if max(load[0][0], load[1][0]) > 0.5 * info["cores"] else ".") + "\n",
     ]
+    if args.note:
+        lines.append(f"**{args.note}**\n")
     if info["same"]:
         lines.append("**Before and after are the same engine in this run** (the rewritten engine was not in this "
                      "tree when it ran): the two columns differ only by noise.\n")
@@ -454,7 +496,7 @@ def report(args: argparse.Namespace, figures: dict[str, dict[str, float]], hugo:
         "5 ms, the highest of the full builds.\n",
     ]
     if profiles:
-        lines.append("## Where the time goes in the missed targets (after, pyinstrument)\n")
+        lines.append("## Where the time goes in the missed targets (after, py-spy)\n")
         lines += [p + "\n" for p in profiles]
     return "\n".join(lines) + "\n"
 

@@ -77,10 +77,13 @@ def test_edit_changes_one_followup_completion(repo: Path, tmp_path: Path) -> Non
     copy = tmp_path / "repo"
     shutil.copytree(repo, copy)
     target = run.followup_file(copy)
-    run.edit_followup(copy, 0)
-    first = target.read_text(encoding="utf-8")
-    run.edit_followup(copy, 1)
-    assert "completion: 50\n" in first and "completion: 55\n" in target.read_text(encoding="utf-8")
+    completions = []
+    for _ in range(2):
+        run.edit_followup(copy)
+        found = re.search(r"^completion: (\d+)$", target.read_text(encoding="utf-8"), re.MULTILINE)
+        assert found
+        completions.append(found[1])
+    assert sorted(completions) == ["50", "55"]
     changed = [p for p in (copy / "plans").rglob("*.yaml")
                if p.read_bytes() != (repo / p.relative_to(copy)).read_bytes()]
     assert changed == [target]

@@ -14,12 +14,12 @@ import pytest
 from typer.testing import CliRunner
 
 import avr.commands.build as build_command
+from avr.build.options import parse_formats, parse_ignore
+from avr.build.output import CACHE_DIR
 from avr.cli import app
-from avr.commands.build import default_jobs, find_root, parse_ignore
+from avr.commands.build import default_jobs, find_root
 from avr.errors import UsageError
 from avr.fastpath import parse_build
-from avr.render.incremental import CACHE_DIR
-from avr.render.publish import parse_formats
 
 ROOT = Path(__file__).resolve().parent.parent
 AVR = Path(sys.executable).with_name("avr")  # the installed console script
@@ -286,7 +286,7 @@ def test_parse_build_reads_what_typer_reads(tmp_path: Path, monkeypatch: pytest.
     seen: list[tuple[Any, ...]] = []
 
     def record(root: Path, out: Path | None, jobs: int, quiet: bool, formats: tuple[str, ...], clean: bool,
-               strict: bool, ignore: frozenset[str]) -> Any:
+               strict: bool, ignore: frozenset[str], scanned: Any = None) -> Any:
         seen.append((root, out, jobs, quiet, formats, clean, strict, ignore))
         raise UsageError("recorded")
 
@@ -316,29 +316,28 @@ def test_parse_build_reads_what_typer_reads(tmp_path: Path, monkeypatch: pytest.
 
 
 def test_a_build_after_the_check_reuses_its_scan_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import avr.render.incremental as incremental
+    import avr.build.engine as engine
 
     repo = _make_repo(tmp_path / "repo", False)
     assert avr("build", cwd=repo, fast=False)[0] == 0
     _new_file(repo)
     formats = ("md", "html", "json")
-    scanned = incremental.up_to_date(repo, None, formats)
+    scanned = engine.up_to_date(repo, None, formats)
     assert scanned.result is None and "plans/uppsala-amn/ny-anteckning.yaml" in scanned.files
-    incremental.HANDOFF[(repo, None, formats)] = scanned
-    real = incremental.up_to_date
-    monkeypatch.setattr(incremental, "up_to_date", lambda *a: pytest.fail("walked the repository again"))
-    result = incremental.build_incremental(repo, None, formats=formats)
-    assert not result.noop and result.diagnostics.warnings and not incremental.HANDOFF
-    monkeypatch.setattr(incremental, "up_to_date", real)
-    assert not incremental.build_incremental(repo, None, formats=formats).noop  # the new file is racy: read again
+    real = engine.up_to_date
+    monkeypatch.setattr(engine, "up_to_date", lambda *a: pytest.fail("walked the repository again"))
+    result = engine.build(repo, None, formats=formats, scanned=scanned)
+    assert not result.noop and result.diagnostics.warnings
+    monkeypatch.setattr(engine, "up_to_date", real)
+    assert not engine.build(repo, None, formats=formats).noop  # the new file is recent: read again
 
 
 COUNTING = """
 import sys
-import avr.render.incremental as incremental
+import avr.build.engine as engine
 calls = []
-real = incremental.up_to_date
-incremental.up_to_date = lambda *a, **k: calls.append(a) or real(*a, **k)
+real = engine.up_to_date
+engine.up_to_date = lambda *a, **k: calls.append(a) or real(*a, **k)
 sys.argv = ["avr", *sys.argv[1:]]
 from avr.fastpath import main
 try:

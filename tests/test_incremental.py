@@ -12,15 +12,17 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import avr.build.engine as engine
+import avr.build.tasks as tasks
 import avr.load.cache as doc_cache
-import avr.render.incremental as incremental
+from avr.build.engine import build as build_incremental
+from avr.build.output import CACHE_DIR
 from avr.cli import app
 from avr.errors import InvalidInput
-from avr.render.build import build as clean_build
-from avr.render.incremental import CACHE_DIR, build_incremental
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from generate import generate  # noqa: E402
+from reference import write_site  # noqa: E402
 
 runner = CliRunner()
 DAY = 86400 * 10**9
@@ -59,7 +61,7 @@ def _reference(repo: Path, out: Path) -> dict[str, bytes]:
     """A clean, single-process build with avr's plain build function: no cache, no workers."""
     from avr.model.repository import load_repository
 
-    clean_build(load_repository(repo), out)
+    write_site(load_repository(repo), out)
     return _tree(out)
 
 
@@ -94,7 +96,7 @@ def _edit(repo: Path, rng: random.Random) -> None:
 
 def test_random_edits_incremental_and_parallel_identical_to_clean(repo: Path, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(incremental, "PARALLEL_MIN_FILES", 10)  # make the small repo render in workers too
+    monkeypatch.setattr(tasks, "PARALLEL_MIN_FILES", 10)  # make the small repo render in workers too
     monkeypatch.setattr(doc_cache, "PARALLEL_MIN_FILES", 10)
     out = tmp_path / "inc"
     rng = random.Random(2024)
@@ -107,7 +109,7 @@ def test_random_edits_incremental_and_parallel_identical_to_clean(repo: Path, tm
 
 
 def test_jobs_1_and_jobs_2_identical(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(incremental, "PARALLEL_MIN_FILES", 10)
+    monkeypatch.setattr(tasks, "PARALLEL_MIN_FILES", 10)
     assert _cli("build", "--repo", repo, "--out", tmp_path / "one", "--jobs", "1")[0] == 0
     assert _cli("build", "--repo", repo, "--out", tmp_path / "two", "--jobs", "2")[0] == 0
     assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
@@ -262,7 +264,7 @@ def test_stale_cache_after_version_change_is_ignored(repo: Path, tmp_path: Path,
     build_incremental(repo, out, jobs=1)
     assert build_incremental(repo, out, jobs=1).noop
     monkeypatch.setattr(doc_cache, "__version__", "99.0.0")
-    monkeypatch.setattr(incremental, "__version__", "99.0.0")
+    monkeypatch.setattr(engine, "__version__", "99.0.0")
     result = build_incremental(repo, out, jobs=1)
     yaml_files = len(list((repo / "plans").rglob("*.yaml")))
     assert not result.noop
@@ -333,7 +335,7 @@ def test_plans_in_workers_give_a_whole_load_s_diagnostics(repo: Path, tmp_path: 
     from avr.findings import repository_findings
     from avr.model.repository import load_repository
 
-    monkeypatch.setattr(incremental, "PARALLEL_MIN_FILES", 10)
+    monkeypatch.setattr(tasks, "PARALLEL_MIN_FILES", 10)
     plans = sorted(p.parent for p in repo.glob("plans/*/*/plan.yaml"))
     (plans[1] / "anteckningar.yaml").write_text("text: utkast\n", encoding="utf-8")  # W103 in one plan
     (repo / "plans" / "lösa-papper").mkdir()

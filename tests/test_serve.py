@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -179,3 +180,18 @@ def test_serve_follows_no_link_and_answers_only_its_own_host(server: Server, min
     server.process.send_signal(signal.SIGINT)
     assert server.process.wait(timeout=20) == 0
     assert not any("Traceback" in line for line in server.lines)
+
+
+def test_serve_builds_into_output_dir_even_when_the_first_build_fails(mini_copy: Path) -> None:
+    """avr.yaml's output_dir is where `avr serve` writes and serves from, also before a build succeeded."""
+    from avr.commands.serve import State, rebuild
+
+    config = mini_copy / "avr.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "output_dir: webb\n", encoding="utf-8")
+    state = State()
+    assert rebuild(mini_copy, None, state) == mini_copy / "webb" and not state.errors
+    assert (mini_copy / "webb" / "index.html").is_file() and not (mini_copy / "build").exists()
+    plan = next(mini_copy.glob("plans/*/*/plan.yaml"))
+    plan.write_text(plan.read_text(encoding="utf-8") + "okänt_fält: 1\n", encoding="utf-8")
+    shutil.rmtree(mini_copy / "webb")
+    assert rebuild(mini_copy, None, state) == mini_copy / "webb" and state.errors

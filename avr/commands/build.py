@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from avr.errors import InvalidInput, UsageError
+from avr.build.engine import BuildResult, Scanned, build
+from avr.build.scan import CACHE_DIR, Folders
+from avr.errors import InvalidInput
 from avr.load.cache import DocStore
-from avr.render.incremental import CACHE_DIR, BuildResult, build_incremental, configured_ignore, raw_config
 
 PROGRESS_AFTER_SECONDS = 1.0
-_WARNING_CODE = re.compile(r"^W[0-9]{3}$")
 _STAGES = {"read": "reading files", "render": "rendering plans"}
 
 
@@ -71,34 +70,25 @@ class ProgressBar:
 
 def run_build(
     root: Path, out: Path | None, jobs: int, quiet: bool, formats: tuple[str, ...] = ("md", "html", "json"),
-    clean: bool = False, strict: bool = False, ignore: frozenset[str] = frozenset(),
+    clean: bool = False, strict: bool = False, ignore: frozenset[str] = frozenset(), scanned: Scanned | None = None,
 ) -> BuildResult:
     bar = ProgressBar(not quiet)
     try:
-        return build_incremental(root, out, jobs=max(1, jobs), formats=formats, step=bar, clean=clean, strict=strict,
-                                 ignore=ignore)
+        return build(root, out, jobs=max(1, jobs), formats=formats, step=bar, clean=clean, strict=strict,
+                     ignore=ignore, scanned=scanned)
     except InvalidInput as exc:  # printed without the warnings avr.yaml or --ignore silence
-        raise InvalidInput(exc.diagnostics.without(ignore | configured_ignore(raw_config(root))), exc.strict) from None
+        raise InvalidInput(exc.diagnostics.without(ignore | Folders.read(root).ignore), exc.strict) from None
     finally:
         bar.stop()
 
 
-def parse_ignore(values: list[str] | None) -> frozenset[str]:
-    """--ignore W103 --ignore W101,W104: warning codes (errors cannot be ignored)."""
-    codes = frozenset(code.strip() for value in values or () for code in value.split(",") if code.strip())
-    wrong = sorted(code for code in codes if not _WARNING_CODE.match(code))
-    if wrong:
-        raise UsageError(f"--ignore takes warning codes such as W103, not {', '.join(wrong)}")
-    return codes
-
-
 def check_store(root: Path, jobs: int) -> DocStore:
     """The build's document cache for `avr check`; written only where a build already made the output folder."""
-    from avr.render.incremental import _str
+    from avr.build.output import MARKER
 
-    out_dir = root / (_str(raw_config(root), "output_dir", "build") or "build")
+    out_dir = root / Folders.read(root).output
     # the cache is kept only in a folder of avr's (one holding its marker)
-    return DocStore(root, out_dir / CACHE_DIR if (out_dir / ".avr-output").is_file() else None, max(1, jobs))
+    return DocStore(root, out_dir / CACHE_DIR if (out_dir / MARKER).is_file() else None, max(1, jobs))
 
 
 def summary(result: BuildResult) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from avr.build.scan import refused_inputs
 from avr.errors import Diagnostics, InvalidInput
 from avr.findings import repository_findings
 from avr.model.repository import Preload, find_root, load_repository
-from avr.render.incremental import refused_inputs
 
 
 def run_check(start: Path, preload: Preload | None = None, ignore: frozenset[str] = frozenset()) -> Diagnostics:

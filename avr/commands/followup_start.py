@@ -1,9 +1,9 @@
-"""`avr followup start PERIOD`: a follow-up skeleton for every open activity of a plan.
+"""`avr followup start PERIOD`: a follow-up skeleton for every open entry of a plan.
 
-Open means: not done or stopped in the period by the one status rule (avr.compute.status: done and
-stopped carry forward from earlier periods). Each skeleton carries the last status and expected
-completion; the text fields are left empty for the operation to write. Files
-are created exclusively, so a second run creates only what is missing and never touches a file
+What is open is decided in avr/compute/rounds.py (the follow-up round): activities and commitments not
+done or stopped earlier, every control point, and audit recommendations not done. Each skeleton carries
+the last status and expected completion; the text fields are left empty for the operation to write.
+Files are created exclusively, so a second run creates only what is missing and never touches a file
 someone has already written in.
 """
 
@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from avr.commands.create import create_exclusive, display, file_stem, find_plan, plan_folder, scalar, schema_comment
-from avr.compute.order import natural_key
-from avr.compute.status import FollowUpIndex
+from avr.compute.rounds import CLOSED_BEFORE, EXISTING, Opening, expected_completion, round_openings
 from avr.errors import UsageError
 from avr.model.activity import Activity
 from avr.model.followup import FollowUp
@@ -26,7 +25,7 @@ from avr.model.repository import OrgData, PlanData, Repository
 @dataclass
 class StartResult:
     created: list[str] = field(default_factory=list)
-    existing: list[str] = field(default_factory=list)  # open activities already followed up
+    existing: list[str] = field(default_factory=list)  # open entries already followed up
     closed: list[str] = field(default_factory=list)  # done or stopped earlier: no skeleton
 
 
@@ -38,27 +37,16 @@ def period_of(org: OrgData, period_id: str) -> Period:
     return period
 
 
-def followup_index(org: OrgData, plan: PlanData, *, goals: bool = False) -> FollowUpIndex:
-    """The plan's follow-ups of activities (or goals) by subject, for the status rule."""
-    return FollowUpIndex(plan.followups, org.periods, org.organisation, goals=goals)
-
-
-def latest_before(org: OrgData, plan: PlanData, subject: str, period: Period, *, goal: bool = False) -> FollowUp | None:
-    """The subject's follow-up of the latest period that ends before ``period`` ends."""
-    return followup_index(org, plan, goals=goal).earlier(subject, period)
-
-
 def activity_skeleton(
     repo: Repository, target: Path, period: Period, activity: Activity, last: FollowUp | None, date: dt.date | None
 ) -> str:
-    expected = last.expected_completion if last and last.expected_completion is not None else activity.expected_completion
     lines = [
         schema_comment(repo.root, target, "followup").rstrip("\n"),
         f"period: {scalar(period.id)}",
         f"activity: {scalar(activity.id)}",
         f"status: {scalar(last.status if last else None)}",
         "completion:",
-        f"expected_completion: {scalar(expected)}",
+        f"expected_completion: {scalar(expected_completion(activity, last))}",
         f"date: {date.isoformat() if date else ''}",
         "text:",
         "remaining:",
@@ -66,34 +54,46 @@ def activity_skeleton(
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-def followed_up(plan: PlanData, period: str, *, activity: str | None = None, goal: str | None = None) -> bool:
-    return any(
-        f.period == period and ((activity is not None and f.activity == activity) or (goal is not None and f.goal == goal))
-        for f in plan.followups
-    )
+def _skeleton(repo: Repository, folder: Path, period: Period, entry: Opening) -> tuple[Path, str]:
+    """Where the open entry's skeleton goes, and its text."""
+    if entry.kind == "activity":
+        assert entry.activity is not None
+        target = folder / "followups" / period.id / f"{file_stem(entry.id)}.yaml"
+        return target, activity_skeleton(repo, target, period, entry.activity, entry.last, None)
+    if entry.kind == "commitment":
+        target = folder / "followups" / period.id / f"goal-{file_stem(entry.id)}.yaml"
+        kind = "followup"
+        lines = [f"period: {scalar(period.id)}", f"goal: {scalar(entry.id)}",
+                 f"status: {scalar(entry.last.status if entry.last else None)}", "completion:", "date:", "text:"]
+    elif entry.kind == "control":
+        target = folder / "control-results" / period.id / f"{file_stem(entry.id)}.yaml"
+        kind = "control-result"
+        lines = [f"period: {scalar(period.id)}", f"control: {scalar(entry.id)}", "status:", "date:", "finding:",
+                 "action:"]
+    else:
+        assert entry.audit is not None
+        target = folder / "audit-followups" / period.id / f"{file_stem(entry.audit)}-{file_stem(entry.id)}.yaml"
+        kind = "audit-followup"
+        lines = [f"period: {scalar(period.id)}", f"audit: {scalar(entry.audit)}", f"recommendation: {scalar(entry.id)}",
+                 f"status: {scalar(entry.status)}", "date:", "text:"]
+    return target, schema_comment(repo.root, target, kind) + "\n".join(line.rstrip() for line in lines) + "\n"
 
 
 def start_plan(repo: Repository, org: OrgData, plan: PlanData, period_id: str) -> StartResult:
     period = period_of(org, period_id)
     result = StartResult()
-    folder = plan_folder(repo, plan) / "followups" / period.id
-    index = followup_index(org, plan)
-    for activity in sorted(plan.activities.values(), key=lambda a: natural_key(a.id)):
-        last = index.earlier(activity.id, period)
-        if index.status(activity.id, period).carried:  # done or stopped earlier, not reopened in the period
-            result.closed.append(activity.id)
-            continue
-        if followed_up(plan, period.id, activity=activity.id):
-            result.existing.append(activity.id)
-            continue
-        target = folder / f"{file_stem(activity.id)}.yaml"
-        if create_exclusive(target, activity_skeleton(repo, target, period, activity, last, None)):
-            result.created.append(display(repo, target))
-        else:  # a file of that name that avr could not read as this activity's follow-up: leave it alone
-            result.existing.append(activity.id)
-    from avr.commands.round_interim import start_interim  # it builds on this module
-
-    start_interim(repo, org, plan, period, result.created.append, result.existing.append, result.closed.append)
+    folder = plan_folder(repo, plan)
+    for entry in round_openings(org, plan, period):
+        if entry.state == CLOSED_BEFORE:
+            result.closed.append(entry.id)
+        elif entry.state == EXISTING:
+            result.existing.append(entry.id)
+        else:
+            target, text = _skeleton(repo, folder, period, entry)
+            if create_exclusive(target, text):
+                result.created.append(display(repo, target))
+            else:  # a file of that name that avr could not read as this entry: leave it alone
+                result.existing.append(entry.id)
     return result
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from avr.commands.create import create_exclusive, scalar, schema_comment
 from avr.errors import AvrError, UsageError
+from avr.load import layout
 from avr.render.labels import Labels, builtin_templates, load_labels
 
 CALENDARS = ("year", "tertial", "delar", "quarter", "month")
@@ -123,7 +124,7 @@ def planned_files(root: Path, opts: InitOptions) -> dict[Path, str]:
     for period in periods(opts.calendar, opts.year, labels):
         organisation += [f"  - id: {scalar(period['id'])}", f"    label: {scalar(period['label'])}",
                          f"    kind: {period['kind']}", f"    start: {period['start']}", f"    end: {period['end']}"]
-    org_file = root / "plans" / org / "organisation.yaml"
+    org_file = root / "plans" / org / layout.ORGANISATION_FILE
     files = {
         root / "avr.yaml": schema_comment(root, root / "avr.yaml", "avr") + _text(config),
         org_file: schema_comment(root, org_file, "organisation") + _text(organisation),
@@ -152,7 +153,7 @@ def run_init(root: Path, opts: InitOptions) -> list[str]:
     labels = load_labels(opts.language)
     plan_id = _id(opts.plan_id or f"{labels('init', 'plan_id', opts.kind)}-{opts.year}", "plan")
     org_id = files_org(files, root)
-    plan_file = root / "plans" / org_id / plan_id / "plan.yaml"
+    plan_file = root / "plans" / org_id / plan_id / layout.PLAN_FILE
     ignore_file = root / ".gitignore"
     notes = []
     if ignore_file.exists():  # a git repository's own: left alone
@@ -180,4 +181,4 @@ def run_init(root: Path, opts: InitOptions) -> list[str]:
 
 def files_org(files: dict[Path, str], root: Path) -> str:
     """The organisation id of the planned files (the folder of organisation.yaml)."""
-    return next(p.parent.name for p in files if p.name == "organisation.yaml")
+    return next(p.parent.name for p in files if p.name == layout.ORGANISATION_FILE)

@@ -21,8 +21,10 @@ from avr.commands.create import (
     schema_comment,
     today,
 )
-from avr.commands.followup_start import activity_skeleton, followed_up, latest_before, period_of
+from avr.commands.followup_start import activity_skeleton, period_of
+from avr.compute.rounds import followed_up, latest_before
 from avr.errors import AvrError, UsageError
+from avr.load import layout
 from avr.model.common import Id
 from avr.model.repository import OrgData, PlanData, Repository
 from avr.render.labels import Labels, load_labels
@@ -79,7 +81,7 @@ def new_plan(repo: Repository, plan_id: str, org_id: str | None, kind: str, titl
     if org_id not in repo.orgs:
         raise UsageError(f"unknown organisation `{org_id}`; organisations: {', '.join(repo.orgs)}")
     first, last = plan_years(title, year)
-    target = repo.plans_root / org_id / plan_id / "plan.yaml"
+    target = repo.plans_root / org_id / plan_id / layout.PLAN_FILE
     return _write(repo, target, [
         f"id: {scalar(plan_id)}",
         f"kind: {kind}",
@@ -106,7 +108,7 @@ def new_goal(repo: Repository, cwd: Path, plan_name: str | None, goal_id: str | 
     goal_id = _check_id(goal_id) if goal_id else next_id(list(plan.goals))
     if goal_id in plan.goals:
         raise UsageError(f"goal `{goal_id}` already exists in {org.id}/{plan.id}")
-    target = plan_folder(repo, plan) / "goals" / f"{file_stem(goal_id)}.yaml"
+    target = plan_folder(repo, plan) / layout.GOALS / f"{file_stem(goal_id)}.yaml"
     return _write(repo, target, [
         f"id: {scalar(goal_id)}",
         f"kind: {kind}",
@@ -144,7 +146,7 @@ def new_activity(repo: Repository, cwd: Path, plan_name: str | None, activity_id
     activity_id = _check_id(activity_id) if activity_id else next_id(list(plan.activities))
     if activity_id in plan.activities:
         raise UsageError(f"activity `{activity_id}` already exists in {org.id}/{plan.id}")
-    target = plan_folder(repo, plan) / "activities" / f"{file_stem(activity_id)}.yaml"
+    target = plan_folder(repo, plan) / layout.ACTIVITIES / f"{file_stem(activity_id)}.yaml"
     return _write(repo, target, [
         f"id: {scalar(activity_id)}",
         f"goals: [{', '.join(json.dumps(g, ensure_ascii=False) for g in goals)}]",
@@ -165,7 +167,7 @@ def new_followup(repo: Repository, cwd: Path, plan_name: str | None, period_id: 
     period = period_of(org, period_id)
     if (activity_id is None) == (goal_id is None):
         raise UsageError("name exactly one of --activity or --goal")
-    folder = plan_folder(repo, plan) / "followups" / period.id
+    folder = plan_folder(repo, plan) / layout.FOLLOWUPS / period.id
     if activity_id is not None:
         activity = plan.activities.get(activity_id)
         if activity is None:

@@ -16,11 +16,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from avr.build.output import write_atomic
 from avr.errors import AvrError
+from avr.load import layout
 from avr.model.goal import Value
 from avr.model.outcome import OutcomeEntry, differences, same_fields
 from avr.model.repository import OrgData, PlanData, Repository
-from avr.render.build import write_atomic
 
 FIELD_ORDER = ("indicator", "period", "value", "numerator", "denominator", "women", "men", "text", "comment",
                "source", "kpi", "municipality", "fetched", "imported", "file")
@@ -131,7 +132,7 @@ def decide(repo: Repository, proposals: list[Proposal], *, update: bool) -> Deci
             path = repo.root / where
             decision.changes.append(Change(path, entry_yaml(new), "update", prop.origin))
         else:
-            path = repo.root / prop.plan.path / "outcomes" / new.period / f"{new.indicator}.yaml"
+            path = repo.root / prop.plan.path / layout.OUTCOMES / new.period / f"{new.indicator}.yaml"
             if path.exists() or path in planned:
                 raise AvrError(f"{path.relative_to(repo.root)} exists but is not the outcome of {what}; "
                                "nothing was written")

@@ -106,9 +106,9 @@ def _as_written_year_or_ongoing(inner: JsonSchemaValue) -> JsonSchemaValue:
 
 # Before-validators that turn a written string into a structure: the string form is valid input too.
 _BEFORE: dict[Callable[..., Any], Callable[[JsonSchemaValue], JsonSchemaValue]] = {
-    goal._parse_value: _as_written_value,
-    goal._parse_target: _as_written_target,
-    common._parse_year_or_ongoing: _as_written_year_or_ongoing,
+    goal.parse_value: _as_written_value,
+    goal.parse_target: _as_written_target,
+    common.parse_year_or_ongoing: _as_written_year_or_ongoing,
 }
 
 
@@ -224,7 +224,7 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
 
 def write_schemas(out_dir: Path) -> list[Path]:
     """Write ``<kind>.schema.json`` for every file kind; return the files written."""
-    from avr.render.build import write_atomic
+    from avr.build.output import write_atomic
 
     written = []
     for kind in KINDS:

@@ -57,14 +57,15 @@ class State:
 def rebuild(root: Path, out_dir: Path | None, state: State) -> Path:
     """Check and build (incrementally: a save re-renders only the plans it touches); on errors keep the
     message list instead. Returns the output folder."""
-    from avr.render.incremental import build_incremental
+    from avr.build.engine import build
+    from avr.build.scan import Folders
 
     load_labels.cache_clear()  # a repository's own labels/ may have changed
     errors: list[str] = []
     warnings: list[str] = []
-    target = out_dir or root / "build"
+    target = out_dir or root / Folders.read(root).output
     try:
-        result = build_incremental(root, out_dir, jobs=os.cpu_count() or 1)
+        result = build(root, out_dir, jobs=os.cpu_count() or 1)
         target = result.out_dir
         warnings = [d.format() for d in result.shown().sorted()]
     except InvalidInput as exc:

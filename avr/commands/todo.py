@@ -1,6 +1,7 @@
 """`avr todo [PERIOD]`: who still owes what for a period — the list a controller sends out.
 
-Per reporting unit and accountable role: activities with no follow-up for the period, follow-ups
+What is owed is computed in avr/compute/rounds.py (`plan_todo`); this module picks the plans and period and
+prints the list. Per reporting unit and accountable role: activities with no follow-up for the period, follow-ups
 that exist but have no text yet (a skeleton from `avr followup start`), indicators with no outcome,
 and follow-ups dated before the period starts (stale: copied forward, not rewritten). Activities
 done or stopped in an earlier follow-up owe nothing.
@@ -9,110 +10,18 @@ done or stopped in an earlier follow-up owe nothing.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from avr.commands.create import today
-from avr.commands.followup_start import followup_index
-from avr.commands.round_interim import commitments, interim_due
-from avr.compute.order import natural_key
 from avr.compute.periods import open_round
+from avr.compute.rounds import Group, Owed, PlanTodo, plan_todo, written
 from avr.errors import UsageError
-from avr.model.organisation import Period
-from avr.model.repository import OrgData, PlanData, Repository
+from avr.model.repository import Repository
 from avr.render.labels import Labels
-
-KIND_RANK = {"activity": 0, "commitment": 1, "control": 2, "recommendation": 3}  # then goals' follow-ups, indicators
-
-
-@dataclass
-class Owed:
-    kind: str  # activity | indicator | followup | commitment | control | recommendation
-    id: str
-    title: str
-    reason: str  # missing | unwritten | stale | no_outcome
-    date: str | None = None
-    file: str | None = None
-
-
-@dataclass
-class Group:
-    unit: str | None
-    unit_name: str | None
-    accountable: str | None
-    items: list[Owed] = field(default_factory=list)
-
-
-@dataclass
-class PlanTodo:
-    organisation: str
-    plan: str
-    title: str
-    period: str
-    period_label: str
-    groups: list[Group] = field(default_factory=list)
-
-
-def plan_todo(org: OrgData, plan: PlanData, period: Period) -> PlanTodo:
-    units = {u.id: u.name for u in org.organisation.units}
-    groups: dict[tuple[str | None, str | None], Group] = {}
-
-    def add(unit: str | None, accountable: str | None, item: Owed) -> None:
-        key = (unit, accountable)
-        if key not in groups:
-            groups[key] = Group(unit, units.get(unit, unit) if unit else None, accountable)
-        groups[key].items.append(item)
-
-    this_period = {f.activity: f for f in plan.followups if f.period == period.id and f.activity is not None}
-    index = followup_index(org, plan)
-    for activity in plan.activities.values():
-        fu = this_period.get(activity.id)
-        doc = plan.docs.get(id(fu)) if fu is not None else None
-        item = Owed("activity", activity.id, activity.summary or activity.title, "missing",
-                    file=doc.path if doc else None)
-        if fu is None:
-            if index.status(activity.id, period).closed:  # done or stopped earlier: carries forward
-                continue
-        elif not (fu.text or "").strip():
-            item.reason = "unwritten"
-        elif fu.date is not None and fu.date < period.start:
-            item.reason, item.date = "stale", fu.date.isoformat()
-        else:
-            continue
-        add(activity.unit, activity.accountable, item)
-
-    for due in interim_due(org, plan, period):  # commitments, control points, audit recommendations
-        add(None, due.accountable, Owed(due.kind, due.id, due.title, due.reason, due.date, due.file))
-
-    reported: set[str] = {e.indicator for e in plan.outcomes if e.period == period.id}  # outcomes/<period>/
-    commitment_ids = {g.id for g in commitments(plan)}  # their follow-ups are judged above
-    for fu in plan.followups:
-        if fu.period != period.id or fu.goal is None:
-            continue
-        reported.update(fu.outcomes)
-        if fu.goal in commitment_ids:
-            continue
-        doc = plan.docs.get(id(fu))
-        if fu.date is not None and fu.date < period.start:
-            add(None, None, Owed("followup", fu.goal, f"{fu.goal}", "stale", fu.date.isoformat(), doc.path if doc else None))
-    for goal in plan.goals.values():
-        for ind in goal.indicators:
-            if ind.id not in reported and period.id not in ind.history:
-                add(None, None, Owed("indicator", ind.id, ind.title, "no_outcome"))
-
-    ordered = sorted(groups.values(), key=lambda g: (g.unit is None, g.unit_name or "", g.accountable or ""))
-    for group in ordered:
-        group.items.sort(key=lambda i: (KIND_RANK.get(i.kind, len(KIND_RANK)), natural_key(i.id)))
-    return PlanTodo(org.id, plan.id, plan.plan.title, period.id, period.label, ordered)
-
-
-def written(org: OrgData) -> set[str]:
-    """The periods an organisation's plans already have follow-ups or outcomes for."""
-    return ({f.period for plan in org.plans.values() for f in plan.followups}
-            | {e.period for plan in org.plans.values() for e in plan.outcomes})
 
 
 def todo_data(repo: Repository, period_id: str | None, plan_name: str | None = None) -> list[PlanTodo]:

@@ -9,14 +9,11 @@ as the verdict it changes.
 
 from __future__ import annotations
 
-import difflib
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel
-
+from avr.compute.changes import ADDED, CHANGED, MOVED, REMOVED, Change, FieldChange, compare_models, doc_path, item_change
+from avr.compute.diff_interim import interim_changes
 from avr.compute.order import natural_key
 from avr.compute.periods import sort_ids
 from avr.compute.results import PlanResult, StatusCounts, compute_plan
@@ -25,83 +22,6 @@ from avr.model.followup import FollowUp
 from avr.model.goal import Indicator
 from avr.model.organisation import Organisation
 from avr.model.repository import OrgData, PlanData, Repository
-
-ADDED, REMOVED, CHANGED, MOVED = "added", "removed", "changed", "moved"
-
-# Fields shown as a short word diff plus a collapsible line diff rather than "old → new".
-LONG_TEXT_CHARS = 80
-
-
-@dataclass
-class FieldChange:
-    """One field that differs. ``key`` is the period of a target or outcome, or an indicator id."""
-
-    field: str
-    old: Any
-    new: Any
-    key: str | None = None
-    indicator: Indicator | None = None  # formats targets and outcomes
-    unit: str | None = None  # an economy amount's unit (kr, tkr, mnkr) …
-    decimals: int | None = None  # … and its table's decimals
-    of: str | None = None  # the entity whose field this is, when its label differs from the common one
-    scope: tuple[str, str] | None = None  # (kind, id) of the part it belongs to, e.g. ("objective", "2")
-
-    @property
-    def is_text(self) -> bool:
-        return any(isinstance(v, str) and ("\n" in v.strip() or len(v) > LONG_TEXT_CHARS) for v in (self.old, self.new))
-
-    def text_lines(self) -> tuple[list[str], int, int]:
-        """A unified diff of a long text, and how many lines it adds and removes."""
-        old = (self.old or "").splitlines() if isinstance(self.old, str) or self.old is None else [str(self.old)]
-        new = (self.new or "").splitlines() if isinstance(self.new, str) or self.new is None else [str(self.new)]
-        lines = list(difflib.unified_diff(old, new, lineterm="", n=1))[2:]
-        added = sum(1 for line in lines if line.startswith("+"))
-        removed = sum(1 for line in lines if line.startswith("-"))
-        return lines, added, removed
-
-    def word_context(self, context: int = 3, limit: int = 12) -> list[tuple[str, str]]:
-        """The first changed words with a few words around them: (equal|delete|insert, text) parts."""
-        old = re.findall(r"\S+", self.old or "") if isinstance(self.old, str) or self.old is None else [str(self.old)]
-        new = re.findall(r"\S+", self.new or "") if isinstance(self.new, str) or self.new is None else [str(self.new)]
-        opcodes = [op for op in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes() if op[0] != "equal"]
-        if not opcodes:
-            return []
-        _, i1, i2, j1, j2 = opcodes[0]
-        parts: list[tuple[str, str]] = []
-        if i1 > 0:
-            parts.append(("equal", ("… " if i1 > context else "") + " ".join(old[max(0, i1 - context):i1])))
-        if i2 > i1:
-            parts.append(("delete", _cut(old[i1:i2], limit)))
-        if j2 > j1:
-            parts.append(("insert", _cut(new[j1:j2], limit)))
-        if i2 < len(old):
-            more = i2 + context < len(old) or len(opcodes) > 1
-            parts.append(("equal", " ".join(old[i2:i2 + context]) + (" …" if more else "")))
-        elif len(opcodes) > 1:
-            parts.append(("equal", "…"))
-        return parts
-
-
-def _cut(words: list[str], limit: int) -> str:
-    return " ".join(words[:limit]) + (" …" if len(words) > limit else "")
-
-
-@dataclass
-class Change:
-    """An item added, removed, changed or moved."""
-
-    entity: str  # config | organisation | plan | goal | indicator | activity | followup | report | economy | control
-    #              | control_result | audit | audit_followup
-    action: str  # added | removed | changed | moved
-    id: str
-    title: str | None = None
-    path: str | None = None  # on the head side, or the base side if removed
-    old_path: str | None = None  # set when the file moved
-    kind: str | None = None  # a goal's kind
-    parent: str | None = None  # the goal of an indicator
-    period: str | None = None  # of a follow-up
-    subject: str | None = None  # activity | goal, of a follow-up
-    fields: list[FieldChange] = field(default_factory=list)
 
 
 @dataclass
@@ -162,16 +82,6 @@ class RepoDiff:
         return out
 
 
-def compare_models(old: BaseModel, new: BaseModel, skip: Iterable[str] = ()) -> list[FieldChange]:
-    """Field by field, in the schema's order; unknown to the schema means nothing here."""
-    skipped = set(skip)
-    return [
-        FieldChange(name, getattr(old, name), getattr(new, name))
-        for name in type(new).model_fields
-        if name not in skipped and getattr(old, name) != getattr(new, name)
-    ]
-
-
 def _by_period(name: str, old: dict[str, Any], new: dict[str, Any], indicator: Indicator) -> list[FieldChange]:
     return [
         FieldChange(name, old.get(key), new.get(key), key=key, indicator=indicator)
@@ -187,26 +97,6 @@ def _indicator_fields(old: Indicator, new: Indicator) -> list[FieldChange]:
     return [*fields, *_by_period("targets", old.targets, new.targets, new), *_by_period("history", old.history, new.history, new)]
 
 
-def _path(plan: PlanData, model: object) -> str | None:
-    doc = plan.docs.get(id(model))
-    return doc.path if doc else None
-
-
-def _item_change(entity: str, key: str, old_plan: PlanData, new_plan: PlanData, old: BaseModel | None,
-                 new: BaseModel | None, fields: list[FieldChange], **extra: Any) -> Change | None:
-    if old is None and new is not None:
-        return Change(entity, ADDED, key, path=_path(new_plan, new), fields=fields, **extra)
-    if new is None and old is not None:
-        return Change(entity, REMOVED, key, path=_path(old_plan, old), fields=fields, **extra)
-    assert old is not None and new is not None
-    old_path, new_path = _path(old_plan, old), _path(new_plan, new)
-    moved = old_path != new_path
-    if not fields and not moved:
-        return None
-    return Change(entity, CHANGED if fields else MOVED, key, path=new_path, old_path=old_path if moved else None,
-                  fields=fields, **extra)
-
-
 def _goal_changes(old: PlanData, new: PlanData) -> list[Change]:
     changes: list[Change] = []
     for key in sorted(old.goals.keys() | new.goals.keys(), key=natural_key):
@@ -214,7 +104,7 @@ def _goal_changes(old: PlanData, new: PlanData) -> list[Change]:
         fields = compare_models(a, b, skip=("indicators",)) if a and b else []
         either = b or a
         assert either is not None
-        change = _item_change("goal", key, old, new, a, b, fields, title=either.title, kind=either.kind)
+        change = item_change("goal", key, old, new, a, b, fields, title=either.title, kind=either.kind)
         if change:
             changes.append(change)
     old_ind, new_ind = old.indicators(), new.indicators()
@@ -226,12 +116,12 @@ def _goal_changes(old: PlanData, new: PlanData) -> list[Change]:
             if a_pair[0].id != b_pair[0].id:
                 fields.insert(0, FieldChange("goal", a_pair[0].id, b_pair[0].id))
             if fields:
-                changes.append(Change("indicator", CHANGED, key, indicator.title, _path(new, goal),
+                changes.append(Change("indicator", CHANGED, key, indicator.title, doc_path(new, goal),
                                       parent=goal.id, fields=fields))
         elif goal.id in old.goals and goal.id in new.goals:  # the goal's own addition or removal says enough otherwise
             side = new if b_pair else old
             changes.append(Change("indicator", ADDED if b_pair else REMOVED, key, indicator.title,
-                                  _path(side, goal), parent=goal.id))
+                                  doc_path(side, goal), parent=goal.id))
     return changes
 
 
@@ -264,7 +154,7 @@ def _followup_changes(old: PlanData, new: PlanData) -> list[Change]:
         fa, fb = a.get(key), b.get(key)
         subject = (new.activities.get(key[2]) or old.activities.get(key[2])) if key[1] == "activity" else \
             (new.goals.get(key[2]) or old.goals.get(key[2]))
-        change = _item_change("followup", key[2], old, new, fa, fb, _followup_fields(fa, fb, new, old),
+        change = item_change("followup", key[2], old, new, fa, fb, _followup_fields(fa, fb, new, old),
                               title=getattr(subject, "title", None), period=key[0], subject=key[1])
         if change:
             changes.append(change)
@@ -276,7 +166,7 @@ def _simple_changes(entity: str, old_items: dict[str, Any], new_items: dict[str,
     changes = []
     for key in sorted(old_items.keys() | new_items.keys(), key=natural_key):
         a, b = old_items.get(key), new_items.get(key)
-        change = _item_change(entity, key, old, new, a, b, compare_models(a, b) if a and b else [],
+        change = item_change(entity, key, old, new, a, b, compare_models(a, b) if a and b else [],
                               title=getattr(b or a, "title", None))
         if change:
             changes.append(change)
@@ -316,7 +206,7 @@ def diff_plans(old_org: OrgData, old: PlanData, new_org: OrgData, new: PlanData,
                old_repo: Repository, new_repo: Repository) -> PlanDiff:
     result = PlanDiff(new_org.id, new.id, new.plan.title, CHANGED, new.path)
     plan_fields = compare_models(old.plan, new.plan)
-    old_path, new_path = _path(old, old.plan), _path(new, new.plan)
+    old_path, new_path = doc_path(old, old.plan), doc_path(new, new.plan)
     if plan_fields or old_path != new_path:
         result.changes.append(Change("plan", CHANGED if plan_fields else MOVED, new.id, new.plan.title, new_path,
                                      old_path if old_path != new_path else None, fields=plan_fields))
@@ -326,8 +216,6 @@ def diff_plans(old_org: OrgData, old: PlanData, new_org: OrgData, new: PlanData,
     result.changes += _simple_changes("report", old.reports, new.reports, old, new)
     result.changes += _simple_changes("outcome", {f"{e.indicator} {e.period}": e for e in old.outcomes},
                                       {f"{e.indicator} {e.period}": e for e in new.outcomes}, old, new)
-    from avr.compute.diff_interim import interim_changes  # builds on this module's classes
-
     result.changes += interim_changes(old_org, old, new_org, new)
     before, after = _results(old_org, old, old_repo), _results(new_org, new, new_repo)
     result.verdicts = _verdict_changes(before, after)

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from avr.compute.diff import Change, FieldChange, _item_change, compare_models
+from avr.compute.changes import Change, FieldChange, compare_models, item_change
 from avr.compute.economy import TableResult
 from avr.compute.interim import audit_results
 from avr.compute.order import natural_key
@@ -76,7 +76,7 @@ def _tables(old: PlanData, new: PlanData) -> list[Change]:
             f.of = "economy"
         if a and b:
             fields += _amount_fields(old.interim.tables.get(key), new.interim.tables.get(key))
-        change = _item_change("economy", key, old, new, a, b, fields, title=(b or a).title)  # type: ignore[union-attr]
+        change = item_change("economy", key, old, new, a, b, fields, title=(b or a).title)  # type: ignore[union-attr]
         if change:
             changes.append(change)
     return changes
@@ -95,7 +95,7 @@ def _results(old: PlanData, new: PlanData) -> list[Change]:
     for k in sorted(a.keys() | b.keys(), key=lambda k: (natural_key(k[0]), natural_key(k[1]))):
         ra, rb = a.get(k), b.get(k)
         point = new.interim.controls.get(k[1]) or old.interim.controls.get(k[1])
-        change = _item_change("control_result", k[1], old, new, ra, rb, _fields(ra, rb, "control_result"),
+        change = item_change("control_result", k[1], old, new, ra, rb, _fields(ra, rb, "control_result"),
                               title=point.title if point else None, period=k[0])
         if change:
             changes.append(change)
@@ -120,7 +120,7 @@ def _audits(old: PlanData, new: PlanData) -> list[Change]:
     for key in sorted(old.interim.audits.keys() | new.interim.audits.keys(), key=natural_key):
         a, b = old.interim.audits.get(key), new.interim.audits.get(key)
         fields = _audit_fields(a, b) if a and b else []
-        change = _item_change("audit", key, old, new, a, b, fields, title=(b or a).title)  # type: ignore[union-attr]
+        change = item_change("audit", key, old, new, a, b, fields, title=(b or a).title)  # type: ignore[union-attr]
         if change:
             changes.append(change)
     return changes
@@ -171,7 +171,7 @@ def _audit_followups(old_org: OrgData, old: PlanData, new_org: OrgData, new: Pla
         was, now = _open(old_org, old, k[0]).get((k[1], k[2])), _open(new_org, new, k[0]).get((k[1], k[2]))
         if was is not None and now is not None and was != now:  # the recommendation opens or closes with it
             fields.append(FieldChange("open", was, now, of="audit_followup"))
-        change = _item_change("audit_followup", k[2], old, new, fa, fb, fields,
+        change = item_change("audit_followup", k[2], old, new, fa, fb, fields,
                               title=rec.text if rec else None, period=k[0], parent=k[1])
         if change:
             changes.append(change)
@@ -194,7 +194,7 @@ def _controls(old: PlanData, new: PlanData) -> list[Change]:
     for key in sorted(a.keys() | b.keys(), key=natural_key):
         x, y = a.get(key), b.get(key)
         fields = _fields(x, y, "control") if x and y else []
-        change = _item_change("control", key, old, new, x, y, fields, title=(y or x).title)  # type: ignore[union-attr]
+        change = item_change("control", key, old, new, x, y, fields, title=(y or x).title)  # type: ignore[union-attr]
         if change:
             changes.append(change)
     return changes

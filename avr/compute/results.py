@@ -12,7 +12,7 @@ from decimal import Decimal
 from avr.compute.indicators import IndicatorResult, combine, indicator_result, values_by_period
 from avr.compute.order import natural_key
 from avr.compute.periods import known_at
-from avr.compute.status import FollowUpIndex, StatusInPeriod
+from avr.compute.status import FollowUpIndex, StatusInPeriod, read_later
 from avr.model.activity import Activity
 from avr.model.common import CANONICAL_STATUSES, Status, Verdict
 from avr.model.config import Rules
@@ -160,6 +160,32 @@ class PlanResult:
 
 def goal_sort_key(goal: Goal) -> tuple[int, tuple[tuple[int, int | str], ...]]:
     return (KIND_ORDER.index(goal.kind), natural_key(goal.id))
+
+
+def period_reads(data: PlanData, periods: dict[str, Period], period_id: str | None) -> dict[int, str | None]:
+    """What :func:`compute_plan` for ``period_id`` reads of the plan's files filed by period (follow-ups,
+    outcome entries, control results, audit follow-ups), by ``id`` of their model: None for the whole file,
+    else a text standing for the part it reads; a model missing from the answer is not read. Every other file
+    of the plan is read in full. The build keys each report by this (avr/build/keys.py).
+
+    A report of period P reads the data of periods ending on or before P ends (an unknown P: everything);
+    of an earlier period's follow-up only what a later report shows of it (status, outcomes). The plan
+    document reads of the follow-ups only their periods and indicator outcomes.
+    """
+    until = periods.get(period_id) if period_id is not None else None
+    reads: dict[int, str | None] = {}
+    for fu in data.followups:
+        if period_id is None:
+            reads[id(fu)] = f"{fu.period}\0{fu.outcomes!r}"
+        elif until is None or known_at(periods, fu.period, until):
+            reads[id(fu)] = None if fu.period == period_id else repr(read_later(fu))
+    dated = [(id(m), m.period) for m in data.outcomes]
+    dated += [(id(m), m.period) for m in data.interim.control_results]
+    dated += [(id(m), m.period) for m in data.interim.audit_followups]
+    for key, period in dated:
+        if period_id is None or until is None or known_at(periods, period, until):
+            reads[key] = None
+    return reads
 
 
 def compute_plan(org: OrgData, data: PlanData, period_id: str | None, rules: Rules) -> PlanResult:

@@ -7,10 +7,21 @@ empty table of zeros.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
 
 from avr.compute.economy import TableResult
-from avr.compute.interim import commitment_counts
-from avr.compute.results import PlanResult, StatusCounts
+from avr.compute.interim import (
+    AuditResult,
+    ControlRow,
+    ProcessRow,
+    audit_results,
+    commitment_counts,
+    commitments,
+    control_rows,
+    process_overview,
+)
+from avr.compute.results import GoalResult, PlanResult, StatusCounts
 from avr.model.repository import PlanData
 from avr.model.sections import Section
 
@@ -39,6 +50,43 @@ def tables_for(plan: PlanData, period_id: str | None) -> list[TableResult]:
     tables = [t for t in plan.interim.tables.values() if t.table.period in wanted]
     return sorted(tables, key=lambda t: (t.table.order if t.table.order is not None else 1000,
                                          ECONOMY_KIND_ORDER.index(t.table.kind), t.table.id))
+
+
+class InterimResults:
+    """What the delårsrapport's sections show for one report, each part computed once, when first asked for:
+    the report's Markdown/HTML context and its JSON share one of these."""
+
+    def __init__(self, plan: PlanData, result: PlanResult, stable_percent: Decimal) -> None:
+        self.plan = plan
+        self.result = result
+        self.stable_percent = stable_percent
+
+    @cached_property
+    def economy(self) -> list[TableResult]:
+        return tables_for(self.plan, self.result.period.id if self.result.period else None)
+
+    @cached_property
+    def commitment_counts(self) -> StatusCounts:
+        return commitment_counts(self.result)
+
+    @cached_property
+    def commitments(self) -> list[GoalResult]:
+        return commitments(self.result)
+
+    @cached_property
+    def processes(self) -> list[ProcessRow]:
+        return process_overview(self.result, self.stable_percent)
+
+    @cached_property
+    def controls(self) -> list[ControlRow]:
+        interim = self.plan.interim
+        return control_rows(interim.controls, interim.control_results, self.result.org.periods, self.result.period)
+
+    @cached_property
+    def audits(self) -> list[AuditResult]:
+        interim, result = self.plan.interim, self.result
+        return audit_results(interim.audits, interim.audit_followups, result.organisation, result.org.periods,
+                             result.period)
 
 
 def counts_commitments(sections: tuple[Section, ...], result: PlanResult) -> bool:

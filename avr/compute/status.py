@@ -67,7 +67,7 @@ def _means(organisation: Organisation | None, fu: FollowUp) -> Status | None:
 
 
 def read_later(fu: FollowUp) -> tuple[object, ...]:
-    """What a report of a later period reads of this follow-up (a report's dependency key, render/deps.py):
+    """What a report of a later period reads of this follow-up (a report's dependency key: compute.results.period_reads):
     the status and where it was given (carried or lapsed), its färdiggrad and expected completion (of a
     carried status), and indicator outcomes (history, comparisons). Its text shows only in its own period."""
     return (fu.period, fu.activity, fu.goal, fu.status, fu.completion, fu.expected_completion, fu.outcomes)

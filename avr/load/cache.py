@@ -28,13 +28,13 @@ from avr.errors import Diagnostic, Diagnostics, Problem
 from avr.load.inputs import read_own
 from avr.load.yamlfile import Document, Limits, load_bytes, load_document
 
-FORMAT = 4  # 4: values with forbidden characters (E012) are no longer valid
-_MAGIC = b"AVRDOC1\n"
+FORMAT = 5  # 5: shards in the one checked format (write_checked); 4: values with E012 no longer valid
+_MAGIC = b"AVRSTORE1\n"
 # Parsing a small file takes ~60 µs; below this many files a process pool costs more than it saves.
 PARALLEL_MIN_FILES = 400
 # A file changed within this many seconds of the scan may change again within the same mtime tick
-# ("racily clean"): it is cached by content only, and read again next time.
-_RACY_SECONDS = 2.0
+# ("racily clean"): its stat is not trusted next time, and it is read again.
+RECENT_SECONDS = 2.0
 
 Loaded = tuple[Document | None, list[Diagnostic]]
 Progress = Callable[[int, int], None]  # files done, files in all
@@ -42,6 +42,38 @@ Progress = Callable[[int, int], None]  # files done, files in all
 
 def file_hash(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def recent(mtime_ns: int, now: float) -> bool:
+    """The one recent-save rule of avr's caches: a file saved within RECENT_SECONDS of ``now`` (a wall-clock
+    time) may be saved again within the same mtime tick, so its stat must not vouch for it next time."""
+    return now - mtime_ns / 1e9 < RECENT_SECONDS
+
+
+def write_checked(path: Path, version: Any, data: Any) -> None:
+    """The one file format of avr's caches: a magic line, a BLAKE2b checksum, then marshal of (version, data);
+    written to a temporary name and renamed."""
+    payload = marshal.dumps((version, data))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(_MAGIC + hashlib.blake2b(payload, digest_size=16).digest() + payload)
+    os.replace(tmp, path)
+
+
+def read_checked(path: Path, version: Any) -> Any:
+    """What :func:`write_checked` stored under ``version``; None when missing, damaged, foreign or of another
+    version: never trusted, only rebuilt."""
+    try:
+        blob = read_own(path)
+        if not blob.startswith(_MAGIC):
+            return None
+        digest, payload = blob[len(_MAGIC):len(_MAGIC) + 16], blob[len(_MAGIC) + 16:]
+        if hashlib.blake2b(payload, digest_size=16).digest() != digest:
+            return None
+        stored, data = marshal.loads(payload)
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    return data if stored == version else None
 
 
 def _diagnostics(items: list[Problem]) -> list[Diagnostic]:
@@ -167,29 +199,12 @@ class DocStore:
         """The shard's entries, or {} if missing, damaged or of another version."""
         if self.cache_dir is None:
             return {}
-        try:
-            blob = read_own(self._shard_path(shard))
-            if not blob.startswith(_MAGIC):
-                return {}
-            digest, payload = blob[len(_MAGIC):len(_MAGIC) + 16], blob[len(_MAGIC) + 16:]
-            if hashlib.blake2b(payload, digest_size=16).digest() != digest:
-                return {}
-            version, name, entries = marshal.loads(payload)
-        except (OSError, ValueError, EOFError, TypeError):
-            return {}
-        if version != self._version(limits) or name != shard or not isinstance(entries, dict):
-            return {}
-        return entries
+        entries = read_checked(self._shard_path(shard), (self._version(limits), shard))
+        return entries if isinstance(entries, dict) else {}
 
     def _write_shard(self, shard: str, limits: Limits, entries: dict[str, Any]) -> None:
-        if self.cache_dir is None:
-            return
-        payload = marshal.dumps((self._version(limits), shard, entries))
-        target = self._shard_path(shard)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(_MAGIC + hashlib.blake2b(payload, digest_size=16).digest() + payload)
-        os.replace(tmp, target)
+        if self.cache_dir is not None:
+            write_checked(self._shard_path(shard), (self._version(limits), shard), entries)
 
     # ------------------------------------------------------------------ load
 
@@ -285,8 +300,7 @@ class DocStore:
                 self.parsed += 1
             if known is not None:
                 size, mtime = known  # the stat compared with the cache
-            racy = now - mtime / 1e9 < _RACY_SECONDS
-            fresh[shard][display] = (-1 if racy else size, mtime, digest, packed, diags)
+            fresh[shard][display] = (-1 if recent(mtime, now) else size, mtime, digest, packed, diags)
             result[path] = (_unpack_doc(display, packed), _diagnostics(diags))
             if self.progress and (count % 500 == 0 or count == len(todo)):
                 self.progress(len(result), self.total)

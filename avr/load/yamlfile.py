@@ -53,7 +53,7 @@ if _plain_resolver(_Loader):
 
     class _ComposeLoader(_Loader):  # type: ignore[misc]
         """The composer asks for the tag of every untagged node; a plain resolver's answer is its kind's
-        default, looked up here without BaseResolver.resolve's general search (a sixth of composing)."""
+        default, looked up here without BaseResolver.resolve's general search (benchmarks/NOTES.md)."""
 
         def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
             return _DEFAULT_TAGS[kind]

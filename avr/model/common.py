@@ -164,13 +164,18 @@ def parse_number(value: Any) -> Any:
 Number = Annotated[Decimal, BeforeValidator(parse_number)]
 
 
+def without_percent(text: str) -> str:
+    """`33,9 %` and `33,9%` → `33,9`: a figure may carry the percent sign it is printed with (the one place that says so)."""
+    return text.strip().removesuffix("%").strip()
+
+
 def parse_figure(value: Any) -> Any:
     """A number as a document prints it, optionally with a percent sign: `19 %`, `33,9%`, `1 040`.
 
     The decimals written are kept (`39,0` stays 39.0): a stated figure's rounding is read from them.
     """
     if isinstance(value, str):
-        return parse_number(value.strip().removesuffix("%").strip())
+        return parse_number(without_percent(value))
     return value
 
 
@@ -191,7 +196,7 @@ Year = Annotated[int, BeforeValidator(_parse_year), Field(ge=1900, le=2200)]
 ONGOING_WORDS = frozenset({"ongoing", "ständigt pågående", "pågår ständigt", "löpande"})
 
 
-def _parse_year_or_ongoing(value: Any) -> Any:
+def parse_year_or_ongoing(value: Any) -> Any:
     if isinstance(value, str) and value.strip().lower() in ONGOING_WORDS:
         return "ongoing"
     return _parse_year(value)
@@ -199,7 +204,7 @@ def _parse_year_or_ongoing(value: Any) -> Any:
 
 YearOrOngoing = Annotated[
     int | Literal["ongoing"],
-    BeforeValidator(_parse_year_or_ongoing),
+    BeforeValidator(parse_year_or_ongoing),
     Field(description="Year, or `ongoing` (ständigt pågående)"),
 ]
 

@@ -18,6 +18,7 @@ from avr.model.common import (
     parse_figure,
     parse_number,
     shown,
+    without_percent,
 )
 
 GoalKind = Literal[
@@ -60,7 +61,7 @@ COMPARISON_WORDS = {"≥": ">=", ">=": ">=", "minst": ">=", "lägst": ">=", "≤
 _OP_WORDS = sorted(COMPARISON_WORDS, key=len, reverse=True)
 
 
-def _parse_target(value: Any) -> Any:
+def parse_target(value: Any) -> Any:
     """A comparison and a number (`≥ 90`, `minst 70 %`), a direction, or a plain number.
 
     Parsed by hand, not by one regular expression: the number's spaces and the spaces around it made the old
@@ -73,7 +74,7 @@ def _parse_target(value: Any) -> Any:
     if direction:
         return {"direction": direction}
     op = next((word for word in _OP_WORDS if text[:len(word)].casefold() == word), None)
-    number = (text[len(op):] if op else text).strip().removesuffix("%").rstrip()
+    number = without_percent(text[len(op):] if op else text)
     if number:
         try:
             parse_number(number)
@@ -155,7 +156,7 @@ def _ratio(text: str) -> dict[str, str] | None:
     return parsed
 
 
-def _parse_value(value: Any) -> Any:
+def parse_value(value: Any) -> Any:
     if isinstance(value, str):
         parsed = _ratio(value.strip())
         if parsed is not None:
@@ -211,8 +212,8 @@ class Value(Schema):
         return self
 
 
-ValueField = Annotated[Value, BeforeValidator(_parse_value)]
-TargetField = Annotated[Target, BeforeValidator(_parse_target)]
+ValueField = Annotated[Value, BeforeValidator(parse_value)]
+TargetField = Annotated[Target, BeforeValidator(parse_target)]
 
 
 class Baseline(Schema):

@@ -11,7 +11,6 @@ Layout (docs/filer.md, "Delårsrapportens filer"):
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from pydantic import BaseModel
 
 from avr.compute.economy import TableResult, check_explains, compute_table
 from avr.errors import Diagnostics
+from avr.load import layout
 from avr.model.audit import Audit, AuditFollowUp
 from avr.model.control import ControlPoint, ControlResult
 from avr.model.economy import EconomyTable
@@ -29,11 +29,11 @@ from avr.model.organisation import Organisation
 M = TypeVar("M", bound=BaseModel)
 
 SUBFOLDERS: tuple[tuple[str, type[BaseModel], str], ...] = (
-    ("economy", EconomyTable, "*.yaml"),
-    ("controls", ControlPoint, "*.yaml"),
-    ("control-results", ControlResult, "**/*.yaml"),
-    ("audits", Audit, "*.yaml"),
-    ("audit-followups", AuditFollowUp, "**/*.yaml"),
+    (layout.ECONOMY, EconomyTable, "*.yaml"),
+    (layout.CONTROLS, ControlPoint, "*.yaml"),
+    (layout.CONTROL_RESULTS, ControlResult, "**/*.yaml"),
+    (layout.AUDITS, Audit, "*.yaml"),
+    (layout.AUDIT_FOLLOWUPS, AuditFollowUp, "**/*.yaml"),
 )
 
 
@@ -150,9 +150,6 @@ def _once(loader: Loader, seen: dict[tuple[str, ...], BaseModel], model: BaseMod
 
 
 def _status(loader: Loader, model: BaseModel, status: str | None, organisation: Organisation) -> None:
-    if status is None or organisation.status_of(status) is not None:
-        return
-    labels = [s.label for s in organisation.statuses]
-    close = difflib.get_close_matches(status, labels, n=1, cutoff=0.5)
-    hint = f" — did you mean `{close[0]}`?" if close else f"; use one of: {', '.join(labels)}"
-    loader.at(model, ("status",), "E204", f"status `{status}` is not in the organisation's vocabulary{hint}")
+    problem = organisation.status_problem(status, "the organisation's") if status is not None else None
+    if problem is not None:
+        loader.at(model, ("status",), "E204", problem)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from typing import Annotated, Any, Literal
@@ -155,3 +156,15 @@ class Organisation(Schema):
             if label_key(entry.label) == wanted:
                 return entry
         return None
+
+    def status_problem(self, status: str, whose: str) -> str | None:
+        """Why ``status`` is not a word of this organisation's vocabulary (E204), or None when it is."""
+        if self.status_of(status) is not None:
+            return None
+        labels = [s.label for s in self.statuses]
+        if labels:
+            close = difflib.get_close_matches(status, labels, n=1, cutoff=0.5)
+            hint = f" — did you mean `{close[0]}`?" if close else f"; use one of: {', '.join(labels)}"
+        else:
+            hint = "; the organisation has no status words (add `statuses:` to its organisation.yaml)"
+        return f"status `{status}` is not in {whose} vocabulary{hint}"

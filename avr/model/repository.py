@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from avr.compute.rounding import stated_value_problem
 from avr.errors import Diagnostic, Diagnostics, InvalidInput, UsageError
-from avr.load import Document, Limits, load_document
+from avr.load import Document, Limits, layout, load_document
 from avr.load.yamlfile import PIN_LIMITS_ENV, limit_text, limits_pinned
 from avr.model.activity import Activity
 from avr.model.config import RepoConfig
@@ -98,18 +98,18 @@ class Repository:
 
 def _kind_of(path: Path) -> str:
     """The reference word for a file's folder: goals/ holds goals, activities/ activities."""
-    folders = {"goals": "goal", "activities": "activity",
-               "economy": "economy table", "controls": "control point", "audits": "audit"}
+    folders = {layout.GOALS: "goal", layout.ACTIVITIES: "activity",
+               layout.ECONOMY: "economy table", layout.CONTROLS: "control point", layout.AUDITS: "audit"}
     return next((folders[p] for p in reversed(path.parts) if p in folders), "")
 
 
 # The files of a plan folder this module reads; model/interim.py reads its own sub-folders the same way.
 _PLAN_FOLDERS: tuple[tuple[str, type[BaseModel], str], ...] = (
-    ("goals", Goal, "*.yaml"),
-    ("activities", Activity, "*.yaml"),
-    ("followups", FollowUp, "**/*.yaml"),
-    ("reports", ReportSpec, "*.yaml"),
-    ("outcomes", OutcomeEntry, "**/*.yaml"),
+    (layout.GOALS, Goal, "*.yaml"),
+    (layout.ACTIVITIES, Activity, "*.yaml"),
+    (layout.FOLLOWUPS, FollowUp, "**/*.yaml"),
+    (layout.REPORTS, ReportSpec, "*.yaml"),
+    (layout.OUTCOMES, OutcomeEntry, "**/*.yaml"),
 )
 
 
@@ -119,10 +119,10 @@ def _list_yaml(
     """What ``folder.glob("*.yaml")`` (or ``"**/*.yaml"``) finds, as name parts below ``folder``, sorted like
     ``Path.parts``, each with whether it is a symbolic link.
 
-    One ``os.scandir`` walk with plain strings: pathlib's glob, sort and ``Path`` hashing cost seconds at 50 000
-    files. Like pathlib, the walk does not enter linked folders (``is_dir(follow_symlinks=False)``) and matches
-    entries of any kind; a folder that cannot be listed gives nothing. Folders in ``prune`` (as parts) are not
-    entered.
+    One ``os.scandir`` walk with plain strings, as pathlib's glob, sort and ``Path`` hashing are slow on large
+    repositories (benchmarks/NOTES.md). Like pathlib, the walk does not enter linked folders
+    (``is_dir(follow_symlinks=False)``) and matches entries of any kind; a folder that cannot be listed gives
+    nothing. Folders in ``prune`` (as parts) are not entered.
     """
     found: list[tuple[tuple[str, ...], bool]] = []
     stack: list[tuple[str, tuple[str, ...]]] = [(str(folder), ())]
@@ -295,7 +295,7 @@ class _Loader:
         seen: set[str] = {str(config_path)}
         for org_id in config.organisations:
             org_dir = plans_root / org_id
-            org_file = org_dir / "organisation.yaml"
+            org_file = org_dir / layout.ORGANISATION_FILE
             if not org_file.is_file():
                 self.at(config, ("organisations",), "E202",
                         f"organisation `{org_id}` has no {self.display(org_file)}")
@@ -308,7 +308,7 @@ class _Loader:
             org = OrgData(org_id, organisation)
             self.check_organisation(org)
             orgs[org_id] = org
-            for plan_file in sorted(org_dir.glob("*/plan.yaml")):
+            for plan_file in sorted(org_dir.glob(f"*/{layout.PLAN_FILE}")):
                 if self.display(plan_file.parent) in self.skip:
                     continue
                 seen.add(str(plan_file))
@@ -542,14 +542,9 @@ class _Loader:
                     f"{key[0]} `{key[1]}` is already followed up for period {fu.period} in {first}")
         else:
             seen[key] = fu
-        if fu.status is not None and org.organisation.status_of(fu.status) is None:
-            labels = [s.label for s in org.organisation.statuses]
-            if labels:
-                close = difflib.get_close_matches(fu.status, labels, n=1, cutoff=0.5)
-                hint = f" — did you mean `{close[0]}`?" if close else f"; use one of: {', '.join(labels)}"
-            else:
-                hint = "; the organisation has no status words (add `statuses:` to its organisation.yaml)"
-            self.at(fu, ("status",), "E204", f"status `{fu.status}` is not in {org.id}'s vocabulary{hint}")
+        problem = org.organisation.status_problem(fu.status, f"{org.id}'s") if fu.status is not None else None
+        if problem is not None:
+            self.at(fu, ("status",), "E204", problem)
         if fu.verdict is not None and not (fu.verdict.justification or "").strip():
             self.at(fu, ("verdict",), "E205", "a manual verdict needs `justification`: say why")
 
@@ -574,7 +569,7 @@ class _Loader:
                 skipped = frozenset(tuple(folder[len(top) + 1:].split("/")) for folder in self.skip
                                     if folder.startswith(top + "/"))
                 found = _list_yaml(plans_root, recursive=True, suffixes=(".yaml", ".yml"), prune=skipped)
-                # by string: Path comparisons cost seconds at 50 000 files; the order only needs to be stable
+                # by string, as Path comparisons are slow (benchmarks/NOTES.md); the order only needs to be stable
                 paths = sorted(str(plans_root.joinpath(*parts)) for parts, _ in found)
                 self.files = [Path(text) for text in paths]
         return self.files

@@ -45,8 +45,7 @@ class _SharedFields(set[str]):
         return set(self)
 
 
-# One set object per distinct set of written fields: at 50 000 files the models' own copies were a seventh of
-# the memory.
+# One set object per distinct set of written fields, instead of a copy in every model (memory; benchmarks/NOTES.md).
 _FIELDS_SETS: dict[frozenset[str], _SharedFields] = {}
 
 

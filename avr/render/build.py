@@ -1,15 +1,11 @@
-"""Build: decide which reports a repository has, render each to Markdown, HTML and JSON, write them.
+"""Decide which reports a repository has and render each to Markdown, HTML and JSON (and PDF, Word).
 
-Output is deterministic (sorted input, no timestamps unless SOURCE_DATE_EPOCH
-asks for one) and written atomically: a file is written to a temporary name in
-the same folder and renamed, so an interrupted build leaves the previous
-reports intact.
+Output is deterministic (sorted input, no timestamps unless SOURCE_DATE_EPOCH asks for one). Writing it is
+the build engine's (avr/build/).
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,13 +22,11 @@ from avr.render.env import make_env, status_label
 from avr.render.interim import interim_context, interim_json
 from avr.render.jsonout import dumps, plan_json
 from avr.render.labels import load_labels
-from avr.render.output import MARKER, output_folder, record
 from avr.render.safety import html_problems, neutralise_markdown
 from avr.render.sentence import status_sentence
 from avr.render.terms import Words
 
-__all__ = ["MARKER", "FORMATS", "ReportJob", "build", "render_job", "report_jobs", "write_atomic"]
-FORMATS = ("md", "html", "json")
+__all__ = ["ReportJob", "render_job", "render_outputs", "report_jobs", "site_pages"]
 
 
 @dataclass
@@ -67,17 +61,20 @@ def report_jobs(repo: Repository) -> list[ReportJob]:
     return jobs
 
 
-def render_job(repo: Repository, job: ReportJob, env: SandboxedEnvironment | None = None) -> dict[str, str]:
-    """The report's text in each format (pass ``env`` to share compiled templates between reports)."""
+def render_job(repo: Repository, job: ReportJob, env: SandboxedEnvironment | None = None,
+               formats: tuple[str, ...] = ("md", "html", "json")) -> dict[str, str]:
+    """The report's text in each of the text ``formats``, and always its HTML (which is checked, and which PDF
+    and Word are made from); pass ``env`` to share compiled templates between reports."""
     env = env or report_env(repo)
     result = compute_plan(job.org, job.plan, job.spec.period, repo.config.rules)
     context = _context(repo, job, result)
     labels = load_labels(repo.config.language, _templates_dir(repo))  # cached
     context.update(interim_context(job.plan, result, repo.config, labels))
-    out = {}
-    for ext in ("md", "html"):
-        out[ext] = env.get_template(report_template(job.spec, ext)).render(context)
-    out["md"] = neutralise_markdown(out["md"])  # GitHub renders it: user text must not carry HTML or links
+    out = {"html": env.get_template(report_template(job.spec, "html")).render(context)}
+    if "md" in formats:  # GitHub renders it: user text must not carry HTML or links
+        out["md"] = neutralise_markdown(env.get_template(report_template(job.spec, "md")).render(context))
+    if "json" not in formats:
+        return out
     interim = any(s.name in INTERIM_SECTIONS for s in job.spec.section_list)
     data = {"report": {"id": job.report_id, "kind": job.spec.kind, "title": job.spec.title,
                        "period": job.spec.period, "case_number": job.spec.case_number},
@@ -151,26 +148,6 @@ def _context(repo: Repository, job: ReportJob, result: PlanResult) -> dict[str, 
     }
 
 
-def write_atomic(path: Path, text: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        if isinstance(text, bytes):
-            with os.fdopen(fd, "wb") as raw:
-                raw.write(text)
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-        # mkstemp creates the file 0600; published reports must be readable like any file the user writes
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def render_outputs(
     repo: Repository, job: ReportJob, formats: tuple[str, ...], env: SandboxedEnvironment | None = None
 ) -> dict[str, str | bytes]:
@@ -179,7 +156,7 @@ def render_outputs(
     The HTML is checked before anything is made from it: a page that would publish a script, an event
     handler or a dangerous link is refused (E701), and so are its PDF and Word versions.
     """
-    texts = render_job(repo, job, env)
+    texts = render_job(repo, job, env, formats)
     refuse_unsafe_html({f"{job.out_base}.html": texts["html"]})
     out: dict[str, str | bytes] = {}
     for ext in formats:
@@ -187,7 +164,6 @@ def render_outputs(
             out[ext] = texts[ext]
         else:
             from avr.render.pdf import UnsafePdf
-            from avr.render.publish import render_binary
 
             try:
                 out[ext] = render_binary(repo, job, ext, texts["html"])
@@ -210,36 +186,6 @@ def site_pages(
     return pages
 
 
-def build(repo: Repository, out_dir: Path, formats: tuple[str, ...] = FORMATS, *, clean: bool = False) -> list[Path]:
-    """Render every report and the site pages into ``out_dir``; return the files written.
-
-    The plain, one-process build: `avr build` and `avr serve` go through render/incremental.py, whose
-    output the tests compare byte for byte with this one. Everything is rendered and checked before
-    the first file is written, under the output folder's lock; with ``clean``, files of earlier builds
-    that this one did not write again are deleted.
-    """
-    files: dict[str, str | bytes] = {}
-    jobs = report_jobs(repo)
-    env = report_env(repo)
-    refused = Diagnostics()
-    for job in jobs:
-        try:
-            for ext, content in render_outputs(repo, job, formats, env).items():
-                files[f"{job.out_base}.{ext}"] = content
-        except InvalidInput as exc:  # every report's problems in one run
-            refused.items.extend(exc.diagnostics.items)
-    if refused:
-        raise InvalidInput(refused)
-    files.update(site_pages(repo, jobs, formats, env))
-    written: list[Path] = []
-    with output_folder(out_dir):
-        for rel, content in files.items():
-            write_atomic(out_dir / rel, content)
-            written.append(out_dir / rel)
-        record(out_dir, written, clean=clean)
-    return written
-
-
 def refuse_unsafe_html(files: dict[str, str]) -> None:
     """A last look before publishing: only a repository's own templates can trip this."""
     diags = Diagnostics()
@@ -249,3 +195,17 @@ def refuse_unsafe_html(files: dict[str, str]) -> None:
                 diags.add(rel, line, col, "E701", f"not published: {problem} (check the templates in templates_dir)")
     if diags:
         raise InvalidInput(diags)
+
+
+def render_binary(repo: Repository, job: ReportJob, ext: str, html: str) -> bytes:
+    """The report as PDF or Word, from its HTML page."""
+    # imported here: only a build that asks for PDF or Word pays for them
+    from avr.render.docx import render_docx
+    from avr.render.pdf import render_pdf
+
+    organisation = job.org.organisation
+    if ext == "pdf":
+        return render_pdf(html, report_env(repo), {"org": organisation, "report": job.spec})
+    if ext == "docx":
+        return render_docx(html, job.spec.title, repo.config.language, job.spec.author or organisation.board)
+    raise ValueError(f"not a binary format: {ext}")

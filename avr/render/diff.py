@@ -18,18 +18,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from avr.compute.diff import (
-    ADDED,
-    CHANGED,
-    MOVED,
-    REMOVED,
-    Change,
-    CountsChange,
-    FieldChange,
-    PlanDiff,
-    RepoDiff,
-    VerdictChange,
-)
+from avr.compute.changes import ADDED, CHANGED, MOVED, REMOVED, Change, FieldChange
+from avr.compute.diff import CountsChange, PlanDiff, RepoDiff, VerdictChange
 from avr.compute.diff_interim import TOTAL
 from avr.model.common import Verdict
 from avr.model.followup import ManualVerdict

@@ -82,7 +82,7 @@ class _Sandbox(SandboxedEnvironment):
     attribute check memoised.
 
     The check looks only at the object's type and the attribute's name (isinstance tests and the name),
-    so its answer per (type, name) never changes; unmemoised it was a fifth of the rendering time.
+    so its answer per (type, name) never changes (what it saves: benchmarks/NOTES.md).
     """
 
     intercepted_binops = frozenset({"*", "**", "%", "+"})
@@ -120,8 +120,8 @@ class _Sandbox(SandboxedEnvironment):
             _check_str_method(owner, method.__name__, args, kwargs)
         # What the sandbox and Context.call check (unsafe_callable, alters_data, jinja_pass_arg on the
         # object or its __call__) cannot be set on a macro or the label catalogue, nor on a plain function
-        # with no attributes of its own: those are called directly (a tenth of the rendering time went
-        # into these checks, a dozen label look-ups per activity card).
+        # with no attributes of its own: those are called directly (a dozen label look-ups per activity card;
+        # what it saves: benchmarks/NOTES.md).
         kind = type(__obj)
         if kind is Macro or kind is Labels or (kind is FunctionType and not __obj.__dict__):
             if kwargs:

@@ -9,16 +9,11 @@ from typing import Any
 from avr.compute.economy import Cell, TableResult
 from avr.compute.indicators import IndicatorResult
 from avr.compute.interim import (
-    audit_results,
-    commitment_counts,
     commitment_status,
-    commitments,
-    control_rows,
-    process_overview,
     status_table,
 )
 from avr.compute.results import PlanResult
-from avr.compute.sections import tables_for
+from avr.compute.sections import InterimResults
 from avr.model.config import RepoConfig
 from avr.model.economy import EconomyTable
 from avr.model.goal import Value
@@ -54,26 +49,31 @@ def process_areas(plan: PlanData, result: PlanResult, labels: Labels) -> list[Ar
     return areas
 
 
-def interim_context(plan: PlanData, result: PlanResult, config: RepoConfig, labels: Labels) -> dict[str, Any]:
-    """What the sections of the delårsrapport need: economy tables, processes, commitments, control, audits."""
+def interim_context(
+    plan: PlanData, result: PlanResult, config: RepoConfig, labels: Labels, computed: InterimResults | None = None
+) -> dict[str, Any]:
+    """What the sections of the delårsrapport need: economy tables, processes, commitments, control, audits.
+
+    Pass the report's ``computed`` results to share them with `interim_json`, so each is computed once.
+    """
     org = result.organisation
-    counts = commitment_counts(result)
-    periods = result.org.periods
-    processes = process_overview(result, config.interim.stable_percent)
+    computed = computed or InterimResults(plan, result, config.interim.stable_percent)
+    counts = computed.commitment_counts
+    processes = computed.processes
     return {
-        "economy": tables_for(plan, result.period.id if result.period else None),
+        "economy": computed.economy,
         "amount": lambda value, table: amount(value, table, labels.locale),
         "column_groups": column_groups,
         "reference_value": reference_value,
         "processes": processes,
         "process_areas": process_areas(plan, result, labels),
         "indicator_trend": {ir.indicator.id: trend for row in processes for ir, trend in row.indicator_trends},
-        "commitments": commitments(result),
+        "commitments": computed.commitments,
         "commitment_counts": counts,
         "commitment_status": lambda g: commitment_status(g, org),
         "status_table": status_table([(org.board, counts)], org),
-        "controls": control_rows(plan.interim.controls, plan.interim.control_results, periods, result.period),
-        "audits": audit_results(plan.interim.audits, plan.interim.audit_followups, org, periods, result.period),
+        "controls": computed.controls,
+        "audits": computed.audits,
     }
 
 
@@ -106,14 +106,16 @@ def table_json(t: TableResult) -> dict[str, Any]:
     }
 
 
-def interim_json(plan: PlanData, result: PlanResult, config: RepoConfig, interim: bool) -> dict[str, Any]:
+def interim_json(
+    plan: PlanData, result: PlanResult, config: RepoConfig, interim: bool, computed: InterimResults | None = None
+) -> dict[str, Any]:
     """Keys added to a report's JSON: commitment counts, economy tables, and with ``interim`` (a report with a
     section of the delårsrapport's folders) processes, commitments, control and audits."""
     org = result.organisation
-    periods = result.org.periods
+    computed = computed or InterimResults(plan, result, config.interim.stable_percent)
     data: dict[str, Any] = {
-        "commitment_counts": counts_json(commitment_counts(result)),
-        "economy": [table_json(t) for t in tables_for(plan, result.period.id if result.period else None)],
+        "commitment_counts": counts_json(computed.commitment_counts),
+        "economy": [table_json(t) for t in computed.economy],
     }
     if not interim:
         return data
@@ -121,7 +123,7 @@ def interim_json(plan: PlanData, result: PlanResult, config: RepoConfig, interim
         {"id": row.goal.goal.id, "title": row.goal.goal.title or row.goal.goal.text, "verdict": row.goal.verdict.value,
          "trend": row.trend,
          "indicator_trends": {ir.indicator.id: trend for ir, trend in row.indicator_trends}}
-        for row in process_overview(result, config.interim.stable_percent)
+        for row in computed.processes
     ]
     data["commitments"] = [
         {"id": g.goal.id, "title": g.goal.title or g.goal.text, "parent": g.goal.parent,
@@ -130,12 +132,12 @@ def interim_json(plan: PlanData, result: PlanResult, config: RepoConfig, interim
          "status_label": g.followup.status if g.followup else None,
          "completion": g.followup.completion if g.followup else None,
          "date": g.followup.date.isoformat() if g.followup and g.followup.date else None}
-        for g in commitments(result)
+        for g in computed.commitments
     ]
     data["internal_control"] = [
         {"id": row.control.id, "area": row.control.area, "title": row.control.title,
          "status": row.result.status if row.result else None}
-        for row in control_rows(plan.interim.controls, plan.interim.control_results, periods, result.period)
+        for row in computed.controls
     ]
     data["audits"] = [
         {"id": a.audit.id, "title": a.audit.title, "open_recommendations": a.open_count,
@@ -144,7 +146,7 @@ def interim_json(plan: PlanData, result: PlanResult, config: RepoConfig, interim
               "period": r.latest.period if r.latest else None}
              for r in a.recommendations
          ]}
-        for a in audit_results(plan.interim.audits, plan.interim.audit_followups, org, periods, result.period)
+        for a in computed.audits
     ]
     return data
 

@@ -24,7 +24,7 @@ _ORJSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATETIME | orjson
 def dumps(data: Any) -> str:
     """``json.dumps(data, ensure_ascii=False, indent=2)``, byte for byte, by orjson's C encoder when it can.
 
-    `indent` makes the standard library use its pure-Python encoder (5 % of rendering a report). Output
+    `indent` makes the standard library use its pure-Python encoder (benchmarks/NOTES.md). Output
     that could differ (a float in exponent range, or something orjson refuses: an integer beyond 64 bits,
     a key that is not a string, a date or a dataclass, which Python refuses too) is encoded by Python.
     """

@@ -3,7 +3,7 @@
 * A folder avr writes into holds the marker file ``.avr-output``. avr refuses to write into an
   existing folder that has other files but no marker (``--out .``, ``--out ~``): it would mix
   reports with a person's files and could overwrite them.
-* The marker lists, one per line, every file avr has written there (the manifest). ``--clean``
+* The marker lists, one per line, every file avr has written there. ``--clean``
   deletes the listed files that this build did not write again, and nothing else; a listed path
   that leads outside the folder or is not a plain file is left alone.
 * A build holds an exclusive lock (``fcntl.flock`` on ``.avr-output.lock``) while it writes, so two
@@ -22,24 +22,28 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from avr.build.scan import CACHE_DIR, Output
 from avr.errors import AvrError, Diagnostics, InvalidInput, UsageError
+from avr.load.cache import file_hash
 from avr.load.inputs import read_own
 
 MARKER = ".avr-output"
 LOCK = ".avr-output.lock"
-CACHE = ".avr-cache"  # as render.incremental.CACHE_DIR (which imports this module's users)
 _HEADER = "# This folder is written by avr build; avr build --clean deletes only the files listed below.\n"
 _TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")  # write_atomic's temporary names: .<name>.<mkstemp's 8>.tmp
 
 
-def read_manifest(folder: Path) -> set[str]:
+def written_list(folder: Path) -> set[str]:
+    """The files the marker lists: every file avr has written into ``folder``."""
     try:
         lines = read_own(folder / MARKER).decode("utf-8", errors="replace").splitlines()
     except OSError:
@@ -79,7 +83,7 @@ def output_folder(folder: Path) -> Iterator[Path]:
         try:
             _check_folder(folder)  # the other build may have changed it
             if not (folder / MARKER).is_file():
-                _write_manifest(folder, set())
+                _write_list(folder, set())
             _remove_stale_temporaries(folder)
             yield folder
         finally:
@@ -87,9 +91,9 @@ def output_folder(folder: Path) -> Iterator[Path]:
 
 
 def record(folder: Path, written: list[Path], *, clean: bool) -> list[Path]:
-    """Update the manifest after a build; with ``clean``, delete listed files not written now."""
+    """Update the marker's list after a build; with ``clean``, delete listed files not written now."""
     new = {path.relative_to(folder).as_posix() for path in written}
-    old = read_manifest(folder)
+    old = written_list(folder)
     removed: list[Path] = []
     if clean:
         for rel in sorted(old - new):
@@ -98,14 +102,14 @@ def record(folder: Path, written: list[Path], *, clean: bool) -> list[Path]:
                 path.unlink()
                 removed.append(path)
                 _remove_empty_parents(folder, path.parent)
-        _write_manifest(folder, new)
+        _write_list(folder, new)
     else:
-        _write_manifest(folder, old | new)
+        _write_list(folder, old | new)
     return removed
 
 
 def _ours(folder: Path, rel: str, path: Path) -> bool:
-    """A manifest entry avr may delete: a plain file (not a link) inside ``folder``."""
+    """A listed file avr may delete: a plain file (not a link) inside ``folder``."""
     parts = Path(rel).parts
     if not parts or Path(rel).is_absolute() or ".." in parts or rel in (MARKER, LOCK):
         return False
@@ -124,9 +128,7 @@ def _remove_empty_parents(folder: Path, start: Path) -> None:
         current = current.parent
 
 
-def _write_manifest(folder: Path, entries: set[str]) -> None:
-    from avr.render.build import write_atomic
-
+def _write_list(folder: Path, entries: set[str]) -> None:
     text = _HEADER + "".join(f"{entry}\n" for entry in sorted(entries))
     marker = folder / MARKER
     try:
@@ -160,8 +162,8 @@ def guard(folder: Path, root: Path) -> None:
                   "output folder could publish files avr did not write; remove it from git (git rm -r --cached) "
                   "or build into another folder")
     if not diags.items:
-        links = [folder / name for name in (MARKER, LOCK, CACHE) if os.path.islink(folder / name)]
-        cache = folder / CACHE
+        links = [folder / name for name in (MARKER, LOCK, CACHE_DIR) if os.path.islink(folder / name)]
+        cache = folder / CACHE_DIR
         if cache.is_dir() and not os.path.islink(cache):
             with os.scandir(cache) as entries:
                 links += [cache / entry.name for entry in entries if entry.is_symlink()]
@@ -217,3 +219,84 @@ def real_folders(folder: Path, rels: list[str]) -> None:
             diags.add((folder / key).as_posix(), 0, 0, "E702", "symbolic link or file where avr writes a folder of "
                       "reports, inside the output folder; avr never writes through a link there: remove it")
         raise InvalidInput(diags)
+
+
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write ``path`` through a temporary file in its folder and a rename: never half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as raw:
+                raw.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        # mkstemp creates the file 0600; published reports must be readable like any file the user writes
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+Entry = tuple[str, str, int, int, bool]  # rel, content hash, size, mtime_ns, staged (to be published)
+
+
+def stat_of(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+class Staging:
+    """A build's staging folder: reports are rendered into it and moved into place only when every one
+    succeeded, so a template error in one report leaves all published reports as they were."""
+
+    def __init__(self, out_dir: Path, old: dict[str, Output]) -> None:
+        self.out_dir = out_dir
+        self.old = old  # the last build's outputs
+        for stale in (out_dir / CACHE_DIR).glob("staging-*"):  # a killed build's (the caller holds the lock)
+            shutil.rmtree(stale, ignore_errors=True)
+        self.folder = out_dir / CACHE_DIR / f"staging-{os.getpid()}"
+
+    def stage(self, rel: str, text: str | bytes) -> Entry:
+        """Stage ``rel`` unless the published file already holds exactly this; its hash and stat either way."""
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        digest = file_hash(data)
+        previous = self.old.get(rel)
+        if previous is not None and previous[0] == digest:
+            st = stat_of(self.out_dir / rel)
+            if st is not None and st == tuple(previous[1:]):
+                return rel, digest, st[0], st[1], False
+        staged = self.folder / rel
+        write_atomic(staged, text)
+        after = staged.stat()
+        return rel, digest, after.st_size, after.st_mtime_ns, True
+
+    def publish(self, entries: list[Entry]) -> list[Path]:
+        """Move the staged files into place; the files written."""
+        real_folders(self.out_dir, [rel for rel, *_, staged in entries if staged])  # no link on the way
+        written = []
+        for rel, *_, staged in entries:
+            if staged:
+                os.replace(self.folder / rel, self.out_dir / rel)  # keeps the inode: the recorded stat stays true
+                written.append(self.out_dir / rel)
+        return written
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def undo_output_folder(out_dir: Path, created: bool, had_marker: bool) -> None:
+    """A refused build leaves the output folder as it found it: absent, or without avr's marker and cache."""
+    if created:
+        shutil.rmtree(out_dir, ignore_errors=True)
+    elif not had_marker:
+        shutil.rmtree(out_dir / CACHE_DIR, ignore_errors=True)
+        for name in (MARKER, LOCK):
+            (out_dir / name).unlink(missing_ok=True)

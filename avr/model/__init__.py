@@ -1,0 +1,1 @@
+"""Pydantic models of the repository's files: validation only, no domain rules (those live in avr.compute)."""
