@@ -349,3 +349,12 @@ def test_the_status_answer_is_checked_against_its_definition() -> None:
     status_shape().validate_python(good, strict=True)
     with pytest.raises(ValidationError):
         status_shape().validate_python({"plans": [], "extra": 1}, strict=True)
+
+
+def test_make_test_builds_the_site_strictly() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    test_target = re.search(r"^test:(.*)$", makefile, flags=re.MULTILINE)
+    assert test_target is not None and "docs" in test_target.group(1).split()
+    docs_recipe = re.search(r"^docs:.*\n\t(.*)$", makefile, flags=re.MULTILINE)
+    assert docs_recipe is not None and "mkdocs build --strict" in docs_recipe.group(1)
+    assert "/site/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
