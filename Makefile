@@ -60,7 +60,7 @@ screenshots: $(STAMP) browser pdftools
 	$(BIN)/python scripts/screenshots.py build
 
 # The documentation site; --strict: a broken link, a page missing from the nav or any warning fails
-docs: $(STAMP)
+docs: $(STAMP) $(MO)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir site
 
 test: $(STAMP) $(MO) docs browser axe pdftools editor-deps fuzz-short
