@@ -50,6 +50,17 @@ def test_the_site_builds_strictly_with_the_reference(site: Path) -> None:
     assert all(f'id="{code.lower()}"' in text for code in CODES)
     cli = (site / "referens" / "cli" / "index.html").read_text(encoding="utf-8")
     assert "--format" in cli and "avr build" in cli
+    # the help texts in Swedish, whatever language the test runs in (the hook chooses Swedish)
+    from avr import i18n
+
+    before = i18n.current()
+    try:
+        i18n.setup("sv")
+        swedish = i18n.gettext("Repository folder (default: the folder holding avr.yaml here or above)")
+    finally:
+        i18n.setup(before)
+    assert swedish != "Repository folder (default: the folder holding avr.yaml here or above)"
+    assert swedish in cli
 
 
 def test_a_broken_link_fails_the_build(tmp_path: Path) -> None:
