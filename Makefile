@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test lint check clean docs browser editor-deps editor-test bench hugo axe pdftools screenshots fuzz fuzz-short
+.PHONY: build test lint check clean docs messages messages-update browser editor-deps editor-test bench hugo axe pdftools screenshots fuzz fuzz-short
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,11 +15,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,docs]'
 	touch $(STAMP)
 
-build: $(STAMP)
+# avr's own messages in Swedish: the catalogue compiled from avr/locale/sv/LC_MESSAGES/avr.po (see README, "Language")
+MO := avr/locale/sv/LC_MESSAGES/avr.mo
+$(MO): avr/locale/sv/LC_MESSAGES/avr.po $(STAMP)
+	$(BIN)/pybabel -q compile -D avr -d avr/locale
+messages: $(MO)
+
+# after changing a message in the code: extract the template, merge it into the Swedish catalogue, translate, compile
+messages-update: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output --omit-header -o avr/locale/avr.pot avr
+	$(BIN)/pybabel -q update -D avr -i avr/locale/avr.pot -d avr/locale -l sv --no-fuzzy-matching --ignore-obsolete
+
+build: $(STAMP) $(MO)
 	$(BIN)/avr check
 	$(BIN)/avr build
 
-check: $(STAMP)
+check: $(STAMP) $(MO)
 	$(BIN)/avr check
 
 # Debian's chromium: the browser tests drive it through Playwright (no browser download).
@@ -49,10 +60,10 @@ screenshots: $(STAMP) browser pdftools
 	$(BIN)/python scripts/screenshots.py build
 
 # The documentation site; --strict: a broken link, a page missing from the nav or any warning fails
-docs: $(STAMP)
+docs: $(STAMP) $(MO)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir site
 
-test: $(STAMP) docs browser axe pdftools editor-deps fuzz-short
+test: $(STAMP) $(MO) docs browser axe pdftools editor-deps fuzz-short
 	$(BIN)/pytest -q
 
 # atheris fuzzing of the loader and schemas (fuzz/fuzz_loader.py); fuzz/corpus/ holds the seeds and the

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from avr.i18n import gettext as _
+from avr.i18n import ngettext
+
 __all__ = [
     "CODES",
     "Problem",
@@ -198,9 +201,11 @@ class Diagnostics:
         errors, warnings = len({d for d in self.items if d.severity is Severity.ERROR}), len(
             {d for d in self.items if d.severity is Severity.WARNING})
         if not errors and not warnings:
-            return "OK: no errors"
-        text = f"{errors} error(s), {warnings} warning(s)"
-        return text + " (--strict: warnings fail)" if strict and warnings else text
+            return _("OK: no errors")
+        text = _("{errors}, {warnings}").format(
+            errors=ngettext("{count} error", "{count} errors", errors).format(count=errors),
+            warnings=ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings))
+        return text + _(" (--strict: warnings fail)") if strict and warnings else text
 
     def report(self, strict: bool = False) -> list[str]:
         """The lines avr prints for them: sorted, without repeats, then the counts when there are any."""
@@ -223,7 +228,8 @@ class InvalidInput(AvrError):
     """The repository's files have errors; carries all of them."""
 
     def __init__(self, diagnostics: Diagnostics, strict: bool = False) -> None:
-        super().__init__(f"{len(diagnostics.errors)} error(s)")
+        count = len(diagnostics.errors)
+        super().__init__(ngettext("{count} error", "{count} errors", count).format(count=count))
         self.diagnostics = diagnostics
         self.strict = strict  # refused for warnings too (--strict)
 

@@ -78,6 +78,9 @@ def noop_build(args: list[str]) -> tuple[str | None, Scanned | None]:
 def main() -> None:
     """The console script: the no-op answered here, everything else by avr.cli."""
     args = sys.argv[1:]
+    from avr.i18n import setup
+
+    setup(argv=args)  # before avr.cli builds its --help texts, and for the no-op's summary
     handoff: Scanned | None = None
     if not os.environ.get("AVR_NO_FASTPATH"):
         gc.disable()  # the check makes no cycles; a process that answers here exits right after

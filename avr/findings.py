@@ -19,6 +19,7 @@ from avr.compute.results import Finding
 from avr.compute.stated import plan_results
 from avr.compute.targets import target_findings
 from avr.errors import Diagnostics
+from avr.i18n import gettext as _
 from avr.load import Document
 from avr.model.repository import OrgData, PlanData, Repository
 from avr.render.labels import load_labels
@@ -48,7 +49,7 @@ def _computed(repo: Repository, folder: str | None, failed: set[str]) -> Diagnos
             config = next((doc for doc in repo.docs.values() if doc.path == "avr.yaml"), None)
             line, col = config.position(("accessibility",), key=True) if config is not None else (0, 0)
             diags.add("avr.yaml", line, col, "W105",
-                      "the accessibility statement has no contact: set accessibility.email (or phone) in avr.yaml")
+                      _("the accessibility statement has no contact: set accessibility.email (or phone) in avr.yaml"))
     for org, plan in plans:
         for finding in plan_findings(org, plan, repo):
             doc = plan.docs.get(id(finding.model))
@@ -58,7 +59,8 @@ def _computed(repo: Repository, folder: str | None, failed: set[str]) -> Diagnos
     for doc in docs:
         for loc, text in _placeholders(doc):
             diags.add(doc.path, *doc.position(loc), "W104",
-                      f"`{text}` is the placeholder of a new file; write the real text (or remove the field)")
+                      _("`{text}` is the placeholder of a new file; write the real text (or remove the field)").format(
+                          text=text))
     return diags
 
 

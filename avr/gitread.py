@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO
 
 from avr.errors import UsageError
+from avr.i18n import gettext as _
 
 # Tried in order when BASE is not given: the remote's default branch, then the usual names.
 DEFAULT_BRANCHES = ("origin/HEAD", "main", "master", "origin/main", "origin/master")
@@ -47,24 +48,25 @@ def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     try:
         return subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, check=False)
     except FileNotFoundError:
-        raise UsageError("git is not installed; avr diff reads revisions with git") from None
+        raise UsageError(_("git is not installed; avr diff reads revisions with git")) from None
 
 
 def toplevel(root: Path) -> Path:
     """The work tree holding ``root``; a usage error outside git."""
     proc = _git(root, "rev-parse", "--show-toplevel")
     if proc.returncode != 0:
-        raise UsageError(f"{root} is not inside a git repository; avr diff compares git revisions")
+        raise UsageError(_("{folder} is not inside a git repository; avr diff compares git revisions").format(folder=root))
     return Path(proc.stdout.decode("utf-8").strip()).resolve()
 
 
 def resolve(root: Path, rev: str) -> Revision:
     """The commit ``rev`` names; a usage error if it names none."""
     if not rev or rev.startswith("-"):
-        raise UsageError(f"`{rev}` is not a revision")
+        raise UsageError(_("`{revision}` is not a revision").format(revision=rev))
     proc = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
     if proc.returncode != 0:
-        raise UsageError(f"unknown revision `{rev}`; give a branch, tag or commit (git log shows them)")
+        raise UsageError(_("unknown revision `{revision}`; give a branch, tag or commit (git log shows them)").format(
+            revision=rev))
     return Revision(rev, proc.stdout.decode("ascii").strip())
 
 
@@ -76,7 +78,7 @@ def default_base(root: Path) -> Revision:
         proc = _git(root, "merge-base", "HEAD", branch)
         if proc.returncode == 0:
             return Revision(f"merge-base({branch})", proc.stdout.decode("ascii").strip())
-    raise UsageError("no default branch found (origin/HEAD, main or master); give BASE, e.g. avr diff origin/main")
+    raise UsageError(_("no default branch found (origin/HEAD, main or master); give BASE, e.g. avr diff origin/main"))
 
 
 @dataclass(frozen=True)

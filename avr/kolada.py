@@ -33,6 +33,7 @@ import httpx
 
 from avr import __version__
 from avr.errors import AvrError
+from avr.i18n import gettext as _
 from avr.model.config import KoladaConfig
 
 MAX_SEGMENT = 25  # Kolada takes at most 25 comma-separated ids per URL segment
@@ -185,9 +186,8 @@ class KoladaClient:
             self._base = base
             yield from self._walk(payload, f"{base}/{route}")
             return
-        raise KoladaError("Kolada cannot be reached: " + "; ".join(failures) +
-                          " (v2 was shut down in March 2026; set kolada.base_url in avr.yaml or use --base-url "
-                          "for a mirror)")
+        raise KoladaError(_("Kolada cannot be reached: {failures} (v2 was shut down in March 2026; set kolada.base_url "
+                            "in avr.yaml or use --base-url for a mirror)").format(failures="; ".join(failures)))
 
     def _version_there(self, base: str) -> bool:
         try:
@@ -198,29 +198,30 @@ class KoladaClient:
 
     def _walk(self, payload: Any, url: str) -> Iterator[Any]:
         seen = {url}
-        for _ in range(MAX_PAGES):
+        for _page in range(MAX_PAGES):
             if not isinstance(payload, dict) or not isinstance(payload.get("values"), list):
-                raise KoladaError(f"Kolada's answer from {url} is not the expected shape "
-                                  "(an object with a `values` list)")
+                raise KoladaError(_("Kolada's answer from {url} is not the expected shape "
+                                    "(an object with a `values` list)").format(url=url))
             yield from payload["values"]
             following = payload.get("next_url") or payload.get("next_page")
             if not following:
                 return
             if not isinstance(following, str) or not following.startswith(("http://", "https://")):
-                raise KoladaError(f"Kolada's answer from {url} has a bad next page link: "
-                                  f"{printable(repr(following))}")
+                raise KoladaError(_("Kolada's answer from {url} has a bad next page link: {link}").format(
+                    url=url, link=printable(repr(following))))
             if not same_host(following, url):
-                raise KoladaError(f"Kolada's next page link from {url} leads to another host "
-                                  f"({printable(following)}); not followed")
+                raise KoladaError(_("Kolada's next page link from {url} leads to another host ({link}); not followed").format(
+                    url=url, link=printable(following)))
             if following in seen:
-                raise KoladaError(f"Kolada's next page link from {url} leads back to a page already read")
+                raise KoladaError(_("Kolada's next page link from {url} leads back to a page already read").format(url=url))
             seen.add(following)
             url = following
             try:
                 payload = self._get(url, {})
             except _Absent as exc:
                 raise KoladaError(f"Kolada's next page {exc}") from None
-        raise KoladaError(f"Kolada's answer has more than {MAX_PAGES} pages; ask for fewer years or KPIs")
+        raise KoladaError(_("Kolada's answer has more than {count} pages; ask for fewer years or KPIs").format(
+            count=MAX_PAGES))
 
     def _get(self, url: str, params: dict[str, str]) -> Any:
         attempts = self.config.attempts
@@ -244,13 +245,14 @@ class KoladaClient:
                     last = f"HTTP {status}" + (" (rate limited)" if status == 429 else " (server error)")
                     wait = max(wait, _retry_after(headers.get("Retry-After")))
                 elif status >= 400:
-                    raise KoladaError(f"Kolada refused {where}: HTTP {status} {printable(reason)}")
+                    raise KoladaError(_("Kolada refused {where}: HTTP {status} {reason}").format(
+                        where=where, status=status, reason=printable(reason)))
                 else:
                     return _parse(body, where)
             if attempt < attempts:
-                self.notes.append(f"{url}: {last}; trying again in {wait:g} s")
+                self.notes.append(_("{url}: {problem}; trying again in {wait:g} s").format(url=url, problem=last, wait=wait))
                 self.sleep(wait)
-        raise KoladaError(f"Kolada at {url}: {last}, {attempts} attempt(s)")
+        raise KoladaError(_("Kolada at {url}: {problem}, {count} attempt(s)").format(url=url, problem=last, count=attempts))
 
     def _fetch(self, url: str, params: dict[str, str]) -> tuple[int, httpx.Headers, str, bytes, str]:
         """One GET, redirects on the same host followed: (status, headers, reason, body, final URL).
@@ -287,20 +289,20 @@ class KoladaClient:
         deadline = time.monotonic() + timeout
         try:
             current, query = url, params or None
-            for _ in range(MAX_REDIRECTS + 1):
+            for _hop in range(MAX_REDIRECTS + 1):
                 with self._http.stream("GET", current, params=query, extensions={"trace": trace}) as response:
                     location = response.headers.get("Location")
                     if response.is_redirect and location is not None:
                         target = urljoin(str(response.url), location)
                         if not same_host(target, str(response.url)):
-                            raise KoladaError(f"Kolada at {response.url} redirects to another host "
-                                              f"({printable(target)}); not followed")
+                            raise KoladaError(_("Kolada at {url} redirects to another host ({target}); not followed").format(
+                                url=response.url, target=printable(target)))
                         current, query = target, None
                         continue
                     body = _read_body(response, deadline, expired)
                     return (response.status_code, response.headers, response.reason_phrase, body,
                             str(response.url))
-            raise KoladaError(f"Kolada at {url} redirects more than {MAX_REDIRECTS} times")
+            raise KoladaError(_("Kolada at {url} redirects more than {count} times").format(url=url, count=MAX_REDIRECTS))
         except (httpx.TransportError, OSError) as exc:
             if expired.is_set() or isinstance(exc, httpx.TimeoutException):
                 raise _Timeout from None
@@ -312,7 +314,7 @@ class KoladaClient:
 
     def _row(self, item: Any, route: str) -> DataRow | None:
         def bad(why: str) -> KoladaError:
-            return KoladaError(f"Kolada's answer for {route} is malformed: {why}")
+            return KoladaError(_("Kolada's answer for {route} is malformed: {why}").format(route=route, why=why))
 
         if not isinstance(item, dict):
             raise bad("a data row is not an object")
@@ -353,9 +355,10 @@ def merge_rows(rows: list[DataRow]) -> list[DataRow]:
         for gv in row.values:
             prior = slot.get(gv.gender)
             if prior is not None and prior.value is not None and gv.value is not None:
-                raise KoladaError(f"Kolada gives two live values for {printable(row.kpi)} {printable(row.municipality)} "
-                                  f"{row.year} gender {gv.gender}: {prior.value} and {gv.value}; "
-                                  "which one holds is unclear")
+                raise KoladaError(_("Kolada gives two live values for {kpi} {municipality} {year} gender {gender}: "
+                                    "{first} and {second}; which one holds is unclear").format(
+                    kpi=printable(row.kpi), municipality=printable(row.municipality), year=row.year, gender=gv.gender,
+                    first=prior.value, second=gv.value))
             if prior is None or prior.value is None:
                 slot[gv.gender] = gv
     return [DataRow(kpi, municipality, year, tuple(values.values()))
@@ -366,8 +369,8 @@ def _read_body(response: httpx.Response, deadline: float, expired: threading.Eve
     """The body, decompressed by avr under MAX_BODY_BYTES, read until the deadline."""
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise KoladaError(f"Kolada's answer from {response.url} is {int(declared)} bytes, more than avr reads "
-                          f"({MAX_BODY_BYTES} bytes)")
+        raise KoladaError(_("Kolada's answer from {url} is {size} bytes, more than avr reads ({most} bytes)").format(
+            url=response.url, size=int(declared), most=MAX_BODY_BYTES))
     encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
     inflater: Any
     if encoding in ("", "identity"):
@@ -375,8 +378,8 @@ def _read_body(response: httpx.Response, deadline: float, expired: threading.Eve
     elif encoding in ("gzip", "x-gzip", "deflate"):
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS if encoding != "deflate" else zlib.MAX_WBITS)
     else:
-        raise KoladaError(f"Kolada's answer from {response.url} has an encoding avr does not read "
-                          f"({printable(encoding)})")
+        raise KoladaError(_("Kolada's answer from {url} has an encoding avr does not read ({encoding})").format(
+            url=response.url, encoding=printable(encoding)))
     parts: list[bytes] = []
     size = 0
 
@@ -384,8 +387,9 @@ def _read_body(response: httpx.Response, deadline: float, expired: threading.Eve
         nonlocal size
         size += len(data)
         if size > MAX_BODY_BYTES:
-            raise KoladaError(f"Kolada's answer from {response.url} is larger than avr reads "
-                              f"({MAX_BODY_BYTES} bytes{' decompressed' if inflater else ''})")
+            raise KoladaError((_("Kolada's answer from {url} is larger than avr reads ({most} bytes decompressed)")
+                               if inflater else _("Kolada's answer from {url} is larger than avr reads ({most} bytes)")
+                               ).format(url=response.url, most=MAX_BODY_BYTES))
         parts.append(data)
 
     try:
@@ -402,7 +406,8 @@ def _read_body(response: httpx.Response, deadline: float, expired: threading.Eve
         if inflater is not None:
             take(inflater.flush())
     except zlib.error as exc:
-        raise KoladaError(f"Kolada's answer from {response.url} cannot be decompressed ({exc})") from None
+        raise KoladaError(_("Kolada's answer from {url} cannot be decompressed ({reason})").format(
+            url=response.url, reason=exc)) from None
     if expired.is_set():  # the socket was cut: what arrived is not the whole answer
         raise _Timeout
     return b"".join(parts)
@@ -412,9 +417,10 @@ def _parse(body: bytes, url: str) -> Any:
     try:
         return json.loads(body)
     except RecursionError:
-        raise KoladaError(f"Kolada's answer from {url} is nested too deeply to be Kolada's") from None
+        raise KoladaError(_("Kolada's answer from {url} is nested too deeply to be Kolada's").format(url=url)) from None
     except ValueError as exc:  # also UnicodeDecodeError and integers too long to read
-        raise KoladaError(f"Kolada's answer from {url} is not valid JSON ({printable(exc)})") from None
+        raise KoladaError(_("Kolada's answer from {url} is not valid JSON ({reason})").format(
+            url=url, reason=printable(exc))) from None
 
 
 def _retry_after(header: str | None) -> float:

@@ -108,8 +108,10 @@ def diagnostics_page() -> str:
 
 
 def meaning(code: str) -> str:
-    """What a code means."""
-    return CODES[code]
+    """What a code means, in the messages' language where its catalogue translates it."""
+    from avr.i18n import gettext
+
+    return gettext(CODES[code])
 
 
 # ---------------------------------------------------------------------------------------------- command line

@@ -228,7 +228,7 @@ def test_followup_start_skips_what_is_done_or_stopped(calendar: Path) -> None:
     created = sorted(p.name for p in (calendar / PLAN / "followups/delar-2025").iterdir())
     assert created == ["a2.yaml", "a3.yaml", "goal-2.c1.yaml"]  # not a1 (Klar in tertial 1) nor a4 (Avbruten)
     assert "status: Pågår" in (calendar / PLAN / "followups/delar-2025/a2.yaml").read_text(encoding="utf-8")
-    assert "created 3 follow-up(s) for delar-2025; 3 done or stopped" in done.stdout + done.stderr  # a1, a4, 1.c1
+    assert "created 3 follow-ups for delar-2025; 3 done or stopped" in done.stdout + done.stderr  # a1, a4, 1.c1
 
 
 def test_avr_diff_follows_a_status_into_the_periods_it_carries_to(calendar: Path) -> None:

@@ -39,7 +39,7 @@ def test_github_annotations(mini_copy: Path) -> None:
     proc = run_avr("check", "--format", "github", cwd=mini_copy)
     assert proc.returncode == 1
     assert proc.stdout.splitlines() == [line.replace("{p}", "") for line in EXPECTED]
-    assert proc.stderr.strip() == "3 error(s), 1 warning(s)"
+    assert proc.stderr.strip() == "3 errors, 1 warning"
 
 
 def test_github_paths_are_relative_to_the_git_checkout(tmp_path: Path) -> None:

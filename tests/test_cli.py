@@ -121,7 +121,7 @@ def test_five_errors_reported_in_one_run(example_copy: Path) -> None:
     assert "tab" in find("E005", "activities/m1-vux-hojd-utbildningsniva.yaml")
     assert "UTF-8" in find("E001", "followups/2013-H1/goal-4.yaml")
     assert "unknown goal `22`" in find("E202", "activities/m2-ame-gruppvagledning.yaml")
-    assert re.search(r"^5 error\(s\)", lines[-1]) or "5 error(s)" in lines[-1]
+    assert lines[-1].startswith("5 errors")
     # build refuses the same input and writes nothing
     out = example_copy / "out"
     assert run_avr("build", "--repo", example_copy, "--out", out).returncode == 1

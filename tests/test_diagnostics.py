@@ -40,7 +40,7 @@ def test_build_prints_the_warning_check_prints(mini_copy: Path) -> None:
     repo = _disagreeing(mini_copy)
     code, check = _avr("check", cwd=repo)
     assert code == 0 and W101_LINE in check
-    assert check.strip().splitlines()[-1] == "0 error(s), 1 warning(s)"  # one summary line, no "OK" after it
+    assert check.strip().splitlines()[-1] == "0 errors, 1 warning"  # one summary line, no "OK" after it
     code, build = _avr("build", cwd=repo)
     assert code == 0 and W101_LINE in build
     assert [line for line in build.splitlines() if ": W" in line] == [line for line in check.splitlines() if ": W" in line]

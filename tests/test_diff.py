@@ -53,10 +53,11 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def three(repo: Path, *revs: str) -> tuple[str, str, dict[str, Any]]:
-    """Terminal, Markdown and JSON output of the same comparison; each must exit 0."""
+    """Terminal (in Swedish, the messages' language by default), Markdown and JSON output of the same comparison;
+    each must exit 0."""
     outs = []
     for fmt in ("text", "markdown", "json"):
-        proc = run_avr("diff", *revs, "--format", fmt, cwd=repo)
+        proc = run_avr("diff", *revs, "--format", fmt, cwd=repo, lang="sv")
         assert proc.returncode == 0, proc.stderr
         assert "Traceback" not in proc.stderr
         outs.append(proc.stdout)

@@ -50,6 +50,17 @@ def test_the_site_builds_strictly_with_the_reference(site: Path) -> None:
     assert all(f'id="{code.lower()}"' in text for code in CODES)
     cli = (site / "referens" / "cli" / "index.html").read_text(encoding="utf-8")
     assert "--format" in cli and "avr build" in cli
+    # the help texts in Swedish, whatever language the test runs in (the hook chooses Swedish)
+    from avr import i18n
+
+    before = i18n.current()
+    try:
+        i18n.setup("sv")
+        swedish = i18n.gettext("Repository folder (default: the folder holding avr.yaml here or above)")
+    finally:
+        i18n.setup(before)
+    assert swedish != "Repository folder (default: the folder holding avr.yaml here or above)"
+    assert swedish in cli
 
 
 def test_a_broken_link_fails_the_build(tmp_path: Path) -> None:
@@ -349,3 +360,12 @@ def test_the_status_answer_is_checked_against_its_definition() -> None:
     status_shape().validate_python(good, strict=True)
     with pytest.raises(ValidationError):
         status_shape().validate_python({"plans": [], "extra": 1}, strict=True)
+
+
+def test_make_test_builds_the_site_strictly() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    test_target = re.search(r"^test:(.*)$", makefile, flags=re.MULTILINE)
+    assert test_target is not None and "docs" in test_target.group(1).split()
+    docs_recipe = re.search(r"^docs:.*\n\t(.*)$", makefile, flags=re.MULTILINE)
+    assert docs_recipe is not None and "mkdocs build --strict" in docs_recipe.group(1)
+    assert "/site/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()

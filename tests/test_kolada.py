@@ -143,7 +143,7 @@ def test_fetch_creates_entries_with_gender_and_source(repo: Path, server: Kolada
     text_2022 = (repo / OUTCOMES / "2022/andel-bistand.yaml").read_text(encoding="utf-8")
     assert "value: 3.8\n" in text_2022 and "women" not in text_2022 and "9.9" not in text_2022
     assert "Kolada has no value for N31807 0380 2022 gender K (Missing)" in proc.stderr
-    assert "wrote 3 outcome file(s)" in proc.stderr
+    assert "wrote 3 outcome files" in proc.stderr
     # both pages were read (next_url)
     assert any("page=2" in r for r in server.requests)
     # the repository is valid and the report uses the values and names the source
@@ -164,7 +164,7 @@ def test_second_fetch_changes_nothing(repo: Path) -> None:
     before = snapshot(repo)
     proc = fetch(repo)
     assert proc.returncode == 0, proc.stderr
-    assert "nothing to write: 3 value(s) from Kolada already stored" in proc.stderr
+    assert "nothing to write: 3 values from Kolada already stored" in proc.stderr
     assert snapshot(repo) == before
 
 
@@ -208,7 +208,7 @@ def test_429_then_success(repo: Path, server: KoladaServer) -> None:
     proc = fetch(repo)
     assert proc.returncode == 0, proc.stderr
     assert "HTTP 429 (rate limited); trying again in 1 s" in proc.stderr  # honours Retry-After: 1
-    assert "wrote 3 outcome file(s)" in proc.stderr
+    assert "wrote 3 outcome files" in proc.stderr
 
 
 def test_5xx_after_all_attempts_leaves_repo_untouched(repo: Path, server: KoladaServer) -> None:
@@ -268,7 +268,7 @@ def test_years_without_a_period_are_reported_and_skipped(repo: Path) -> None:
     proc = fetch(repo, "--years", "2019-2022")
     assert proc.returncode == 0, proc.stderr
     assert "uppsala-amn: no period of kind `year` for 2019" in proc.stderr
-    assert "wrote 3 outcome file(s)" in proc.stderr
+    assert "wrote 3 outcome files" in proc.stderr
 
 
 def test_v2_fallback_only_when_v3_is_absent(repo: Path, server: KoladaServer) -> None:
@@ -489,7 +489,7 @@ def test_a_redirect_on_the_same_host_is_followed(repo: Path, server: KoladaServe
     server.script = ["", "moved"]
     proc = fetch(repo)
     assert proc.returncode == 0, proc.stderr
-    assert "wrote 3 outcome file(s)" in proc.stderr
+    assert "wrote 3 outcome files" in proc.stderr
 
 
 @pytest.mark.parametrize(("name", "body", "message"), [

@@ -111,13 +111,13 @@ def test_followup_start_twice_changes_nothing_and_keeps_written_text(mini_copy: 
         "date:\ntext:\nremaining:\n"
     )
     assert 'activity: "3"\nstatus:\n' in (folder / "3.yaml").read_text(encoding="utf-8")
-    assert "created 2 follow-up(s) for 2023; 1 done or stopped" in done.stderr
+    assert "created 2 follow-ups for 2023; 1 done or stopped" in done.stderr
     _check(root)
 
     snapshot = _snapshot(root)
     again = run_avr("followup", "start", "2023", "--repo", root)
     assert again.returncode == 0, again.stderr
-    assert "created 0 follow-up(s)" in again.stderr and "nothing to create" in again.stderr
+    assert "created 0 follow-ups" in again.stderr and "nothing to create" in again.stderr
     assert _snapshot(root) == snapshot
 
     # an operation writes its text (and renames the file); a third run leaves it byte-identical
@@ -137,7 +137,7 @@ def test_followup_start_on_the_example_plans(example_copy: Path) -> None:
     done = run_avr("followup", "start", "2020", "--plan", "uppsala-amn/26-punktsplan", "--repo", example_copy)
     assert done.returncode == 0, done.stderr
     # 27 activity files (1a and 1b share point 1), every one followed up for 2020 already
-    assert "created 0 follow-up(s) for 2020; 27 already existed" in done.stderr
+    assert "created 0 follow-ups for 2020; 27 already existed" in done.stderr
     done = run_avr("followup", "start", "2099", "--repo", example_copy)
     assert done.returncode == 2 and "no organisation has the period `2099`" in done.stderr
     assert not (ROOT / "plans/uppsala-amn/26-punktsplan/followups/2099").exists()

@@ -81,7 +81,7 @@ def test_followup_start_creates_skeletons_once(interim_copy: Path) -> None:
         encoding="utf-8")
     assert "recommendation: R2\nstatus: Ej påbörjad\n" in (plan / "audit-followups/2020/bistand-R2.yaml").read_text(
         encoding="utf-8")
-    assert "created 4 follow-up(s) for 2020; 1 done or stopped" in done.stderr
+    assert "created 4 follow-ups for 2020; 1 done or stopped" in done.stderr
     _check(root)
     _schema_ok(plan / "followups/2020/goal-1.a1.yaml", "followup")
     _schema_ok(plan / "control-results/2020/eb-1.yaml", "control-result")

@@ -84,7 +84,7 @@ def test_todo_markdown_and_text(owing: Path) -> None:
         "### Nämnd och förvaltning\n\n"
         "- Indikator hushall: Hushåll med försörjningsstöd per månad — utfall saknas\n"
     )
-    text = run_avr("todo", "2022", "--repo", owing)
+    text = run_avr("todo", "2022", "--repo", owing, lang="sv")  # the terminal speaks the messages' language
     assert text.returncode == 0, text.stderr
     for expected in ("Att rapportera", "Enhetschef", "Rektor", "uppföljning saknas", "utfall saknas"):
         assert expected in text.stdout

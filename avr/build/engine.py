@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from avr import __version__
 from avr.build.scan import CACHE_DIR, Folders, Output, Stat, inputs, refused_problems
 from avr.errors import Diagnostics, InvalidInput, Problem
+from avr.i18n import current as current_language
 from avr.load.cache import read_checked, recent, write_checked
 from avr.load.inputs import Refusal
 
@@ -60,7 +61,7 @@ class Manifest:
 
     @staticmethod
     def version(formats: tuple[str, ...]) -> tuple[Any, ...]:
-        return (__version__, MANIFEST_FORMAT, formats)
+        return (__version__, MANIFEST_FORMAT, formats, current_language())  # the kept findings are in that language
 
     @classmethod
     def read(cls, out_dir: Path, formats: tuple[str, ...]) -> Manifest | None:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from avr.errors import UsageError
+from avr.i18n import N_
+from avr.i18n import gettext as _
 
 TEXT_FORMATS = ("md", "html", "json")
 BINARY_FORMATS = ("pdf", "docx")
@@ -25,23 +27,23 @@ class Option:
     that gives it (--clean always builds)."""
 
     flags: tuple[str, ...]
-    help: str
+    help: str  # English, translated where it is shown (avr.cli)
     takes: Literal["flag", "value", "values", "count"]
     noop: bool = True
 
 
 BUILD_OPTIONS: dict[str, Option] = {
-    "repo": Option(("--repo", "-C"), "Repository folder (default: the folder holding avr.yaml here or above)", "value"),
-    "out": Option(("--out", "-o"), "Output folder (default: output_dir of avr.yaml, build/)", "value"),
+    "repo": Option(("--repo", "-C"), N_("Repository folder (default: the folder holding avr.yaml here or above)"), "value"),
+    "out": Option(("--out", "-o"), N_("Output folder (default: output_dir of avr.yaml, build/)"), "value"),
     "formats": Option(("--format", "-f"),
-                      "md, html, json, pdf, docx or all; repeat or comma-separate (default: md,html,json)", "values"),
-    "jobs": Option(("--jobs", "-j"), "Processes for reading and rendering (default: all cores)", "count"),
-    "quiet": Option(("--quiet", "-q"), "No progress bar and no summary line", "flag"),
-    "clean": Option(("--clean",), "Also delete files an earlier avr build wrote there that this one does not "
-                    "(never others)", "flag", noop=False),
-    "strict": Option(("--strict",), "Warnings fail too (exit 1); a build then writes nothing", "flag"),
-    "ignore": Option(("--ignore",), "Warning codes not to report, e.g. W103; repeat or comma-separate "
-                     "(also avr.yaml's ignore)", "values"),
+                      N_("md, html, json, pdf, docx or all; repeat or comma-separate (default: md,html,json)"), "values"),
+    "jobs": Option(("--jobs", "-j"), N_("Processes for reading and rendering (default: all cores)"), "count"),
+    "quiet": Option(("--quiet", "-q"), N_("No progress bar and no summary line"), "flag"),
+    "clean": Option(("--clean",), N_("Also delete files an earlier avr build wrote there that this one does not "
+                       "(never others)"), "flag", noop=False),
+    "strict": Option(("--strict",), N_("Warnings fail too (exit 1); a build then writes nothing"), "flag"),
+    "ignore": Option(("--ignore",), N_("Warning codes not to report, e.g. W103; repeat or comma-separate "
+                        "(also avr.yaml's ignore)"), "values"),
 }
 
 
@@ -114,7 +116,8 @@ def parse_formats(values: list[str] | None) -> tuple[str, ...]:
         return ALL_FORMATS
     unknown = sorted(asked - set(ALL_FORMATS))
     if unknown or not asked:
-        raise UsageError(f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(ALL_FORMATS)} or all")
+        raise UsageError(_("unknown format {formats}; choose from {known} or all").format(
+            formats=", ".join(unknown) or _("(none)"), known=", ".join(ALL_FORMATS)))
     return tuple(f for f in ALL_FORMATS if f in asked)
 
 
@@ -123,5 +126,5 @@ def parse_ignore(values: list[str] | None) -> frozenset[str]:
     codes = frozenset(code.strip() for value in values or () for code in value.split(",") if code.strip())
     wrong = sorted(code for code in codes if not _WARNING_CODE.match(code))
     if wrong:
-        raise UsageError(f"--ignore takes warning codes such as W103, not {', '.join(wrong)}")
+        raise UsageError(_("--ignore takes warning codes such as W103, not {codes}").format(codes=", ".join(wrong)))
     return codes

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from avr.build.scan import CACHE_DIR, Output
 from avr.errors import AvrError, Diagnostics, InvalidInput, UsageError
+from avr.i18n import gettext as _
 from avr.load.cache import file_hash
 from avr.load.inputs import read_own
 
@@ -54,14 +55,15 @@ def written_list(folder: Path) -> set[str]:
 
 def _check_folder(folder: Path) -> None:
     if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder} is a file, not a folder; choose another output folder")
+        raise UsageError(_("{folder} is a file, not a folder; choose another output folder").format(folder=folder))
     # the lock file and a temporary marker are another avr build starting in this folder right now
     if folder.is_dir() and not (folder / MARKER).is_file() and any(
         p.name != LOCK and not _TEMP.match(p.name) for p in folder.iterdir()
     ):
         raise UsageError(
-            f"{folder} already holds files and was not written by avr (no {MARKER} in it); "
-            "avr writes only into an empty folder or one it created — choose another output folder"
+            _("{folder} already holds files and was not written by avr (no {marker} in it); "
+              "avr writes only into an empty folder or one it created — choose another output folder").format(
+                folder=folder, marker=MARKER)
         )
 
 
@@ -73,7 +75,8 @@ def output_folder(folder: Path) -> Iterator[Path]:
     try:  # never through a link: a committed `.avr-output.lock -> /elsewhere` would create a file there
         descriptor = os.open(folder / LOCK, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
     except OSError as exc:
-        raise AvrError(f"cannot open the lock file {folder / LOCK}: {exc.strerror or exc}") from None
+        raise AvrError(_("cannot open the lock file {file}: {reason}").format(
+            file=folder / LOCK, reason=exc.strerror or exc)) from None
     with os.fdopen(descriptor, "a") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -158,9 +161,10 @@ def guard(folder: Path, root: Path) -> None:
     there: files in it tracked by git, or a link as avr's marker, lock, cache or an entry of the cache."""
     diags = Diagnostics()
     for name in tracked_files(folder, root):
-        diags.add(name, 0, 0, "E702", f"tracked by git inside the output folder {_display(folder, root)}: a committed "
-                  "output folder could publish files avr did not write; remove it from git (git rm -r --cached) "
-                  "or build into another folder")
+        diags.add(name, 0, 0, "E702", _("tracked by git inside the output folder {folder}: a committed "
+                                        "output folder could publish files avr did not write; remove it from git "
+                                        "(git rm -r --cached) or build into another folder").format(
+                                          folder=_display(folder, root)))
     if not diags.items:
         links = [folder / name for name in (MARKER, LOCK, CACHE_DIR) if os.path.islink(folder / name)]
         cache = folder / CACHE_DIR
@@ -168,8 +172,8 @@ def guard(folder: Path, root: Path) -> None:
             with os.scandir(cache) as entries:
                 links += [cache / entry.name for entry in entries if entry.is_symlink()]
         for link in sorted(links):
-            diags.add(_display(link, root), 0, 0, "E702", "symbolic link inside the output folder; avr never writes, "
-                      "reads or deletes through a link there: remove it")
+            diags.add(_display(link, root), 0, 0, "E702", _("symbolic link inside the output folder; avr never writes, "
+                                                            "reads or deletes through a link there: remove it"))
     if diags.items:
         raise InvalidInput(diags)
 
@@ -216,8 +220,9 @@ def real_folders(folder: Path, rels: list[str]) -> None:
     if problems:
         diags = Diagnostics()
         for key in sorted(problems):
-            diags.add((folder / key).as_posix(), 0, 0, "E702", "symbolic link or file where avr writes a folder of "
-                      "reports, inside the output folder; avr never writes through a link there: remove it")
+            diags.add((folder / key).as_posix(), 0, 0, "E702", _("symbolic link or file where avr writes a folder of "
+                                                                 "reports, inside the output folder; avr never writes "
+                                                                 "through a link there: remove it"))
         raise InvalidInput(diags)
 
 
@@ -282,7 +287,7 @@ class Staging:
         """Move the staged files into place; the files written."""
         real_folders(self.out_dir, [rel for rel, *_, staged in entries if staged])  # no link on the way
         written = []
-        for rel, *_, staged in entries:
+        for rel, *_rest, staged in entries:
             if staged:
                 os.replace(self.folder / rel, self.out_dir / rel)  # keeps the inode: the recorded stat stays true
                 written.append(self.out_dir / rel)

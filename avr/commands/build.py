@@ -11,6 +11,7 @@ from typing import Any
 from avr.build.engine import BuildResult, Scanned, build
 from avr.build.scan import CACHE_DIR, Folders
 from avr.errors import InvalidInput
+from avr.i18n import ngettext
 from avr.load.cache import DocStore
 
 PROGRESS_AFTER_SECONDS = 1.0
@@ -94,6 +95,11 @@ def check_store(root: Path, jobs: int) -> DocStore:
 def summary(result: BuildResult) -> str:
     target = result.out_dir
     if result.noop:
-        return f"nothing changed; {len(result.outputs)} files in {target} are up to date"
+        count = len(result.outputs)
+        return ngettext("nothing changed; {count} file in {folder} is up to date",
+                        "nothing changed; {count} files in {folder} are up to date", count).format(count=count, folder=target)
     unchanged = len(result.outputs) - len(result.written)
-    return f"wrote {len(result.written)} files to {target} ({unchanged} unchanged)"
+    count = len(result.written)
+    return ngettext("wrote {count} file to {folder} ({unchanged} unchanged)",
+                    "wrote {count} files to {folder} ({unchanged} unchanged)", count).format(
+        count=count, folder=target, unchanged=unchanged)

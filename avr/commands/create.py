@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from avr.errors import UsageError
+from avr.i18n import gettext as _
 from avr.model.repository import OrgData, PlanData, Repository
 
 _PLAIN = re.compile(r"^[0-9A-Za-zÅÄÖåäöÉé][0-9A-Za-zÅÄÖåäöÉé:._\- ]*$")
@@ -77,13 +78,13 @@ def next_id(used: list[str]) -> str:
 def find_plan(repo: Repository, wanted: str | None, cwd: Path) -> tuple[OrgData, PlanData]:
     """The plan named ``org/plan`` or ``plan``; else the plan folder we are in; else the only plan."""
     plans = list(repo.all_plans())
-    names = ", ".join(f"{o.id}/{p.id}" for o, p in plans) or "none"
+    names = ", ".join(f"{o.id}/{p.id}" for o, p in plans) or _("none")
     if wanted:
         found = [(o, p) for o, p in plans if wanted in (p.id, f"{o.id}/{p.id}")]
         if len(found) == 1:
             return found[0]
-        what = "is ambiguous" if found else "is unknown"
-        raise UsageError(f"plan `{wanted}` {what}; plans: {names}")
+        message = _("plan `{plan}` is ambiguous; plans: {known}") if found else _("plan `{plan}` is unknown; plans: {known}")
+        raise UsageError(message.format(plan=wanted, known=names))
     here = cwd.resolve()
     for org, plan in plans:
         folder = (repo.root / plan.path).resolve()
@@ -91,7 +92,7 @@ def find_plan(repo: Repository, wanted: str | None, cwd: Path) -> tuple[OrgData,
             return org, plan
     if len(plans) == 1:
         return plans[0]
-    raise UsageError(f"say which plan with --plan ORG/PLAN; plans: {names}")
+    raise UsageError(_("say which plan with --plan ORG/PLAN; plans: {known}").format(known=names))
 
 
 def plan_folder(repo: Repository, plan: PlanData) -> Path:

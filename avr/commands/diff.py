@@ -9,6 +9,7 @@ from pathlib import Path
 from avr.compute.diff import RepoDiff, diff_repositories
 from avr.errors import Diagnostics, InvalidInput, UsageError
 from avr.gitread import Revision, default_base, export, resolve, toplevel
+from avr.i18n import gettext as _
 from avr.model.repository import CONFIG_NAME, Repository, find_root, load_repository
 from avr.render.diff import Sides
 
@@ -56,7 +57,7 @@ def run_diff(start: Path, base: str | None, head: str | None) -> DiffRun:
         old, new = _load(base_root, "BASE", base_rev), _load(head_root, "HEAD", head_rev)
         sides = Sides(base_rev.name, base_rev.commit, head_rev.name, head_rev.commit)
         if old.absent and new.absent:
-            raise UsageError(f"neither revision has {CONFIG_NAME} in {work_root}")
+            raise UsageError(_("neither revision has {config} in {folder}").format(config=CONFIG_NAME, folder=work_root))
         for side, other in ((old, new), (new, old)):
             if side.absent and other.repository is not None:
                 side.repository = Repository(other.repository.root, other.repository.config, {},

@@ -30,6 +30,7 @@ from avr.compute.order import natural_key
 from avr.compute.periods import sort_ids
 from avr.compute.results import compute_plan
 from avr.errors import UsageError
+from avr.i18n import gettext as _
 from avr.model.goal import Indicator, Target, Value
 from avr.model.repository import OrgData, PlanData, Repository
 from avr.render.format import amount_decimals, change_decimals, rounded
@@ -108,7 +109,7 @@ def _periods(org: OrgData, plan: PlanData, period: str | None) -> list[str]:
 
 def tables(repo: Repository, period: str | None) -> dict[str, list[Row]]:
     if period is not None and not any(period in org.periods for org in repo.orgs.values()):
-        raise UsageError(f"--period `{period}`: no organisation has this period")
+        raise UsageError(_("--period `{period}`: no organisation has this period").format(period=period))
     out: dict[str, list[Row]] = {name: [] for name in TABLES}
     for org, plan in repo.all_plans():
         base = {"organisation": org.id, "plan": plan.id}
@@ -259,17 +260,18 @@ def render(data: dict[str, list[Row]], fmt: str, language: str, suffix: str,
 def run_export(repo: Repository, out: Path, *, fmt: str = "csv", period: str | None = None,
                language: str | None = None, force: bool = False, csv_form: str | None = None) -> list[Path]:
     if fmt not in FORMATS:
-        raise UsageError(f"--format `{fmt}`: use one of {', '.join(FORMATS)}")
+        raise UsageError(_("--format `{format}`: use one of {known}").format(format=fmt, known=", ".join(FORMATS)))
     if csv_form is not None and csv_form not in CSV_FORMS:
-        raise UsageError(f"--csv `{csv_form}`: use one of {', '.join(CSV_FORMS)}")
+        raise UsageError(_("--csv `{form}`: use one of {known}").format(form=csv_form, known=", ".join(CSV_FORMS)))
     language = language or repo.config.language
     if language not in ("sv", "en"):
-        raise UsageError(f"--language `{language}`: use sv or en")
+        raise UsageError(_("--language `{language}`: use sv or en").format(language=language))
     files = render(tables(repo, period), fmt, language, f"-{period}" if period else "", csv_form)
     targets = {out / name: content for name, content in files.items()}
     existing = [str(p) for p in targets if p.exists()]
     if existing and not force:
-        raise UsageError(f"{', '.join(existing)} already exist(s); nothing was written (--force replaces)")
+        raise UsageError(_("{files} already exist(s); nothing was written (--force replaces)").format(
+            files=", ".join(existing)))
     for path, content in targets.items():
         _write_bytes_atomic(path, content)
     return list(targets)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from avr.commands.outcome_store import Decision, Proposal, decide, write
 from avr.errors import UsageError
+from avr.i18n import gettext as _
 from avr.kolada import DataRow, KoladaClient, KoladaError
 from avr.model.goal import Indicator
 from avr.model.organisation import Period
@@ -48,10 +49,10 @@ def parse_years(text: str | None) -> list[int] | None:
     for part in text.replace(" ", "").split(","):
         match = re.fullmatch(r"(\d{4})(?:[-–](\d{4}))?", part)
         if not match:
-            raise UsageError(f"--years `{text}`: write years as 2021, 2019,2021 or 2019-2022")
+            raise UsageError(_("--years `{years}`: write years as 2021, 2019,2021 or 2019-2022").format(years=text))
         first, last = int(match[1]), int(match[2] or match[1])
         if last < first or last - first > 100:
-            raise UsageError(f"--years `{part}`: the range is backwards or too long")
+            raise UsageError(_("--years `{years}`: the range is backwards or too long").format(years=part))
         years.update(range(first, last + 1))
     return sorted(years)
 
@@ -72,7 +73,7 @@ def targets(repo: Repository, plan_filter: str | None) -> list[Target]:
         plans = [(o, p) for o, p in plans if plan_filter in (p.id, f"{o.id}/{p.id}")]
         if not plans:
             known = ", ".join(f"{o.id}/{p.id}" for o, p in repo.all_plans())
-            raise UsageError(f"--plan `{plan_filter}`: no such plan; known: {known}")
+            raise UsageError(_("--plan `{plan}`: no such plan; known: {known}").format(plan=plan_filter, known=known))
     for org, plan in plans:
         for goal in plan.goals.values():
             for ind in goal.indicators:
@@ -99,7 +100,7 @@ def fetch_kolada(
     wanted = targets(repo, plan)
     result = FetchResult(Decision(), asked=bool(wanted))
     if not wanted:
-        result.notes.append("no indicator names a Kolada KPI (`kolada: {kpi: …}`); nothing to fetch")
+        result.notes.append(_("no indicator names a Kolada KPI (`kolada: {kpi: …}`); nothing to fetch"))
         return result
     # which years, and which period each year is, per organisation
     by_org: dict[str, dict[int, Period]] = {}
@@ -112,8 +113,8 @@ def fetch_kolada(
         for year in chosen:
             period = year_period(t.org, year)
             if period is None:
-                result.notes.append(f"{t.org.id}: no period of kind `year` for {year} in organisation.yaml; "
-                                    f"Kolada's {year} values are skipped")
+                result.notes.append(_("{org}: no period of kind `year` for {year} in organisation.yaml; "
+                                      "Kolada's {year} values are skipped").format(org=t.org.id, year=year))
             else:
                 mapping[year] = period
         by_org[t.org.id] = mapping
@@ -123,8 +124,10 @@ def fetch_kolada(
         known = client.kpis(t.kpi for t in wanted)
         unknown = [t for t in wanted if t.kpi not in known]
         if unknown:
-            raise KoladaError("unknown Kolada KPI id(s), nothing was written: " + "; ".join(
-                f"{t.kpi} (indicator `{t.indicator.id}` in {t.where})" for t in unknown))
+            raise KoladaError(_("unknown Kolada KPI id(s), {nothing}: {kpis}").format(
+                nothing=_("nothing was written"),
+                kpis="; ".join(_("{kpi} (indicator `{indicator}` in {where})").format(
+                    kpi=t.kpi, indicator=t.indicator.id, where=t.where) for t in unknown)))
         rows: list[DataRow] = []
         groups: dict[tuple[str, tuple[int, ...]], set[str]] = {}
         for t in wanted:
@@ -150,13 +153,15 @@ def fetch_kolada(
             for gv in row.values:
                 if gv.value is None:
                     status = f" ({gv.status})" if gv.status else ""
-                    result.notes.append(f"Kolada has no value for {row.kpi} {row.municipality} {row.year} "
-                                        f"gender {gv.gender}{status}; skipped")
+                    result.notes.append(_("Kolada has no value for {kpi} {municipality} {year} gender {gender}{status}; "
+                                          "skipped").format(kpi=row.kpi, municipality=row.municipality, year=row.year,
+                                                            gender=gv.gender, status=status))
                     continue
                 fields[{"T": "value", "K": "women", "M": "men"}[gv.gender]] = gv.value
             if t.indicator.unit == "percent" and any(not 0 <= v <= 100 for v in fields.values()):
-                result.notes.append(f"Kolada's {row.kpi} {row.municipality} {row.year} is outside 0–100 but "
-                                    f"`{t.indicator.id}` is a percentage; skipped (is it the right KPI?)")
+                result.notes.append(_("Kolada's {kpi} {municipality} {year} is outside 0–100 but `{indicator}` is a "
+                                      "percentage; skipped (is it the right KPI?)").format(
+                    kpi=row.kpi, municipality=row.municipality, year=row.year, indicator=t.indicator.id))
                 continue
             if not fields:
                 continue
@@ -173,10 +178,10 @@ def run_fetch(repo: Repository, **kwargs: object) -> FetchResult:
         result = fetch_kolada(repo, **kwargs)  # type: ignore[arg-type]
     except KoladaError as exc:
         text = str(exc)
-        if "nothing was written" in text:
+        if _("nothing was written") in text:
             raise KoladaError(text) from None
         if kwargs.get("base_url") is None:  # an answer from the repository's address: say where it is set
-            text += f" (Kolada's address: kolada.base_url in {CONFIG_NAME})"
-        raise KoladaError(f"{text}; nothing was written") from None
+            text += _(" (Kolada's address: kolada.base_url in {config})").format(config=CONFIG_NAME)
+        raise KoladaError(f"{text}; {_('nothing was written')}") from None
     write(result.decision)
     return result

@@ -16,6 +16,8 @@ from pathlib import Path
 from avr.commands.create import create_exclusive, display, file_stem, find_plan, plan_folder, scalar, schema_comment
 from avr.compute.rounds import CLOSED_BEFORE, EXISTING, Opening, expected_completion, round_openings
 from avr.errors import UsageError
+from avr.i18n import gettext as _
+from avr.i18n import ngettext
 from avr.model.activity import Activity
 from avr.model.followup import FollowUp
 from avr.model.organisation import Period
@@ -33,7 +35,8 @@ def period_of(org: OrgData, period_id: str) -> Period:
     period = org.periods.get(period_id)
     if period is None:
         known = ", ".join(org.periods) or "none"
-        raise UsageError(f"unknown period `{period_id}` for {org.id}; known: {known} (add it to organisation.yaml)")
+        raise UsageError(_("unknown period `{period}` for {org}; known: {known} (add it to organisation.yaml)").format(
+            period=period_id, org=org.id, known=known))
     return period
 
 
@@ -104,17 +107,21 @@ def run_start(repo: Repository, period_id: str, plan_name: str | None, cwd: Path
     else:
         targets = [(o, p) for o, p in repo.all_plans() if period_id in o.periods]
         if not targets:
-            raise UsageError(f"no organisation has the period `{period_id}`")
+            raise UsageError(_("no organisation has the period `{period}`").format(period=period_id))
     lines = []
     for org, plan in targets:
         result = start_plan(repo, org, plan, period_id)
-        lines += [f"created {path}" for path in result.created]
-        note = f"{org.id}/{plan.id}: created {len(result.created)} follow-up(s) for {period_id}"
+        lines += [_("created {path}").format(path=path) for path in result.created]
+        count = len(result.created)
+        note = ngettext("{plan}: created {count} follow-up for {period}", "{plan}: created {count} follow-ups for {period}",
+                        count).format(plan=f"{org.id}/{plan.id}", count=count, period=period_id)
         if result.existing:
-            note += f"; {len(result.existing)} already existed and were left as they are"
+            note += ngettext("; {count} already existed and was left as it is",
+                             "; {count} already existed and were left as they are", len(result.existing)).format(
+                count=len(result.existing))
         if result.closed:
-            note += f"; {len(result.closed)} done or stopped"
+            note += _("; {count} done or stopped").format(count=len(result.closed))
         if not result.created:
-            note += " — nothing to create"
+            note += _(" — nothing to create")
         lines.append(note)
     return lines

@@ -21,10 +21,12 @@ from pydantic import ValidationError
 
 from avr.commands.outcome_store import Decision, Proposal, decide, write
 from avr.errors import Diagnostics, InvalidInput, UsageError
+from avr.i18n import gettext as _
 from avr.load.yamlfile import describe_character, forbidden_character
 from avr.model.common import parse_figure
 from avr.model.outcome import OutcomeEntry
 from avr.model.repository import OrgData, PlanData, Repository
+from avr.model.validate import error_message
 from avr.render.labels import load_labels
 
 USED = ("organisation", "plan", "indicator", "period", "sex", "value", "numerator", "denominator",
@@ -72,7 +74,7 @@ def read_rows(path: Path, display: str, diags: Diagnostics) -> list[list[Any]]:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            diags.add(display, 0, 0, "E814", f"not UTF-8 (byte {exc.start}); save it as “CSV UTF-8”")
+            diags.add(display, 0, 0, "E814", _("not UTF-8 (byte {byte}); save it as “CSV UTF-8”").format(byte=exc.start))
             return []
         first = text.split("\n", 1)[0]
         delimiter = max(";,\t", key=first.count)
@@ -80,7 +82,7 @@ def read_rows(path: Path, display: str, diags: Diagnostics) -> list[list[Any]]:
         try:
             return [list(row) for row in reader]
         except csv.Error as exc:  # e.g. a cell over the csv module's field limit (128 KiB)
-            diags.add(display, reader.line_num, 0, "E814", f"cannot be read as CSV: {exc}")
+            diags.add(display, reader.line_num, 0, "E814", _("cannot be read as CSV: {reason}").format(reason=exc))
             return []
     if suffix == ".xlsx":
         from openpyxl import load_workbook
@@ -88,14 +90,14 @@ def read_rows(path: Path, display: str, diags: Diagnostics) -> list[list[Any]]:
         try:
             book = load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
-            diags.add(display, 0, 0, "E814", f"cannot be read as an .xlsx workbook: {exc}")
+            diags.add(display, 0, 0, "E814", _("cannot be read as an .xlsx workbook: {reason}").format(reason=exc))
             return []
         names = {_norm(str(load_labels(lang)("data", "tables", "outcomes"))) for lang in ("sv", "en")}
         sheet = next((s for s in book.worksheets if _norm(s.title) in names), book.worksheets[0])
         rows = [list(row) for row in sheet.iter_rows(values_only=True)]
         book.close()
         return rows
-    raise UsageError(f"{display}: import reads .xlsx or .csv files")
+    raise UsageError(_("{file}: import reads .xlsx or .csv files").format(file=display))
 
 
 def _cell_text(value: Any) -> str:
@@ -113,7 +115,7 @@ def _cell_text(value: Any) -> str:
 def _number(value: Any) -> Decimal:
     """A cell's number, by the rule of every number in avr (digits 0–9, at most 15 + 6 of them)."""
     if isinstance(value, bool):
-        raise ValueError(f"`{value}` is not a number")
+        raise ValueError(_("`{value}` is not a number").format(value=value))
     if isinstance(value, int):
         value = str(value)
     elif isinstance(value, float):  # 1e30 and nan from a workbook: written out, then read like text
@@ -141,7 +143,7 @@ def parse_file(repo: Repository, path: Path, display: str) -> tuple[list[Proposa
         return [], diags
     rows = [r for r in rows if any(_cell_text(c) for c in r)]
     if not rows:
-        diags.add(display, 0, 0, "E814", "the file holds no rows")
+        diags.add(display, 0, 0, "E814", _("the file holds no rows"))
         return [], diags
     names = header_names()
     columns: dict[str, int] = {}
@@ -149,18 +151,19 @@ def parse_file(repo: Repository, path: Path, display: str) -> tuple[list[Proposa
         key = names.get(_norm(_cell_text(title)))
         if key is None:
             if _cell_text(title):
-                diags.add(display, 1, index + 1, "W802", f"column `{_cell_text(title)}` is not read")
+                diags.add(display, 1, index + 1, "W802", _("column `{column}` is not read").format(column=_cell_text(title)))
         elif key in columns:
-            diags.add(display, 1, index + 1, "E810", f"column `{_cell_text(title)}` repeats column {columns[key] + 1}")
+            diags.add(display, 1, index + 1, "E810", _("column `{column}` repeats column {number}").format(
+                column=_cell_text(title), number=columns[key] + 1))
         else:
             columns[key] = index
     for needed in ("indicator", "period"):
         if needed not in columns:
-            diags.add(display, 1, 1, "E810", f"no `{needed}` column; the first row names the columns (see README)")
+            diags.add(display, 1, 1, "E810", _("no `{column}` column; the first row names the columns").format(column=needed))
     if not {"value", "numerator", "outcome_text"} & columns.keys():
-        diags.add(display, 1, 1, "E810", "no `value` (or `numerator`/`denominator`) column")
+        diags.add(display, 1, 1, "E810", _("no `value` (or `numerator`/`denominator`) column"))
     if ("numerator" in columns) != ("denominator" in columns):
-        diags.add(display, 1, 1, "E810", "give both `numerator` and `denominator` columns, or neither")
+        diags.add(display, 1, 1, "E810", _("give both `numerator` and `denominator` columns, or neither"))
     if diags.errors:
         return [], diags
 
@@ -180,38 +183,41 @@ def parse_file(repo: Repository, path: Path, display: str) -> tuple[list[Proposa
         hidden = [(index, char) for index, c in enumerate(raw) if isinstance(c, str)
                   and (char := forbidden_character(_cell_text(c))) is not None]
         for index, char in hidden:  # the rule of every value in avr's files (E012), which these cells become
-            diags.add(display, number, index + 1, "E811", f"cell holds {describe_character(char)}; remove it")
+            diags.add(display, number, index + 1, "E811", _("cell holds {character}; remove it").format(
+                character=describe_character(char)))
         if hidden:
             continue
 
         ind_id, period = _cell_text(cell("indicator")), _cell_text(cell("period"))
         if not ind_id:
-            err("indicator", "E811", "indicator is empty")
+            err("indicator", "E811", _("indicator is empty"))
             continue
         if not period:
-            err("period", "E811", "period is empty")
+            err("period", "E811", _("period is empty"))
             continue
         org_name, plan_name = _cell_text(cell("organisation")), _cell_text(cell("plan"))
         found = [(o, p) for o, p in plans if ind_id in p.indicators()
                  and (not plan_name or plan_name in (p.id, f"{o.id}/{p.id}")) and (not org_name or org_name == o.id)]
         if not found:
-            where = f" in plan `{plan_name}`" if plan_name else ""
-            ids = sorted({i for _, p in plans for i in p.indicators()})
+            message = (_("unknown indicator `{indicator}` in plan `{plan}`") if plan_name
+                       else _("unknown indicator `{indicator}`")).format(indicator=ind_id, plan=plan_name)
+            ids = sorted({i for _org, p in plans for i in p.indicators()})
             close = difflib.get_close_matches(ind_id, ids, n=1, cutoff=0.6)
-            hint = f" — did you mean `{close[0]}`?" if close else ""
-            err("indicator", "E812", f"unknown indicator `{ind_id}`{where}{hint}")
+            hint = _(" — did you mean `{close}`?").format(close=close[0]) if close else ""
+            err("indicator", "E812", message + hint)
             continue
         if len(found) > 1:
-            err("indicator", "E812", f"indicator `{ind_id}` is in several plans "
-                f"({', '.join(f'{o.id}/{p.id}' for o, p in found)}); add a `plan` column")
+            err("indicator", "E812", _("indicator `{indicator}` is in several plans ({plans}); add a `plan` column").format(
+                indicator=ind_id, plans=", ".join(f"{o.id}/{p.id}" for o, p in found)))
             continue
         org, plan = found[0]
         if period not in org.periods:
-            err("period", "E812", f"unknown period `{period}` of {org.id}; known: {', '.join(list(org.periods)[:12])}")
+            err("period", "E812", _("unknown period `{period}` of {org}; known: {known}").format(
+                period=period, org=org.id, known=", ".join(list(org.periods)[:12])))
             continue
         sex = SEXES.get(_norm(_cell_text(cell("sex"))))
         if sex is None:
-            err("sex", "E811", f"sex `{_cell_text(cell('sex'))}`: write T, K or M (totalt, kvinnor, män)")
+            err("sex", "E811", _("sex `{sex}`: write T, K or M (totalt, kvinnor, män)").format(sex=_cell_text(cell("sex"))))
             continue
         values: dict[str, Any] = {}
         bad = False
@@ -226,15 +232,16 @@ def parse_file(repo: Repository, path: Path, display: str) -> tuple[list[Proposa
             continue
         text = _cell_text(cell("outcome_text"))
         if not values and not text:
-            err("value", "E811", "no value: give `value`, `numerator` and `denominator`, or an outcome in words")
+            err("value", "E811", _("no value: give `value`, `numerator` and `denominator`, or an outcome in words"))
             continue
         if sex != "T" and ("numerator" in values or "denominator" in values or text):
-            err("numerator", "E811", "women's and men's outcomes are given as `value` only")
+            err("numerator", "E811", _("women's and men's outcomes are given as `value` only"))
             continue
         group_key = (org.id, plan.id, ind_id, period)
         group = groups.setdefault(group_key, _Group(org, plan, ind_id, period, number))
         if sex in group.sexes:
-            err("sex", "E813", f"{ind_id} {period} sex {sex} is already given on row {group.sexes[sex]}")
+            err("sex", "E813", _("{indicator} {period} sex {sex} is already given on row {row}").format(
+                indicator=ind_id, period=period, sex=sex, row=group.sexes[sex]))
             continue
         group.sexes[sex] = number
         if sex == "T":
@@ -254,17 +261,20 @@ def parse_file(repo: Repository, path: Path, display: str) -> tuple[list[Proposa
             entry = OutcomeEntry(indicator=group.indicator, period=group.period, source="import", imported=today,
                                  file=path.name, **group.fields)
         except ValidationError as exc:
-            message = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+            first = exc.errors()[0]
+            message = error_message(first["type"], dict(first.get("ctx") or {}))
             diags.add(display, group.row, 1, "E811", f"{group.indicator} {group.period}: {message}")
             continue
         indicator = group.plan.indicators()[group.indicator][1]
         if indicator.unit == "percent":
             if entry.numerator is not None and entry.denominator is not None and entry.numerator > entry.denominator:
                 diags.add(display, group.row, columns.get("numerator", 0) + 1, "E811",
-                          f"numerator {entry.numerator} is larger than denominator {entry.denominator} in a percentage")
+                          _("numerator {numerator} is larger than denominator {denominator} in a percentage").format(
+                              numerator=entry.numerator, denominator=entry.denominator))
                 continue
             if entry.value is not None and not Decimal(0) <= entry.value <= Decimal(100):
-                diags.add(display, group.row, columns["value"] + 1, "E811", f"percentage {entry.value} is outside 0–100")
+                diags.add(display, group.row, columns["value"] + 1, "E811", _("percentage {number} is outside 0–100").format(
+                    number=entry.value))
                 continue
         proposals.append(Proposal(group.org, group.plan, entry, f"{display}:{group.row}"))
     return proposals, diags
@@ -272,7 +282,7 @@ def parse_file(repo: Repository, path: Path, display: str) -> tuple[list[Proposa
 
 def run_import(repo: Repository, path: Path, *, update: bool = False) -> tuple[Decision, Diagnostics]:
     if not path.is_file():
-        raise UsageError(f"{path}: no such file")
+        raise UsageError(_("{file}: no such file").format(file=path))
     display = str(path)
     proposals, diags = parse_file(repo, path, display)
     if diags.errors:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from avr.commands.create import create_exclusive, scalar, schema_comment
 from avr.errors import AvrError, UsageError
+from avr.i18n import gettext as _
 from avr.load import layout
 from avr.render.labels import Labels, builtin_templates, load_labels
 
@@ -58,7 +59,8 @@ def board_code(board: str) -> str:
 def periods(cal: str, year: int, labels: Labels) -> list[dict[str, str]]:
     """The periods of a calendar for one year, cumulative from January, ending with the full year."""
     if cal not in CALENDARS:
-        raise UsageError(f"unknown calendar `{cal}`; use one of: {', '.join(CALENDARS)}")
+        raise UsageError(_("unknown calendar `{calendar}`; use one of: {known}").format(
+            calendar=cal, known=", ".join(CALENDARS)))
     months: list[str] = labels("init", "months")
     out = []
     suffix = {"tertial": "T", "quarter": "Q"}
@@ -83,7 +85,8 @@ def _id(value: str, what: str) -> str:
     try:
         TypeAdapter(Id).validate_python(value)
     except ValidationError:
-        raise UsageError(f"`{value}` is not a valid {what} id: give one with --{what} (letters, digits, : . _ -)") from None
+        raise UsageError(_("`{value}` is not a valid {what} id: give one with --{what} (letters, digits, : . _ -)").format(
+            value=value, what=what)) from None
     return value
 
 
@@ -145,9 +148,9 @@ def run_init(root: Path, opts: InitOptions) -> list[str]:
     from avr.model.repository import load_repository
 
     if opts.kind not in PLAN_KINDS:
-        raise UsageError(f"unknown plan kind `{opts.kind}`; use one of: {', '.join(PLAN_KINDS)}")
+        raise UsageError(_("unknown plan kind `{kind}`; use one of: {kinds}").format(kind=opts.kind, kinds=", ".join(PLAN_KINDS)))
     if not 1900 <= opts.year <= 2200:
-        raise UsageError(f"--year {opts.year} is not a year avr can plan for")
+        raise UsageError(_("--year {year} is not a year avr can plan for").format(year=opts.year))
     files = planned_files(root, opts)
     schemas = {root / "schemas" / f"{kind}.schema.json": schema_text(kind) for kind in KINDS}
     labels = load_labels(opts.language)
@@ -159,24 +162,26 @@ def run_init(root: Path, opts: InitOptions) -> list[str]:
     if ignore_file.exists():  # a git repository's own: left alone
         files.pop(ignore_file)
         if "build/" not in ignore_file.read_text(encoding="utf-8", errors="replace").split():
-            notes.append("note: add build/ to .gitignore (avr's output is built, not committed)")
+            notes.append(_("note: add build/ to .gitignore (avr's output is built, not committed)"))
     there = sorted(p.relative_to(root).as_posix() for p in [*files, *schemas, plan_file] if p.exists())
     if there:
-        raise AvrError(f"{', '.join(there)} already there: nothing written (avr init never overwrites; "
-                       "in a repository that has avr.yaml, `avr new` adds plans, goals and activities)")
+        raise AvrError(_("{files} already there: nothing written (avr init never overwrites; "
+                         "in a repository that has avr.yaml, `avr new` adds plans, goals and activities)").format(
+                           files=", ".join(there)))
     created = []
     for path, text in {**files, **schemas}.items():
         if not create_exclusive(path, text):  # appeared meanwhile: stop, keep what is there
-            raise AvrError(f"{path.relative_to(root).as_posix()} appeared while avr init ran; not overwritten")
+            raise AvrError(_("{file} appeared while avr init ran; not overwritten").format(
+                file=path.relative_to(root).as_posix()))
         created.append(path.relative_to(root).as_posix())
     repo = load_repository(root, strict=False)
     title = f"{str(labels('init', 'plan_id', opts.kind)).capitalize()} {opts.year}"
     created.append(new_plan(repo, plan_id, org_id, opts.kind, title, year=opts.year))
     first = periods(opts.calendar, opts.year, labels)[0]["id"]
-    return [*(f"created {name}" for name in created), *notes, "next:",
-            '  avr new goal --title "…"          # a goal of the plan (goals/1.yaml)',
-            '  avr new activity --title "…"      # an activity serving it (activities/1.yaml)',
-            f"  avr followup start {first}       # follow-up files to fill in, then: avr build"]
+    return [*(_("created {path}").format(path=name) for name in created), *notes, _("next:"),
+            '  avr new goal --title "…"          # ' + _("a goal of the plan (goals/1.yaml)"),
+            '  avr new activity --title "…"      # ' + _("an activity serving it (activities/1.yaml)"),
+            f"  avr followup start {first}       # " + _("follow-up files to fill in, then: avr build")]
 
 
 def files_org(files: dict[Path, str], root: Path) -> str:

@@ -24,6 +24,7 @@ from avr.commands.create import (
 from avr.commands.followup_start import activity_skeleton, period_of
 from avr.compute.rounds import followed_up, latest_before
 from avr.errors import AvrError, UsageError
+from avr.i18n import gettext as _
 from avr.load import layout
 from avr.model.common import Id
 from avr.model.repository import OrgData, PlanData, Repository
@@ -41,7 +42,7 @@ def _labels(repo: Repository) -> Labels:
 def _write(repo: Repository, target: Path, lines: list[str], kind: str) -> str:
     text = schema_comment(repo.root, target, kind) + "\n".join(line.rstrip() for line in lines) + "\n"
     if not create_exclusive(target, text):
-        raise AvrError(f"{display(repo, target)} already exists; not overwritten")
+        raise AvrError(_("{file} already exists; not overwritten").format(file=display(repo, target)))
     return display(repo, target)
 
 
@@ -51,7 +52,7 @@ def _check_id(value: str) -> str:
     try:
         TypeAdapter(Id).validate_python(value)
     except ValidationError:
-        raise UsageError(f"`{value}` is not a valid id: use letters, digits and : . _ -") from None
+        raise UsageError(_("`{value}` is not a valid id: use letters, digits and : . _ -").format(value=value)) from None
     return value
 
 
@@ -73,13 +74,15 @@ def new_plan(repo: Repository, plan_id: str, org_id: str | None, kind: str, titl
              year: int | None = None) -> str:
     _check_id(plan_id)
     if kind not in PLAN_KINDS:
-        raise UsageError(f"unknown plan kind `{kind}`; use one of: {', '.join(PLAN_KINDS)}")
+        raise UsageError(_("unknown plan kind `{kind}`; use one of: {kinds}").format(kind=kind, kinds=", ".join(PLAN_KINDS)))
     if org_id is None:
         if len(repo.orgs) != 1:
-            raise UsageError(f"say which organisation with --org; organisations: {', '.join(repo.orgs) or 'none'}")
+            raise UsageError(_("say which organisation with --org; organisations: {known}").format(
+                known=", ".join(repo.orgs) or _("none")))
         org_id = next(iter(repo.orgs))
     if org_id not in repo.orgs:
-        raise UsageError(f"unknown organisation `{org_id}`; organisations: {', '.join(repo.orgs)}")
+        raise UsageError(_("unknown organisation `{org}`; organisations: {known}").format(
+            org=org_id, known=", ".join(repo.orgs)))
     first, last = plan_years(title, year)
     target = repo.plans_root / org_id / plan_id / layout.PLAN_FILE
     return _write(repo, target, [
@@ -98,16 +101,17 @@ def new_goal(repo: Repository, cwd: Path, plan_name: str | None, goal_id: str | 
     org, plan = find_plan(repo, plan_name, cwd)
     areas = [a.id for a in plan.plan.goal_areas]
     if area is not None and area not in areas:
-        raise UsageError(f"unknown goal area `{area}` in {org.id}/{plan.id}; goal areas: {', '.join(areas) or 'none'}")
+        raise UsageError(_("unknown goal area `{area}` in {plan}; goal areas: {known}").format(
+            area=area, plan=f"{org.id}/{plan.id}", known=", ".join(areas) or _("none")))
     if kind not in GOAL_KINDS:
-        raise UsageError(f"unknown goal kind `{kind}`; use one of: {', '.join(GOAL_KINDS)}")
+        raise UsageError(_("unknown goal kind `{kind}`; use one of: {kinds}").format(kind=kind, kinds=", ".join(GOAL_KINDS)))
     if kind in ("refinement", "commitment") and parent is None:
-        raise UsageError(f"a {kind} needs --parent GOAL, the goal it belongs under")
+        raise UsageError(_("a {kind} needs --parent GOAL, the goal it belongs under").format(kind=kind))
     if parent is not None:
         _known_goal(org, plan, parent)
     goal_id = _check_id(goal_id) if goal_id else next_id(list(plan.goals))
     if goal_id in plan.goals:
-        raise UsageError(f"goal `{goal_id}` already exists in {org.id}/{plan.id}")
+        raise UsageError(_("goal `{goal}` already exists in {plan}").format(goal=goal_id, plan=f"{org.id}/{plan.id}"))
     target = plan_folder(repo, plan) / layout.GOALS / f"{file_stem(goal_id)}.yaml"
     return _write(repo, target, [
         f"id: {scalar(goal_id)}",
@@ -122,7 +126,8 @@ def new_goal(repo: Repository, cwd: Path, plan_name: str | None, goal_id: str | 
 
 def _known_goal(org: OrgData, plan: PlanData, goal: str) -> None:
     if goal not in plan.goals:
-        raise UsageError(f"unknown goal `{goal}` in {org.id}/{plan.id}; goals: {', '.join(plan.goals) or 'none'}")
+        raise UsageError(_("unknown goal `{goal}` in {plan}; goals: {known}").format(
+            goal=goal, plan=f"{org.id}/{plan.id}", known=", ".join(plan.goals) or _("none")))
 
 
 def new_activity(repo: Repository, cwd: Path, plan_name: str | None, activity_id: str | None,
@@ -132,20 +137,24 @@ def new_activity(repo: Repository, cwd: Path, plan_name: str | None, activity_id
         pass  # a plan of commitments may list them without goals
     elif not goals:
         if len(plan.goals) != 1:
-            raise UsageError(f"say which goal(s) it serves with --goal; goals: {', '.join(plan.goals) or 'none'}")
+            raise UsageError(_("say which goal(s) it serves with --goal; goals: {known}").format(
+                known=", ".join(plan.goals) or _("none")))
         goals = list(plan.goals)
     for goal in goals:
         _known_goal(org, plan, goal)
     units = [u.id for u in org.organisation.units]
     if unit is None:
         if len(units) != 1:
-            raise UsageError(f"say which unit reports it with --unit; units: {', '.join(units) or 'none'}")
+            raise UsageError(_("say which unit reports it with --unit; units: {known}").format(
+                known=", ".join(units) or _("none")))
         unit = units[0]
     if unit not in units:
-        raise UsageError(f"unknown unit `{unit}` of {org.id}; units: {', '.join(units) or 'none'}")
+        raise UsageError(_("unknown unit `{unit}` of {org}; units: {known}").format(
+            unit=unit, org=org.id, known=", ".join(units) or _("none")))
     activity_id = _check_id(activity_id) if activity_id else next_id(list(plan.activities))
     if activity_id in plan.activities:
-        raise UsageError(f"activity `{activity_id}` already exists in {org.id}/{plan.id}")
+        raise UsageError(_("activity `{activity}` already exists in {plan}").format(
+            activity=activity_id, plan=f"{org.id}/{plan.id}"))
     target = plan_folder(repo, plan) / layout.ACTIVITIES / f"{file_stem(activity_id)}.yaml"
     return _write(repo, target, [
         f"id: {scalar(activity_id)}",
@@ -166,26 +175,29 @@ def new_followup(repo: Repository, cwd: Path, plan_name: str | None, period_id: 
     org, plan = find_plan(repo, plan_name, cwd)
     period = period_of(org, period_id)
     if (activity_id is None) == (goal_id is None):
-        raise UsageError("name exactly one of --activity or --goal")
+        raise UsageError(_("name exactly one of --activity or --goal"))
     folder = plan_folder(repo, plan) / layout.FOLLOWUPS / period.id
     if activity_id is not None:
         activity = plan.activities.get(activity_id)
         if activity is None:
-            raise UsageError(f"unknown activity `{activity_id}` in {org.id}/{plan.id}")
+            raise UsageError(_("unknown activity `{activity}` in {plan}").format(
+                activity=activity_id, plan=f"{org.id}/{plan.id}"))
         if followed_up(plan, period.id, activity=activity_id):
-            raise AvrError(f"activity `{activity_id}` already has a follow-up for {period.id}; not overwritten")
+            raise AvrError(_("activity `{activity}` already has a follow-up for {period}; not overwritten").format(
+                activity=activity_id, period=period.id))
         target = folder / f"{file_stem(activity_id)}.yaml"
         last = latest_before(org, plan, activity_id, period)
         text = activity_skeleton(repo, target, period, activity, last, today())
         if not create_exclusive(target, text):
-            raise AvrError(f"{display(repo, target)} already exists; not overwritten")
+            raise AvrError(_("{file} already exists; not overwritten").format(file=display(repo, target)))
         return display(repo, target)
     assert goal_id is not None
     goal = plan.goals.get(goal_id)
     if goal is None:
-        raise UsageError(f"unknown goal `{goal_id}` in {org.id}/{plan.id}")
+        raise UsageError(_("unknown goal `{goal}` in {plan}").format(goal=goal_id, plan=f"{org.id}/{plan.id}"))
     if followed_up(plan, period.id, goal=goal_id):
-        raise AvrError(f"goal `{goal_id}` already has a follow-up for {period.id}; not overwritten")
+        raise AvrError(_("goal `{goal}` already has a follow-up for {period}; not overwritten").format(
+            goal=goal_id, period=period.id))
     target = folder / f"goal-{file_stem(goal_id)}.yaml"
     lines = [f"period: {scalar(period.id)}", f"goal: {scalar(goal_id)}", f"date: {today().isoformat()}", "text:",
              "outcomes:"]

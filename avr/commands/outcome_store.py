@@ -18,6 +18,7 @@ from typing import Any
 
 from avr.build.output import write_atomic
 from avr.errors import AvrError
+from avr.i18n import gettext as _
 from avr.load import layout
 from avr.model.goal import Value
 from avr.model.outcome import OutcomeEntry, differences, same_fields
@@ -109,8 +110,9 @@ def decide(repo: Repository, proposals: list[Proposal], *, update: bool) -> Deci
             where, value = person[key]
             diff = differences(value, new.as_value())
             if diff:
-                decision.notes.append(f"{where}: {what}: kept the value written there; {prop.origin} says "
-                                      f"otherwise ({describe(diff)})")
+                decision.notes.append(_("{file}: {what}: kept the value written there; {origin} says otherwise "
+                                        "({differences})").format(file=where, what=what, origin=prop.origin,
+                                                                  differences=describe(diff)))
             else:
                 decision.unchanged += 1
             continue
@@ -121,21 +123,23 @@ def decide(repo: Repository, proposals: list[Proposal], *, update: bool) -> Deci
                 continue
             diff = differences(old.as_value(), new.as_value()) or [("fields", "…", "…")]
             if old.source != new.source:
-                decision.notes.append(f"{where}: {what}: kept (source: {old.source}); {prop.origin} says "
-                                      f"otherwise ({describe(diff)})")
+                decision.notes.append(_("{file}: {what}: kept (source: {source}); {origin} says otherwise "
+                                        "({differences})").format(file=where, what=what, source=old.source,
+                                                                  origin=prop.origin, differences=describe(diff)))
                 continue
             if not update:
                 decision.differing += 1
-                decision.notes.append(f"{where}: {what}: {prop.origin} now differs ({describe(diff)}); "
-                                      "run with --update to replace it")
+                decision.notes.append(_("{file}: {what}: {origin} now differs ({differences}); "
+                                        "run with --update to replace it").format(
+                    file=where, what=what, origin=prop.origin, differences=describe(diff)))
                 continue
             path = repo.root / where
             decision.changes.append(Change(path, entry_yaml(new), "update", prop.origin))
         else:
             path = repo.root / prop.plan.path / layout.OUTCOMES / new.period / f"{new.indicator}.yaml"
             if path.exists() or path in planned:
-                raise AvrError(f"{path.relative_to(repo.root)} exists but is not the outcome of {what}; "
-                               "nothing was written")
+                raise AvrError(_("{file} exists but is not the outcome of {what}; nothing was written").format(
+                    file=path.relative_to(repo.root), what=what))
             decision.changes.append(Change(path, entry_yaml(new), "new", prop.origin))
         planned.add(path)
     return decision

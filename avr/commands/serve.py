@@ -31,6 +31,8 @@ from jinja2 import TemplateError
 from watchfiles import DefaultFilter, watch
 
 from avr.errors import AvrError, Diagnostics, InvalidInput
+from avr.i18n import gettext as _
+from avr.i18n import ngettext
 from avr.model.repository import CONFIG_NAME, load_repository
 from avr.render.labels import load_labels
 
@@ -195,7 +197,8 @@ def serve(root: Path, out_dir: Path | None, port: int, say: Callable[[str], None
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, name="avr-serve", daemon=True)
     thread.start()
-    say(f"serving {target} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)")
+    say(_("serving {folder} at {address} (Ctrl-C stops)").format(
+        folder=target, address=f"http://127.0.0.1:{server.server_address[1]}/"))
     say(_summary(state))
     ignore = DefaultFilter(ignore_paths=[target.resolve()])
     stop = stop or threading.Event()
@@ -229,7 +232,12 @@ def _stop_on_signals(stop: threading.Event) -> dict[int, Any]:
 def _summary(state: State) -> str:
     with state.lock:
         if state.errors:
-            return f"build {state.version}: {len(state.errors)} error(s), shown in the browser:\n" + "\n".join(state.errors)
+            count = len(state.errors)
+            return ngettext("build {version}: {count} error, shown in the browser:",
+                            "build {version}: {count} errors, shown in the browser:", count).format(
+                version=state.version, count=count) + "\n" + "\n".join(state.errors)
         if state.warnings:
-            return f"build {state.version}: ok, {len(state.warnings)} warning(s):\n" + "\n".join(state.warnings)
-        return f"build {state.version}: ok"
+            count = len(state.warnings)
+            return ngettext("build {version}: ok, {count} warning:", "build {version}: ok, {count} warnings:", count).format(
+                version=state.version, count=count) + "\n" + "\n".join(state.warnings)
+        return _("build {version}: ok").format(version=state.version)

@@ -20,6 +20,7 @@ from typing_extensions import TypedDict
 from avr.compute.periods import sort_ids
 from avr.compute.results import COUNT_KEYS, compute_plan
 from avr.errors import UsageError
+from avr.i18n import gettext as _
 from avr.model.repository import Repository
 from avr.render.env import status_label
 from avr.render.interim import interim_json
@@ -214,7 +215,8 @@ def status_data(repo: Repository, period: str | None) -> dict[str, Any]:
             **interim_json(plan, result, repo.config, interim=False),
         })
     if period is not None and period not in known_periods:
-        raise UsageError(f"unknown period `{period}`; known: {', '.join(sorted(known_periods))}")
+        raise UsageError(_("unknown period `{period}`; known: {known}").format(
+            period=period, known=", ".join(sorted(known_periods))))
     data = {"plans": plans}
     status_shape().validate_python(data, strict=True)  # the public shape: a key added without its definition fails
     return data

@@ -20,6 +20,7 @@ from avr.commands.create import today
 from avr.compute.periods import open_round
 from avr.compute.rounds import Group, Owed, PlanTodo, plan_todo, written
 from avr.errors import UsageError
+from avr.i18n import gettext as _
 from avr.model.repository import Repository
 from avr.render.labels import Labels
 
@@ -35,9 +36,10 @@ def todo_data(repo: Repository, period_id: str | None, plan_name: str | None = N
         if period is not None:
             out.append(plan_todo(org, plan, period))
     if period_id is not None and period_id not in known:
-        raise UsageError(f"unknown period `{period_id}`; known: {', '.join(sorted(known)) or 'none'}")
+        raise UsageError(_("unknown period `{period}`; known: {known}").format(
+            period=period_id, known=", ".join(sorted(known)) or _("none")))
     if plan_name is not None and not known:
-        raise UsageError(f"unknown plan `{plan_name}`")
+        raise UsageError(_("unknown plan `{plan}`").format(plan=plan_name))
     return out
 
 

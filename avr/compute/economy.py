@@ -26,6 +26,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from avr.compute.rounding import written
+from avr.i18n import gettext as _
 from avr.model.economy import Amounts, Column, EconomyTable, Line, LineKind, Part, Subtotal
 
 RowKind = Literal["line", "group", "subtotal", "part", "total", "reference"]
@@ -121,7 +122,8 @@ class _Computer:
             assert col.deviation is not None
             for ref in (col.deviation.actual, col.deviation.budget):
                 if ref not in self.known or ref == col.id:
-                    self.issue(("columns",), "E202", f"column `{col.id}` computes a deviation of unknown column `{ref}`")
+                    message = _("column `{column}` computes a deviation of unknown column `{other}`")
+                    self.issue(("columns",), "E202", message.format(column=col.id, other=ref))
         sums = [self.line(line, ("lines", i), 0) for i, line in enumerate(self.table.lines)]
         computed = {c.id: total(s[c.id] for s in sums) for c in self.plain}
         stated = self.table.total
@@ -139,8 +141,10 @@ class _Computer:
                     frame, tot = reference.values.get(col.id), cells[col.id].value
                     if frame is not None and tot is not None and frame != tot:
                         self.issue(("references", i, "values", col.id), "W301",
-                                   f"table `{self.table.id}`, column `{col.label}`: the total {written(tot)} differs from "
-                                   f"`{reference.label}` {written(frame)} by {written(tot - frame)}")
+                                   _("table `{table}`, column `{column}`: the total {total} differs from "
+                                     "`{reference}` {frame} by {difference}").format(
+                                       table=self.table.id, column=col.label, total=written(tot),
+                                       reference=reference.label, frame=written(frame), difference=written(tot - frame)))
         return self.result
 
     def issue(self, loc: tuple[Any, ...], code: str, message: str) -> None:
@@ -149,8 +153,8 @@ class _Computer:
     def check_columns(self, values: Amounts, loc: tuple[Any, ...]) -> None:
         for key in values:
             if key not in self.known:
-                self.issue((*loc, key), "E202", f"unknown column `{key}` in table `{self.table.id}`; "
-                           f"columns: {', '.join(sorted(self.known))}")
+                self.issue((*loc, key), "E202", _("unknown column `{column}` in table `{table}`; columns: {columns}").format(
+                    column=key, table=self.table.id, columns=", ".join(sorted(self.known))))
 
     def cells(
         self, stated: Amounts, computed: dict[str, Decimal | None], loc: tuple[Any, ...], label: str | None,
@@ -169,8 +173,10 @@ class _Computer:
             diff = cell.difference
             if label is not None and diff is not None and abs(diff) > self.table.tolerance:
                 self.issue((*loc, col.id), "E302",
-                           f"table `{self.table.id}`, row `{label}`, column `{col.label}`: stated deviation "
-                           f"{written(cell.stated)} but {col.deviation.actual} and {col.deviation.budget} give {written(dev)}")
+                           _("table `{table}`, row `{row}`, column `{column}`: stated deviation "
+                             "{stated} but {actual} and {budget} give {computed}").format(
+                               table=self.table.id, row=label, column=col.label, stated=written(cell.stated),
+                               actual=col.deviation.actual, budget=col.deviation.budget, computed=written(dev)))
         return out
 
     def line(
@@ -207,8 +213,10 @@ class _Computer:
             got = cell.computed if cell.computed is not None else Decimal(0)
             if abs(cell.stated - got) > self.table.tolerance:
                 self.issue((*loc, "values", col.id), "E301",
-                           f"table `{self.table.id}`, row `{stated.label}`, column `{col.label}`: stated {written(cell.stated)} "
-                           f"but the lines sum to {written(got)} (difference {written(cell.stated - got)})")
+                           _("table `{table}`, row `{row}`, column `{column}`: stated {stated} "
+                             "but the lines sum to {computed} (difference {difference})").format(
+                               table=self.table.id, row=stated.label, column=col.label, stated=written(cell.stated),
+                               computed=written(got), difference=written(cell.stated - got)))
         self.result.rows.append(Row(stated.label, kind, level, cells, side=side))
         self.parts(stated.parts, stated.parts_complete, cells, loc, stated.label, level, side)
         return cells
@@ -233,8 +241,10 @@ class _Computer:
             value = whole[col.id].value
             if sum_parts is not None and value is not None and abs(sum_parts - value) > self.table.tolerance:
                 self.issue((*loc, "parts"), "E303",
-                           f"table `{self.table.id}`, row `{label}`, column `{col.label}`: the varav-parts sum to "
-                           f"{written(sum_parts)} but the row is {written(value)}")
+                           _("table `{table}`, row `{row}`, column `{column}`: the varav-parts sum to "
+                             "{parts} but the row is {value}").format(
+                               table=self.table.id, row=label, column=col.label, parts=written(sum_parts),
+                               value=written(value)))
 
 
 def _times(value: Decimal | None, sign: Decimal) -> Decimal | None:
@@ -253,9 +263,13 @@ def check_explains(changes: TableResult, previous: TableResult, current: TableRe
     after = current.total.get(explains.column, Cell()).value
     if change is None or before is None or after is None:
         return Issue(("explains", "column"), "E202",
-                     f"column `{explains.column}` has no total in `{explains.previous}` or `{explains.current}`")
+                     _("column `{column}` has no total in `{previous}` or `{current}`").format(
+                         column=explains.column, previous=explains.previous, current=explains.current))
     if after - before != change:
         return Issue(("explains",), "E304",
-                     f"table `{changes.table.id}` sums to {written(change)} but `{explains.current}` − `{explains.previous}` "
-                     f"in `{explains.column}` is {written(after - before)} ({written(after)} − {written(before)})")
+                     _("table `{table}` sums to {change} but `{current}` − `{previous}` in `{column}` is {difference} "
+                       "({after} − {before})").format(
+                         table=changes.table.id, change=written(change), current=explains.current,
+                         previous=explains.previous, column=explains.column, difference=written(after - before),
+                         after=written(after), before=written(before)))
     return None

@@ -16,6 +16,7 @@ from decimal import Decimal
 from avr.compute.indicators import amount
 from avr.compute.periods import sort_ids
 from avr.compute.results import Finding
+from avr.i18n import gettext as _
 from avr.model.goal import Indicator, Value
 from avr.model.organisation import Period
 from avr.model.repository import PlanData
@@ -44,9 +45,9 @@ def suspicious(indicator: Indicator, values: Mapping[str, Value], periods: Mappi
         near = (i - 1, i + 1) if 0 < i < len(numbers) - 1 else ((i + 1, i + 2) if i == 0 else (i - 1, i - 2))
         neighbours = [numbers[j] for j in near if 0 <= j < len(numbers)]
         if neighbours and all(_far(value, other) for _, other in neighbours):
-            among = " and ".join(_text(other) for _, other in neighbours)
-            found[period] = (f"{_text(value)} is more than ten times off its neighbouring values ({among}); "
-                             "a misplaced decimal comma?")
+            among = _(" and ").join(_text(other) for _period, other in neighbours)
+            found[period] = _("{value} is more than ten times off its neighbouring values ({among}); "
+                              "a misplaced decimal comma?").format(value=_text(value), among=among)
     return found
 
 
@@ -67,8 +68,9 @@ def outcome_findings(plan: PlanData, periods: Mapping[str, Period]) -> list[Find
                     written[fu.period] = (fu, ("outcomes", ind.id), fu.outcomes[ind.id])
             why = suspicious(ind, {p: v for p, (_, _, v) in written.items()}, periods)
             for period, reason in why.items():
-                model, loc, _ = written[period]
+                model, loc, _value = written[period]
                 label = periods[period].label if period in periods else period
                 findings.append(Finding(model, loc, "W803",
-                                        f"outcome of `{ind.id}` for {label}: {reason}"))
+                                        _("outcome of `{indicator}` for {period}: {reason}").format(
+                                            indicator=ind.id, period=label, reason=reason)))
     return findings

@@ -13,6 +13,7 @@ from avr.compute.indicators import IndicatorResult, combine, indicator_result, v
 from avr.compute.order import natural_key
 from avr.compute.periods import known_at
 from avr.compute.status import FollowUpIndex, StatusInPeriod, read_later
+from avr.i18n import gettext as _
 from avr.model.activity import Activity
 from avr.model.common import CANONICAL_STATUSES, Status, Verdict
 from avr.model.config import Rules
@@ -256,8 +257,8 @@ def compute_plan(org: OrgData, data: PlanData, period_id: str | None, rules: Rul
         result = GoalResult(goal, by_goal.get(goal.id), results, children, combine(parts), serving, counts, state)
         if result.disagrees and result.followup is not None:
             findings.append(Finding(result.followup, ("verdict", "verdict"), "W101",
-                                    f"manual verdict `{result.verdict.value}` for goal {goal.id} differs "
-                                    f"from the computed `{result.computed.value}`"))
+                                    _("manual verdict `{manual}` for goal {goal} differs from the computed `{computed}`").format(
+                                        manual=result.verdict.value, goal=goal.id, computed=result.computed.value)))
         return result
 
     goals = [build(g) for g in sorted(children_of.get(None, []), key=goal_sort_key)]
@@ -273,8 +274,9 @@ def compute_plan(org: OrgData, data: PlanData, period_id: str | None, rules: Rul
             first = members[0]
             if first.followup is not None:
                 findings.append(Finding(first.followup, ("status",), "W102",
-                                        f"activities of point {point} have different statuses; "
-                                        f"the point counts as {status.value if status else UNREPORTED}"))
+                                        _("activities of point {point} have different statuses; "
+                                          "the point counts as {status}").format(
+                                            point=point, status=status.value if status else UNREPORTED)))
         else:
             status = members[0].status
         counts.add(status)

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from babel.numbers import format_decimal
 
 from avr.compute.indicators import amount
+from avr.i18n import gettext as _
 from avr.model.goal import Indicator, Value
 
 
@@ -34,7 +35,7 @@ def agrees(stated: Decimal, computed: Decimal) -> bool:
 def written(value: Decimal | None, decimals: int | None = None) -> str:
     """A number in a message as a user writes it: `381 886`, `−118,4`, `15,1` (``decimals`` rounds half up)."""
     if value is None:
-        return "nothing"
+        return _("nothing")
     if decimals is not None:
         value = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
         text = format_decimal(value, format="#,##0" + ("." + "0" * decimals if decimals else ""), locale="sv_SE")
@@ -52,5 +53,6 @@ def stated_value_problem(indicator: Indicator, value: Value) -> str | None:
         return None
     unit = " %" if indicator.unit == "percent" else ""
     places = decimals_of(value.stated)
-    return (f"stated {written(value.stated)}{unit} but {written(value.numerator)}/{written(value.denominator)} "
-            f"is {written(computed, places + 1)}{unit}, which rounds to {written(computed, places)}{unit}")
+    return _("stated {stated}{unit} but {numerator}/{denominator} is {computed}{unit}, which rounds to {rounded}{unit}").format(
+        stated=written(value.stated), unit=unit, numerator=written(value.numerator),
+        denominator=written(value.denominator), computed=written(computed, places + 1), rounded=written(computed, places))

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from avr.compute.periods import sort_ids
 from avr.compute.results import Finding, PlanResult, StatusCounts, compute_plan
 from avr.compute.sections import counted_items
+from avr.i18n import gettext as _
 from avr.model.common import Verdict
 from avr.model.config import Rules
 from avr.model.plan import ReportSpec
@@ -53,21 +54,23 @@ def goal_findings(result: PlanResult) -> list[Finding]:
         stated = goal.followup.stated if goal.followup is not None else None
         if stated is None:
             continue
-        what = f"goal {goal.goal.id}"
-        period = result.period.id if result.period else "the plan"
+        what = _("goal {goal}").format(goal=goal.goal.id)
+        period = result.period.id if result.period else _("the plan")
         if stated.verdict is not None and stated.verdict is not goal.computed:
             findings.append(Finding(goal.followup, ("stated", "verdict"), "E306",
-                                    f"{what}: stated verdict `{stated.verdict.value}` but its indicators and "
-                                    f"refinements give `{goal.computed.value}`"))
+                                    _("{what}: stated verdict `{stated}` but its indicators and "
+                                      "refinements give `{computed}`").format(
+                                        what=what, stated=stated.verdict.value, computed=goal.computed.value)))
         met = sum(1 for ir in goal.indicators if ir.result is Verdict.MET)
         if stated.met is not None and stated.met != met:
             findings.append(Finding(goal.followup, ("stated", "met"), "E306",
-                                    f"{what}: stated `met: {stated.met}` but {met} of its "
-                                    f"{len(goal.indicators)} indicators are met in {period}"))
+                                    _("{what}: stated `met: {stated}` but {met} of its "
+                                      "{count} indicators are met in {period}").format(
+                                        what=what, stated=stated.met, met=met, count=len(goal.indicators), period=period)))
         if stated.indicators is not None and stated.indicators != len(goal.indicators):
             findings.append(Finding(goal.followup, ("stated", "indicators"), "E306",
-                                    f"{what}: stated `indicators: {stated.indicators}` but the goal "
-                                    f"has {len(goal.indicators)}"))
+                                    _("{what}: stated `indicators: {stated}` but the goal has {count}").format(
+                                        what=what, stated=stated.indicators, count=len(goal.indicators))))
     return findings
 
 
@@ -79,10 +82,10 @@ def report_findings(result: PlanResult, report: ReportSpec) -> list[Finding]:
         for key, stated_count in report.stated.counts.items():
             if counts.counts[key] != stated_count:
                 findings.append(Finding(report, ("stated", "counts", key), "E307",
-                                        f"stated `{key}: {stated_count}` but {counts.counts[key]} are "
-                                        f"counted as {key} in {report.period}"))
+                                        _("stated `{key}: {stated}` but {count} are counted as {key} in {period}").format(
+                                            key=key, stated=stated_count, count=counts.counts[key], period=report.period)))
         if report.stated.total is not None and report.stated.total != counts.total:
             findings.append(Finding(report, ("stated", "total"), "E307",
-                                    f"stated `total: {report.stated.total}` but {counts.total} are "
-                                    f"counted in {report.period}"))
+                                    _("stated `total: {stated}` but {count} are counted in {period}").format(
+                                        stated=report.stated.total, count=counts.total, period=report.period)))
     return findings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from avr.compute.results import Finding
+from avr.i18n import gettext as _
 from avr.model.goal import Goal
 
 # What a target asks for, against what `better` says is an improvement: a ceiling (≤, ska minska, ska inte öka)
@@ -23,6 +24,7 @@ def target_findings(goal: Goal) -> list[Finding]:
             asks = target.op or target.direction
             if asks in _CONTRARY[ind.better]:
                 found.append(Finding(goal, ("indicators", index, "targets", period), "W106",
-                                     f"target for {period} of indicator {ind.id} asks for `{asks}` while "
-                                     f"`better: {ind.better}`; change the target or `better`"))
+                                     _("target for {period} of indicator {indicator} asks for `{asks}` while "
+                                       "`better: {better}`; change the target or `better`").format(
+                                         period=period, indicator=ind.id, asks=asks, better=ind.better)))
     return found

@@ -25,6 +25,7 @@ from typing import Any
 
 from avr import __version__
 from avr.errors import Diagnostic, Diagnostics, Problem
+from avr.i18n import current as current_language
 from avr.load.inputs import read_own
 from avr.load.yamlfile import Document, Limits, load_bytes, load_document
 
@@ -193,7 +194,8 @@ class DocStore:
         return self.cache_dir / "docs" / (hashlib.blake2b(shard.encode(), digest_size=10).hexdigest() + ".marshal")
 
     def _version(self, limits: Limits) -> tuple[Any, ...]:
-        return (__version__, FORMAT, limits.max_file_bytes, limits.max_depth, limits.max_nodes)
+        # the language too: the diagnostics kept are in the language they were made in
+        return (__version__, FORMAT, limits.max_file_bytes, limits.max_depth, limits.max_nodes, current_language())
 
     def _read_shard(self, shard: str, limits: Limits) -> dict[str, Any]:
         """The shard's entries, or {} if missing, damaged or of another version."""

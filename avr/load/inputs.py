@@ -13,6 +13,7 @@ import os
 import stat
 from pathlib import Path
 
+from avr.i18n import gettext as _
 from avr.load.yamlfile import limit_text
 
 Refusal = tuple[str, str]  # (code, message) of a diagnostic on the file's path
@@ -35,16 +36,18 @@ def link_refusal(path: str, real_root: str) -> Refusal | None:
     """For a symbolic link: E010 when it leads outside the repository (``real_root``, resolved)."""
     real = os.path.realpath(path)
     if not _inside(real, real_root):
-        return "E010", f"symbolic link to {real}, outside the repository; copy the file into the repository"
+        return "E010", _("symbolic link to {target}, outside the repository; copy the file into the repository").format(
+            target=real)
     return None
 
 
 def refusal(st: os.stat_result, limit: int) -> Refusal | None:
     """Why a file with this stat (links followed) is not read: not a regular file, or over ``limit`` bytes."""
     if not stat.S_ISREG(st.st_mode):
-        return "E001", "not a regular file (a device, FIFO or socket); avr reads only regular files"
+        return "E001", _("not a regular file (a device, FIFO or socket); avr reads only regular files")
     if st.st_size > limit:
-        return "E001", f"file is {st.st_size} bytes, over the {limit_text('max_file_bytes', limit)}"
+        return "E001", _("file is {size} bytes, over the {limit}").format(
+            size=st.st_size, limit=limit_text("max_file_bytes", limit))
     return None
 
 
@@ -60,7 +63,7 @@ def read_regular(path: Path, real_root: Path, limit: int) -> bytes:
     try:
         fd = os.open(os.path.realpath(path), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
-        raise RefusedFile("E001", f"cannot read file: {exc.strerror or exc}") from None
+        raise RefusedFile("E001", _("cannot read file: {reason}").format(reason=exc.strerror or exc)) from None
     try:
         found = refusal(os.fstat(fd), limit)
         if found:
@@ -71,9 +74,10 @@ def read_regular(path: Path, real_root: Path, limit: int) -> bytes:
             parts.append(chunk)
             total += len(chunk)
             if total > limit:  # it grew while being read
-                raise RefusedFile("E001", f"file is over the {limit_text('max_file_bytes', limit)}")
+                raise RefusedFile("E001", _("file is over the {limit}").format(
+                    limit=limit_text("max_file_bytes", limit)))
     except OSError as exc:
-        raise RefusedFile("E001", f"cannot read file: {exc.strerror or exc}") from None
+        raise RefusedFile("E001", _("cannot read file: {reason}").format(reason=exc.strerror or exc)) from None
     finally:
         os.close(fd)
     return b"".join(parts)

@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from avr.errors import Diagnostics
+from avr.i18n import gettext as _
 
 # The C composer is several times faster than the pure-Python one; a missing
 # libyaml would make every build silently slow, so we say so loudly instead.
@@ -86,11 +87,11 @@ def describe_character(char: str) -> str:
     """How a diagnostic names a forbidden character: its code point and what it is."""
     code = ord(char)
     if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
-        kind = "a bidirectional override, which makes text display otherwise than it reads"
+        kind = _("a bidirectional override, which makes text display otherwise than it reads")
     elif code < 0x20 or 0x7F <= code <= 0x9F:
-        kind = "a control character"
+        kind = _("a control character")
     else:
-        kind = "a non-character"
+        kind = _("a non-character")
     return f"U+{code:04X} ({kind})"
 
 
@@ -119,7 +120,7 @@ def limits_pinned() -> bool:
 
 def limit_text(name: str, value: int) -> str:
     """How a diagnostic names a limit: the setting to raise and its current value."""
-    return f"limit limits.{name} = {value} in avr.yaml"
+    return _("limit limits.{name} = {value} in avr.yaml").format(name=name, value=value)
 
 
 class Document:
@@ -284,29 +285,33 @@ def load_document(
     """
     try:
         if path.is_symlink() and not path.exists():
-            diags.add(display, 0, 0, "E001", "symbolic link loop" if _loops(path) else "broken symbolic link")
+            diags.add(display, 0, 0, "E001", _("symbolic link loop") if _loops(path) else _("broken symbolic link"))
             return None
         if root is not None and not path.resolve().is_relative_to(root.resolve()):
             diags.add(display, 0, 0, "E010",
-                      f"symbolic link to {path.resolve()}, outside the repository; copy the file into the repository")
+                      _("symbolic link to {target}, outside the repository; copy the file into the repository").format(
+                          target=path.resolve()))
             return None
         if not path.is_file():
-            diags.add(display, 0, 0, "E001", "not a regular file")
+            diags.add(display, 0, 0, "E001", _("not a regular file"))
             return None
         size = path.stat().st_size
         if size > limits.max_file_bytes:
             diags.add(
                 display, 0, 0, "E001",
-                f"file is {size} bytes, over the {limit_text('max_file_bytes', limits.max_file_bytes)}",
+                _("file is {size} bytes, over the {limit}").format(
+                    size=size, limit=limit_text("max_file_bytes", limits.max_file_bytes)),
             )
             return None
         with path.open("rb") as handle:  # never more than the limit, even if the file grows meanwhile
             raw = handle.read(limits.max_file_bytes + 1)
         if len(raw) > limits.max_file_bytes:
-            diags.add(display, 0, 0, "E001", f"file is over the {limit_text('max_file_bytes', limits.max_file_bytes)}")
+            diags.add(display, 0, 0, "E001", _("file is over the {limit}").format(
+                limit=limit_text("max_file_bytes", limits.max_file_bytes)))
             return None
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link loop (Python 3.11)
-        diags.add(display, 0, 0, "E001", f"cannot read file: {getattr(exc, 'strerror', None) or exc}")
+        diags.add(display, 0, 0, "E001", _("cannot read file: {reason}").format(
+            reason=getattr(exc, "strerror", None) or exc))
         return None
     return load_bytes(raw, display, diags, limits)
 
@@ -321,7 +326,7 @@ def _loops(path: Path) -> bool:
 
 def load_bytes(raw: bytes, display: str, diags: Diagnostics, limits: Limits = Limits()) -> Document | None:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_like_utf16(raw):
-        diags.add(display, 1, 1, "E001", "file is UTF-16; save it as UTF-8")
+        diags.add(display, 1, 1, "E001", _("file is UTF-16; save it as UTF-8"))
         return None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]  # a BOM some Windows editors add; harmless
@@ -333,7 +338,7 @@ def load_bytes(raw: bytes, display: str, diags: Diagnostics, limits: Limits = Li
         col = len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1  # characters, like libyaml
         diags.add(
             display, line, col, "E001",
-            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
+            _("byte 0x{byte:02x} is not valid UTF-8; save the file as UTF-8").format(byte=raw[exc.start]),
         )
         return None
     return load_text(text, display, diags, limits)
@@ -355,18 +360,19 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
 def load_text(text: str, display: str, diags: Diagnostics, limits: Limits = Limits()) -> Document | None:
     if "\x00" in text:
         line, col = _line_col(text, text.index("\x00"))
-        diags.add(display, line, col, "E001", "file contains NUL bytes; it is not a text file")
+        diags.add(display, line, col, "E001", _("file contains NUL bytes; it is not a text file"))
         return None
     control = _CONTROL.search(text)
     if control:
         line, col = _line_col(text, control.start())
         diags.add(display, line, col, "E001",
-                  f"control character U+{ord(control.group()):04X}; remove it (the file must be plain text)")
+                  _("control character U+{code:04X}; remove it (the file must be plain text)").format(
+                      code=ord(control.group())))
         return None
     hidden = _HIDDEN.search(text)
     if hidden:
         line, col = _line_col(text, hidden.start())
-        diags.add(display, line, col, "E012", f"{describe_character(hidden.group())}; remove it")
+        diags.add(display, line, col, "E012", _("{character}; remove it").format(character=describe_character(hidden.group())))
         return None
     if "\t" in text and _report_tabs(text, display, diags):
         return None
@@ -383,7 +389,7 @@ def load_text(text: str, display: str, diags: Diagnostics, limits: Limits = Limi
                 line, col = _mark(extra)
                 diags.add(
                     display, line, col, "E006",
-                    "a second YAML document starts here; put one entity in each file",
+                    _("a second YAML document starts here; put one entity in each file"),
                 )
                 return None
     except yaml.MarkedYAMLError as exc:
@@ -392,24 +398,28 @@ def load_text(text: str, display: str, diags: Diagnostics, limits: Limits = Limi
         problem = exc.problem or str(exc)
         if "maximum nesting depth" in problem:  # libyaml's own bound (1000 levels)
             diags.add(display, line, col, "E009",
-                      f"nesting deeper than {limits.max_depth} levels ({limit_text('max_depth', limits.max_depth)})")
+                      _("nesting deeper than {depth} levels ({limit})").format(
+                      depth=limits.max_depth, limit=limit_text("max_depth", limits.max_depth)))
         else:
             diags.add(display, line, col, "E002", _explain(problem))
         return None
     except yaml.YAMLError as exc:
-        diags.add(display, 0, 0, "E002", str(exc))
+        diags.add(display, 0, 0, "E002", _("YAML syntax error: {problem}").format(problem=exc))
         return None
     except RecursionError:  # the pure-Python composer, without libyaml
         diags.add(display, 1, 1, "E009",
-                  f"nesting deeper than {limits.max_depth} levels ({limit_text('max_depth', limits.max_depth)})")
+                  _("nesting deeper than {depth} levels ({limit})").format(
+                      depth=limits.max_depth, limit=limit_text("max_depth", limits.max_depth)))
         return None
     if root is None:
-        diags.add(display, 1, 1, "E007", "file is empty; it must hold a mapping of fields")
+        diags.add(display, 1, 1, "E007", _("file is empty; it must hold a mapping of fields"))
         return None
     if not isinstance(root, yaml.MappingNode):
         line, col = _mark(root)
-        kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
-        diags.add(display, line, col, "E007", f"file holds {kind}; it must hold a mapping of fields (key: value)")
+        message = (_("file holds a list; it must hold a mapping of fields (key: value)")
+                   if isinstance(root, yaml.SequenceNode) else
+                   _("file holds a single value; it must hold a mapping of fields (key: value)"))
+        diags.add(display, line, col, "E007", message)
         return None
     # the file itself holds none of the forbidden characters (checked above): only an escape in a double-quoted
     # value can make one, and only files with a backslash pay for the search
@@ -427,7 +437,8 @@ def load_text(text: str, display: str, diags: Diagnostics, limits: Limits = Limi
         data = builder.build(root, (), 0)
     except RecursionError:  # only if Limits were made by hand deeper than avr.yaml allows
         diags.add(display, 1, 1, "E009",
-                  f"nesting deeper than {limits.max_depth} levels ({limit_text('max_depth', limits.max_depth)})")
+                  _("nesting deeper than {depth} levels ({limit})").format(
+                      depth=limits.max_depth, limit=limit_text("max_depth", limits.max_depth)))
         return None
     if builder.failed:
         return None
@@ -451,20 +462,21 @@ def _report_anchors_and_tags(text: str, display: str, diags: Diagnostics) -> boo
                 tag is not None and not _implicit(event)
             )
             if reportable and found >= _MAX_REPORTS_PER_FILE:
-                diags.add(display, line, col, "E004", "more anchors, aliases or tags follow; only the first are listed")
+                diags.add(display, line, col, "E004", _("more anchors, aliases or tags follow; only the first are listed"))
                 break
             if isinstance(event, yaml.AliasEvent):
                 diags.add(display, line, col, "E004",
-                          f"YAML alias `*{anchor}` reuses an anchor; write the value out instead")
+                          _("YAML alias `*{anchor}` reuses an anchor; write the value out instead").format(anchor=anchor))
                 found += 1
                 continue
             if anchor is not None:
                 diags.add(display, line, col, "E004",
-                          f"YAML anchor `&{anchor}`; anchors are not allowed — quote the value if `&` is text")
+                          _("YAML anchor `&{anchor}`; anchors are not allowed — quote the value if `&` is text").format(
+                              anchor=anchor))
                 found += 1
             if tag is not None and not _implicit(event):
                 diags.add(display, line, col, "E008",
-                          f"tag `{tag}` is not allowed; write the plain value (quote it if `!` is text)")
+                          _("tag `{tag}` is not allowed; write the plain value (quote it if `!` is text)").format(tag=tag))
                 found += 1
     except yaml.YAMLError:
         return False  # syntax errors are reported by the composer with their own message
@@ -497,7 +509,8 @@ def _report_too_many_nodes(text: str, display: str, diags: Diagnostics, limits: 
                         mark = event.start_mark
                         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
                         diags.add(display, line, col, "E009",
-                                  f"too many values in one file ({limit_text('max_nodes', limits.max_nodes)})")
+                                  _("too many values in one file ({limit})").format(
+                                      limit=limit_text("max_nodes", limits.max_nodes)))
                         return True
                 if isinstance(event, yaml.SequenceStartEvent):
                     stack.append(None)
@@ -526,23 +539,44 @@ def _report_tabs(text: str, display: str, diags: Diagnostics) -> bool:
         indent = line[: len(line) - len(stripped)]
         if stripped.startswith("\t") or "\t" in indent:
             col = len(indent) + 1 if stripped.startswith("\t") else indent.index("\t") + 1
-            diags.add(display, number, col, "E005", "tab used for indentation; indent with spaces")
+            diags.add(display, number, col, "E005", _("tab used for indentation; indent with spaces"))
             found = True
     return found
+
+
+def _libyaml_phrases() -> dict[str, str]:
+    """libyaml's usual problems in the user's language; others are shown as libyaml words them."""
+    return {
+        "could not find expected ':'": _("could not find expected ':'"),
+        "did not find expected key": _("did not find expected key"),
+        "did not find expected '-' indicator": _("did not find expected '-' indicator"),
+        "did not find expected node content": _("did not find expected node content"),
+        "did not find expected ',' or ']'": _("did not find expected ',' or ']'"),
+        "did not find expected ',' or '}'": _("did not find expected ',' or '}'"),
+        "found unexpected end of stream": _("found unexpected end of stream"),
+        "found unexpected ':'": _("found unexpected ':'"),
+        "found character that cannot start any token": _("found character that cannot start any token"),
+        "block sequence entries are not allowed in this context":
+            _("block sequence entries are not allowed in this context"),
+        "mapping values are not allowed in this context": _("mapping values are not allowed in this context"),
+        "found unknown escape character": _("found unknown escape character"),
+        "found a tab character that violates indentation": _("found a tab character that violates indentation"),
+    }
 
 
 def _explain(problem: str) -> str:
     hints = {
         "mapping values are not allowed": (
-            "a colon followed by a space inside a value; put the value in quotes"
+            _("a colon followed by a space inside a value; put the value in quotes")
         ),
-        "found character '\\t' that cannot start any token": "tab character; use spaces",
-        "found unacceptable character": "control character; remove it or save as plain text",
+        "found character '\\t' that cannot start any token": _("tab character; use spaces"),
+        "found unacceptable character": _("control character; remove it or save as plain text"),
     }
+    text = _libyaml_phrases().get(problem, problem)
     for needle, hint in hints.items():
         if needle in problem:
-            return f"{problem} ({hint})"
-    return problem
+            return f"{text} ({hint})"
+    return text
 
 
 def _holds_forbidden(data: Any) -> bool:
@@ -636,7 +670,8 @@ class _Builder:
     def check_characters(self, node: yaml.ScalarNode) -> None:
         char = forbidden_character(node.value) if self.escapes else None
         if char is not None:
-            self.error(node, "E012", f"{describe_character(char)} in this value (written as an escape); remove it")
+            self.error(node, "E012", _("{character} in this value (written as an escape); remove it").format(
+                character=describe_character(char)))
 
     def build(self, node: yaml.Node, loc: Loc, depth: int) -> Any:
         # An alias makes libyaml hand back the node it points to, so a node seen
@@ -644,28 +679,28 @@ class _Builder:
         if id(node) in self.seen:
             self.error(
                 node, "E004",
-                "the anchor (&name) written here is reused by an alias (*name); write the value out instead",
+                _("the anchor (&name) written here is reused by an alias (*name); write the value out instead"),
             )
             return None
         self.seen.add(id(node))
         self.count += 1
         if self.count > self.limits.max_nodes:
             if self.count == self.limits.max_nodes + 1:
-                self.error(node, "E009",
-                           f"too many values in one file ({limit_text('max_nodes', self.limits.max_nodes)})")
+                self.error(node, "E009", _("too many values in one file ({limit})").format(
+                    limit=limit_text("max_nodes", self.limits.max_nodes)))
             return None
         if depth > self.limits.max_depth:
-            self.error(node, "E009",
-                       f"nesting deeper than {self.limits.max_depth} levels ({limit_text('max_depth', self.limits.max_depth)})")
+            self.error(node, "E009", _("nesting deeper than {depth} levels ({limit})").format(
+                depth=self.limits.max_depth, limit=limit_text("max_depth", self.limits.max_depth)))
             return None
         self.doc.positions[loc] = _mark(node)
         if isinstance(node, yaml.ScalarNode):
             if node.tag != _STR:
-                self.error(node, "E008", f"tag {node.tag!r} is not allowed; write the plain value")
+                self.error(node, "E008", _("tag {tag!r} is not allowed; write the plain value").format(tag=node.tag))
             self.check_characters(node)
             return node.value
         if node.tag not in (_SEQ, _MAP):
-            self.error(node, "E008", f"tag {node.tag!r} is not allowed")
+            self.error(node, "E008", _("tag {tag!r} is not allowed").format(tag=node.tag))
             return None
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
@@ -673,17 +708,18 @@ class _Builder:
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                self.error(key_node, "E002", "a key must be a plain word, not a list or mapping")
+                self.error(key_node, "E002", _("a key must be a plain word, not a list or mapping"))
                 continue
             key = key_node.value
             self.check_characters(key_node)
             if key == "<<":
-                self.error(key_node, "E004", "merge keys (<<) are not allowed; write the fields out")
+                self.error(key_node, "E004", _("merge keys (<<) are not allowed; write the fields out"))
                 continue
             if key in result or key in first_line:
                 self.error(
                     key_node, "E003",
-                    f"duplicate key `{key}` (first written on line {first_line[key]}); remove one of them",
+                    _("duplicate key `{key}` (first written on line {line}); remove one of them").format(
+                        key=key, line=first_line[key]),
                 )
                 continue
             first_line[key] = _mark(key_node)[0]

@@ -14,9 +14,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from avr.i18n import gettext as _
+
 __all__ = [
     "CANONICAL_STATUSES",
     "DECIMAL_SIGNS",
+    "kind_name",
     "Figure",
     "Heading",
     "Id",
@@ -95,8 +98,8 @@ def _shallow_markdown(text: Any) -> Any:
                                          for m in _PREFIX.finditer(text))
     if wide and markdown_nesting(text) > MAX_MARKDOWN_NESTING:
         raise ValueError(
-            f"lists and quotes nested more than {MAX_MARKDOWN_NESTING} levels deep; the reports would lose "
-            "the text inside them — nest less deeply"
+            _("lists and quotes nested more than {depth} levels deep; the reports would lose "
+              "the text inside them — nest less deeply").format(depth=MAX_MARKDOWN_NESTING)
         )
     return text
 
@@ -148,16 +151,17 @@ def parse_number(value: Any) -> Any:
         text = value.strip().translate(_THOUSANDS)
         match = _NUMBER.fullmatch(text)
         if not match:
-            raise ValueError(f"`{shown(value)}` is not a number; write e.g. 33,9 or 1040")
+            raise ValueError(_("`{value}` is not a number; write e.g. 33,9 or 1040").format(value=shown(value)))
         if len(match[1]) > MAX_INTEGER_DIGITS or len(match[2] or "") > MAX_DECIMALS:
             raise NumberTooLong(
-                f"`{shown(value)}` has more digits than avr reads: at most {MAX_INTEGER_DIGITS} before "
-                f"the decimal sign and {MAX_DECIMALS} after"
+                _("`{value}` has more digits than avr reads: at most {before} before "
+                  "the decimal sign and {after} after").format(value=shown(value), before=MAX_INTEGER_DIGITS,
+                                                                after=MAX_DECIMALS)
             )
         try:
             return Decimal(text.replace("−", "-").replace(",", "."))
         except InvalidOperation as exc:  # pragma: no cover - regex guards this
-            raise ValueError(f"`{shown(value)}` is not a number") from exc
+            raise ValueError(_("`{value}` is not a number").format(value=shown(value))) from exc
     return value
 
 
@@ -184,9 +188,9 @@ Figure = Annotated[Decimal, BeforeValidator(parse_figure)]
 
 def _parse_year(value: Any) -> Any:
     if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}", value.strip()):
-        raise ValueError(f"`{shown(value)}` is not a year; write four digits, e.g. 2021")
+        raise ValueError(_("`{value}` is not a year; write four digits, e.g. 2021").format(value=shown(value)))
     if isinstance(value, (str, int)) and not 1900 <= int(value) <= 2200:
-        raise ValueError(f"`{shown(str(value))}` is not a plausible year; write e.g. 2021")
+        raise ValueError(_("`{value}` is not a plausible year; write e.g. 2021").format(value=shown(str(value))))
     return value
 
 
@@ -229,3 +233,19 @@ class Verdict(str, Enum):
     PARTIALLY_MET = "partially_met"
     NOT_MET = "not_met"
     NOT_ASSESSED = "not_assessed"
+
+
+def kind_name(what: str) -> str:
+    """How a message names a kind of item (``what`` of a reference check) in the user's language."""
+    names = {
+        "activity": _("activity"), "audit": _("audit"), "control point": _("control point"),
+        "economy table": _("economy table"), "goal area": _("goal area"), "goal": _("goal"),
+        "indicator": _("indicator"), "objective": _("objective"), "period": _("period"), "unit": _("unit"),
+        "recommendation": _("recommendation"), "column": _("column"), "control objective": _("control objective"),
+        "control": _("control point"),
+    }
+    if what.startswith("indicator of goal "):
+        return _("indicator of goal {goal}").format(goal=what.removeprefix("indicator of goal "))
+    if what.startswith("recommendation of audit "):
+        return _("recommendation of audit {audit}").format(audit=what.removeprefix("recommendation of audit "))
+    return names.get(what, what)

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
+from avr.i18n import gettext as _
 from avr.model.common import Id, Markdown, Number, Schema, Title
 
 TableKind = Literal[
@@ -162,13 +163,13 @@ class Line(Schema):
     @model_validator(mode="after")
     def _group(self) -> Line:
         if self.lines and self.values:
-            raise ValueError("a line with `lines` is a group: its value is their sum; put a stated sum under `total`")
+            raise ValueError(_("a line with `lines` is a group: its value is their sum; put a stated sum under `total`"))
         if self.lines and self.parts:
-            raise ValueError("a group's varav-lines belong under its `total`")
+            raise ValueError(_("a group's varav-lines belong under its `total`"))
         if self.total is not None and not self.lines:
-            raise ValueError("`total` belongs to a group with `lines`")
+            raise ValueError(_("`total` belongs to a group with `lines`"))
         if self.kind is not None and any(line.kind not in (None, self.kind) for line in self.lines):
-            raise ValueError(f"a group of kind `{self.kind}` holds only lines of that kind")
+            raise ValueError(_("a group of kind `{kind}` holds only lines of that kind").format(kind=self.kind))
         return self
 
 

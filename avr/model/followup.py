@@ -6,6 +6,7 @@ import datetime as dt
 
 from pydantic import ConfigDict, Field, model_validator
 
+from avr.i18n import gettext as _
 from avr.model.common import Id, Markdown, Schema, Verdict, YearOrOngoing
 from avr.model.goal import ValueField
 
@@ -109,12 +110,12 @@ class FollowUp(Schema):
     @model_validator(mode="after")
     def _subject(self) -> FollowUp:
         if (self.activity is None) == (self.goal is None):
-            raise ValueError("a follow-up names exactly one of `activity` or `goal`")
+            raise ValueError(_("a follow-up names exactly one of `activity` or `goal`"))
         if self.activity is not None and (self.outcomes or self.verdict or self.stated):
-            raise ValueError("`outcomes`, `verdict` and `stated` belong in a goal's follow-up, not an activity's")
+            raise ValueError(_("`outcomes`, `verdict` and `stated` belong in a goal's follow-up, not an activity's"))
         if self.verdict is not None and self.stated is not None and self.stated.verdict is not None:
-            raise ValueError("give a manual `verdict` (it overrides the computed one) or a `stated` verdict (it "
-                             "must equal the computed one), not both")
+            raise ValueError(_("give a manual `verdict` (it overrides the computed one) or a `stated` verdict (it "
+                               "must equal the computed one), not both"))
         return self
 
     @property

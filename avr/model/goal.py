@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
+from avr.i18n import gettext as _
 from avr.model.common import (
     Figure,
     Id,
@@ -88,8 +89,8 @@ def parse_target(value: Any) -> Any:
                 target["word"] = text[:len(op)]
             return target
     raise ValueError(
-        f"`{shown(value)}` is not a target; write a number (677), a comparison (≥ 90, ≤ 30), "
-        "a direction (ska öka, ska minska, ska inte öka) or `text: …` for a target in words"
+        _("`{value}` is not a target; write a number (677), a comparison (≥ 90, ≤ 30), "
+          "a direction (ska öka, ska minska, ska inte öka) or `text: …` for a target in words").format(value=shown(value))
     )
 
 
@@ -124,12 +125,12 @@ class Target(Schema):
     def _one_kind(self) -> Target:
         kinds = sum(x is not None for x in (self.value, self.direction, self.text))
         if kinds != 1:
-            raise ValueError("a target is exactly one of: a number (`value`), a `direction`, or `text`")
+            raise ValueError(_("a target is exactly one of: a number (`value`), a `direction`, or `text`"))
         if self.op and self.value is None:
-            raise ValueError("`op` needs a `value`")
+            raise ValueError(_("`op` needs a `value`"))
         if self.word is not None and (COMPARISON_WORDS.get(self.word.casefold()) != self.op or self.op == "="):
-            raise ValueError(f"`word: {self.word}` does not say `op: {self.op}`; minst and lägst mean >=, "
-                             "max and högst mean <=")
+            raise ValueError(_("`word: {word}` does not say `op: {op}`; minst and lägst mean >=, "
+                               "max and högst mean <=").format(word=self.word, op=self.op))
         return self
 
 
@@ -200,15 +201,15 @@ class Value(Schema):
     @model_validator(mode="after")
     def _consistent(self) -> Value:
         if (self.numerator is None) != (self.denominator is None):
-            raise ValueError("give both `numerator` and `denominator`, or neither")
+            raise ValueError(_("give both `numerator` and `denominator`, or neither"))
         if self.denominator is not None and self.denominator <= 0:
-            raise ValueError("`denominator` must be greater than 0")
+            raise ValueError(_("`denominator` must be greater than 0"))
         if self.value is not None and self.numerator is not None:
-            raise ValueError("give either `value` or `numerator`/`denominator`, not both")
+            raise ValueError(_("give either `value` or `numerator`/`denominator`, not both"))
         if self.value is None and self.numerator is None and self.text is None and self.women is None:
-            raise ValueError("an outcome needs `value`, `numerator`/`denominator`, `women`/`men` or `text`")
+            raise ValueError(_("an outcome needs `value`, `numerator`/`denominator`, `women`/`men` or `text`"))
         if self.stated is not None and self.numerator is None:
-            raise ValueError("`stated` is the figure printed beside `numerator`/`denominator`; give them too")
+            raise ValueError(_("`stated` is the figure printed beside `numerator`/`denominator`; give them too"))
         return self
 
 
@@ -321,12 +322,12 @@ class Indicator(Schema):
         for period, target in self.targets.items():
             if target.value is not None and target.op is None and self.better is None:
                 raise ValueError(
-                    f"target for {period} is a bare number; set `better: higher` or `better: lower`, "
-                    "or write the target with ≥ or ≤"
+                    _("target for {period} is a bare number; set `better: higher` or `better: lower`, "
+                      "or write the target with ≥ or ≤").format(period=period)
                 )
-        values = [(f"history {p}", v) for p, v in self.history.items()]
+        values = [(_("history {period}").format(period=p), v) for p, v in self.history.items()]
         if self.baseline:
-            values.append((f"baseline {self.baseline.period}", self.baseline.value))
+            values.append((_("baseline {period}").format(period=self.baseline.period), self.baseline.value))
         for where, value in values:
             problem = value_problem(self.unit, value)
             if problem:
@@ -334,7 +335,7 @@ class Indicator(Schema):
         for period, target in self.targets.items():
             problem = number_problem(self.unit, target.value)
             if problem:
-                raise ValueError(f"target {period}: {problem}")
+                raise ValueError(_("target {period}: {problem}").format(period=period, problem=problem))
         return self
 
 
@@ -347,9 +348,9 @@ def number_problem(unit: str, number: Decimal | None) -> str | None:
     if number is None:
         return None
     if unit == "percent" and not (Decimal(0) <= number <= Decimal(100)):
-        return f"percentage {number} is outside 0–100"
+        return _("percentage {number} is outside 0–100").format(number=number)
     if unit in _NOT_NEGATIVE and number < 0:
-        return f"{number} is negative; a {unit} value cannot be"
+        return _("{number} is negative; a {unit} value cannot be").format(number=number, unit=unit)
     return None
 
 
@@ -357,9 +358,10 @@ def value_problem(unit: str, value: Value) -> str | None:
     """Why an outcome cannot belong to an indicator in ``unit`` (a share over 100 %, a negative count)."""
     if unit == "percent" and value.numerator is not None and value.denominator is not None \
             and value.numerator > value.denominator:
-        return f"numerator {value.numerator} is larger than denominator {value.denominator} in a percentage"
+        return _("numerator {numerator} is larger than denominator {denominator} in a percentage").format(
+            numerator=value.numerator, denominator=value.denominator)
     if unit in _NOT_NEGATIVE and value.numerator is not None and value.numerator < 0:
-        return f"numerator {value.numerator} is negative"
+        return _("numerator {numerator} is negative").format(numerator=value.numerator)
     for number in (value.value, value.women, value.men):
         problem = number_problem(unit, number)
         if problem:
@@ -423,5 +425,5 @@ class Goal(Schema):
     @model_validator(mode="after")
     def _parent(self) -> Goal:
         if self.kind in ("refinement", "commitment") and self.parent is None:
-            raise ValueError(f"a {self.kind} needs `parent`, the goal it belongs under")
+            raise ValueError(_("a {kind} needs `parent`, the goal it belongs under").format(kind=self.kind))
         return self

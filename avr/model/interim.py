@@ -20,8 +20,10 @@ from pydantic import BaseModel
 
 from avr.compute.economy import TableResult, check_explains, compute_table
 from avr.errors import Diagnostics
+from avr.i18n import gettext as _
 from avr.load import layout
 from avr.model.audit import Audit, AuditFollowUp
+from avr.model.common import kind_name
 from avr.model.control import ControlPoint, ControlResult
 from avr.model.economy import EconomyTable
 from avr.model.organisation import Organisation
@@ -76,7 +78,7 @@ def load_interim(
 ) -> InterimData:
     """Read the sub-folders of one plan and check them; `docs` gets each model's file for positions."""
     data = InterimData()
-    for _, model in loader.read_folders(folder, SUBFOLDERS, seen, docs):
+    for _path, model in loader.read_folders(folder, SUBFOLDERS, seen, docs):
         if isinstance(model, EconomyTable):
             loader.add_unique(data.economy, model.id, model, "economy table")
         elif isinstance(model, ControlPoint):
@@ -137,19 +139,20 @@ def _unique(loader: Loader, model: BaseModel, ids: list[str], key: str, what: st
     found: set[str] = set()
     for i, item_id in enumerate(ids):
         if item_id in found:
-            loader.at(model, (key, i, "id"), "E201", f"{what} id `{item_id}` is used twice")
+            loader.at(model, (key, i, "id"), "E201", _("{what} id `{key}` is used twice").format(
+                what=kind_name(what), key=item_id))
         found.add(item_id)
 
 
 def _once(loader: Loader, seen: dict[tuple[str, ...], BaseModel], model: BaseModel, key: tuple[str, ...]) -> None:
     if key in seen:
-        loader.at(model, ("period",), "E203", f"{key[0]} `{' '.join(key[1:-1])}` is already followed up for "
-                  f"period {key[-1]}")
+        loader.at(model, ("period",), "E203", _("{what} `{key}` is already followed up for period {period}").format(
+            what=kind_name(key[0]), key=" ".join(key[1:-1]), period=key[-1]))
     else:
         seen[key] = model
 
 
 def _status(loader: Loader, model: BaseModel, status: str | None, organisation: Organisation) -> None:
-    problem = organisation.status_problem(status, "the organisation's") if status is not None else None
+    problem = organisation.status_problem(status) if status is not None else None
     if problem is not None:
         loader.at(model, ("status",), "E204", problem)

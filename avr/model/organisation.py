@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from avr.i18n import gettext as _
 from avr.model.common import Heading, Id, Schema, Status
 
 
@@ -57,7 +58,7 @@ class Period(Schema):
     @model_validator(mode="after")
     def _ordered(self) -> Period:
         if self.end < self.start:
-            raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
+            raise ValueError(_("period ends ({end}) before it starts ({start})").format(end=self.end, start=self.start))
         return self
 
 
@@ -73,7 +74,7 @@ def _visible_label(label: Any) -> Any:
     if isinstance(label, str):
         hidden = next((c for c in label if unicodedata.category(c) == "Cf"), None)
         if hidden is not None:
-            raise ValueError(f"status label holds the invisible character U+{ord(hidden):04X}; remove it")
+            raise ValueError(_("status label holds the invisible character U+{code:04X}; remove it").format(code=ord(hidden)))
         return unicodedata.normalize("NFC", label)
     return label
 
@@ -109,9 +110,9 @@ class StatusLabel(Schema):
         # "Av de 26 aktiviteterna bedöms 13 som färdiga, 11 pågår enligt plan …": each part is the count and
         # then `som` or a verb, which the first part puts before the count ("pågår 11 enligt plan")
         if phrase is not None and not re.fullmatch(r"\{n\} \S.*", phrase, re.S):
-            raise ValueError("a status phrase begins with `{n}` and then `som` or a verb, e.g. `{n} som färdiga`, "
-                             "`{n} pågår enligt plan`, `{n} är stoppade`, so that it fits the status sentence "
-                             "(\"Av de 26 aktiviteterna bedöms 13 som färdiga, 11 pågår enligt plan …\")")
+            raise ValueError(_("a status phrase begins with `{n}` and then `som` or a verb, e.g. `{n} som färdiga`, "
+                               "`{n} pågår enligt plan`, `{n} är stoppade`, so that it fits the status sentence "
+                               "(\"Av de 26 aktiviteterna bedöms 13 som färdiga, 11 pågår enligt plan …\")"))
         return phrase
 
 
@@ -157,14 +158,18 @@ class Organisation(Schema):
                 return entry
         return None
 
-    def status_problem(self, status: str, whose: str) -> str | None:
-        """Why ``status`` is not a word of this organisation's vocabulary (E204), or None when it is."""
+    def status_problem(self, status: str, org_id: str | None = None) -> str | None:
+        """Why ``status`` is not a word of this organisation's vocabulary (E204), or None when it is; the message
+        names the organisation by ``org_id`` when given."""
         if self.status_of(status) is not None:
             return None
         labels = [s.label for s in self.statuses]
         if labels:
             close = difflib.get_close_matches(status, labels, n=1, cutoff=0.5)
-            hint = f" — did you mean `{close[0]}`?" if close else f"; use one of: {', '.join(labels)}"
+            hint = (_(" — did you mean `{close}`?").format(close=close[0]) if close
+                    else _("; use one of: {labels}").format(labels=", ".join(labels)))
         else:
-            hint = "; the organisation has no status words (add `statuses:` to its organisation.yaml)"
-        return f"status `{status}` is not in {whose} vocabulary{hint}"
+            hint = _("; the organisation has no status words (add `statuses:` to its organisation.yaml)")
+        if org_id is None:
+            return _("status `{status}` is not in the organisation's vocabulary").format(status=status) + hint
+        return _("status `{status}` is not in {org}'s vocabulary").format(status=status, org=org_id) + hint

@@ -12,8 +12,10 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, ValidationError, model_validator
 
+from avr.i18n import gettext as _
 from avr.model.common import Figure, Id, Number, Schema
 from avr.model.goal import Value
+from avr.model.validate import error_message
 
 OutcomeSource = Literal["kolada", "import", "manual"]
 
@@ -77,9 +79,10 @@ class OutcomeEntry(Schema):
         try:
             self.as_value()  # the same rules as an outcome written in a plan or follow-up
         except ValidationError as exc:
-            raise ValueError(exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
+            first = exc.errors()[0]
+            raise ValueError(error_message(first["type"], dict(first.get("ctx") or {}))) from None
         if self.source == "kolada" and self.kpi is None:
-            raise ValueError("an outcome with `source: kolada` names its `kpi`")
+            raise ValueError(_("an outcome with `source: kolada` names its `kpi`"))
         return self
 
     def as_value(self) -> Value:

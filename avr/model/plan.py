@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
+from avr.i18n import gettext as _
 from avr.model.common import MAX_HEADING, Heading, Id, Markdown, Schema, Year
 from avr.model.sections import NEEDS_PERIOD, PRESETS, Section
 
@@ -123,7 +124,7 @@ class Plan(Schema):
     @model_validator(mode="after")
     def _years(self) -> Plan:
         if self.last_year is not None and self.last_year < self.first_year:
-            raise ValueError("last_year is before first_year")
+            raise ValueError(_("last_year is before first_year"))
         return self
 
     @property
@@ -205,13 +206,13 @@ class ReportSpec(Schema):
     @model_validator(mode="after")
     def _period(self) -> ReportSpec:
         if self.kind is None and self.sections is None:
-            raise ValueError("a report needs `kind` (a preset: " + ", ".join(PRESETS) + ") or `sections`")
+            raise ValueError(_("a report needs `kind` (a preset: {presets}) or `sections`").format(presets=", ".join(PRESETS)))
         if self.period is None:
             if self.sections is None and self.kind in ("followup", "status", "interim"):
-                raise ValueError(f"a {self.kind} report needs `period`")
+                raise ValueError(_("a {kind} report needs `period`").format(kind=self.kind))
             needing = [s.name for s in self.section_list if s.name in NEEDS_PERIOD]
             if needing:
-                raise ValueError(f"section `{needing[0]}` needs the report's `period`")
+                raise ValueError(_("section `{section}` needs the report's `period`").format(section=needing[0]))
         return self
 
     @property

@@ -17,9 +17,11 @@ from pydantic import BaseModel
 
 from avr.compute.rounding import stated_value_problem
 from avr.errors import Diagnostic, Diagnostics, InvalidInput, UsageError
+from avr.i18n import gettext as _
 from avr.load import Document, Limits, layout, load_document
 from avr.load.yamlfile import PIN_LIMITS_ENV, limit_text, limits_pinned
 from avr.model.activity import Activity
+from avr.model.common import kind_name
 from avr.model.config import RepoConfig
 from avr.model.followup import FollowUp
 from avr.model.goal import Goal, Indicator, Value, value_problem
@@ -158,8 +160,9 @@ def find_root(start: Path) -> Path:
     for folder in (start, *start.parents):
         if (folder / CONFIG_NAME).is_file():
             return folder
-    raise UsageError(f"no {CONFIG_NAME} in {start} or any folder above it; run avr in a plan repository, "
-                     "or start one here with `avr init` (see avr init --help)")
+    raise UsageError(_("no {config} in {start} or any folder above it; run avr in a plan repository, "
+                       "or start one here with `avr init` (see avr init --help)").format(config=CONFIG_NAME, start=start))
+
 
 
 def load_repository(
@@ -210,8 +213,8 @@ class _Loader:
             if self.config is not None and "max_files" in self.config.limits.model_fields_set:
                 where = self.docs[id(self.config)].position(("limits", "max_files"))
             self.diags.add(CONFIG_NAME, *where, "E011",
-                           f"more than {self.limits.max_files} YAML files to read "
-                           f"({limit_text('max_files', self.limits.max_files)}); nothing was built")
+                           _("more than {count} YAML files to read ({limit}); nothing was built").format(
+                               count=self.limits.max_files, limit=limit_text("max_files", self.limits.max_files)))
             raise InvalidInput(self.diags)
         # by string: hashing and comparing Path objects costs more than validating the file
         loaded = self.preloaded_by_name.get(str(path))
@@ -271,12 +274,13 @@ class _Loader:
     def run(self) -> Repository:
         config_path = self.root / CONFIG_NAME
         if not config_path.exists():
-            self.diags.add(CONFIG_NAME, 0, 0, "E207", f"{CONFIG_NAME} is missing; it names the organisations")
+            self.diags.add(CONFIG_NAME, 0, 0, "E207", _("{config} is missing; it names the organisations").format(
+                config=CONFIG_NAME))
             raise InvalidInput(self.diags)
         config = self.read(config_path, RepoConfig)
         if config is None:
             if not self.diags.errors:
-                self.diags.add(CONFIG_NAME, 0, 0, "E207", f"{CONFIG_NAME} is missing")
+                self.diags.add(CONFIG_NAME, 0, 0, "E207", _("{config} is missing").format(config=CONFIG_NAME))
             raise InvalidInput(self.diags)
         self.limits = Limits(**config.limits.model_dump())
         self.config = config
@@ -298,7 +302,7 @@ class _Loader:
             org_file = org_dir / layout.ORGANISATION_FILE
             if not org_file.is_file():
                 self.at(config, ("organisations",), "E202",
-                        f"organisation `{org_id}` has no {self.display(org_file)}")
+                        _("organisation `{org}` has no {file}").format(org=org_id, file=self.display(org_file)))
                 continue
             seen.add(str(org_file))
             organisation = self.read(org_file, Organisation)
@@ -325,8 +329,9 @@ class _Loader:
             default = getattr(defaults, name)
             if value > default:
                 self.at(config, ("limits", name), "E103",
-                        f"limits.{name}: {value} is above the default {default}, and {PIN_LIMITS_ENV} is set "
-                        "(this build allows lowering a limit, not raising it)")
+                        _("limits.{name}: {value} is above the default {default}, and {env} is set "
+                          "(this build allows lowering a limit, not raising it)").format(
+                            name=name, value=value, default=default, env=PIN_LIMITS_ENV))
 
     def check_config_paths(self, config: RepoConfig) -> None:
         """Folders named in avr.yaml stay inside the repository, after following symbolic links."""
@@ -339,14 +344,17 @@ class _Loader:
             try:
                 target = resolved[name] = (self.root / value).resolve()
             except (OSError, RuntimeError):  # RuntimeError: a loop of symbolic links (Python 3.11)
-                self.at(config, (name,), "E010", f"{name} `{value}` is a loop of symbolic links; use a real folder")
+                self.at(config, (name,), "E010", _("{name} `{value}` is a loop of symbolic links; use a real folder").format(
+                    name=name, value=value))
                 continue
             if not target.is_relative_to(root):
                 self.at(config, (name,), "E010",
-                        f"{name} `{value}` leads outside the repository (to {target}); use a folder inside it")
+                        _("{name} `{value}` leads outside the repository (to {target}); use a folder inside it").format(
+                            name=name, value=value, target=target))
             elif name == "output_dir" and (target == root or resolved.get("plans_dir", root).is_relative_to(target)):
                 self.at(config, (name,), "E010",
-                        f"output_dir `{value}` would hold the plans themselves; use a folder of its own, e.g. build")
+                        _("output_dir `{value}` would hold the plans themselves; use a folder of its own, e.g. build").format(
+                            value=value))
 
     def read_folders(
         self, folder: Path, subfolders: Iterable[tuple[str, type[BaseModel], str]], seen: set[str],
@@ -372,7 +380,8 @@ class _Loader:
         folder = plan_file.parent
         self.unresolved = set()
         if plan.id != folder.name:
-            self.at(plan, ("id",), "E206", f"plan id `{plan.id}` differs from its folder `{folder.name}`; make them equal")
+            self.at(plan, ("id",), "E206", _("plan id `{plan}` differs from its folder `{folder}`; make them equal").format(
+                plan=plan.id, folder=folder.name))
         data = PlanData(org.id, plan, self.display(folder))
         for path, model in self.read_folders(folder, _PLAN_FOLDERS, seen, data.docs):
             if isinstance(model, Goal):
@@ -385,8 +394,8 @@ class _Loader:
                 size = len(path.stem.encode("utf-8"))
                 if size > MAX_REPORT_NAME:  # a file system takes 255 bytes a name, with room for .html and temporaries
                     self.diags.add(self.display(path), 0, 0, "E208",
-                                   f"report file name is {size} bytes long; at most {MAX_REPORT_NAME} (UTF-8), "
-                                   "as the report's files are named after it")
+                                   _("report file name is {size} bytes long; at most {most} (UTF-8), "
+                                     "as the report's files are named after it").format(size=size, most=MAX_REPORT_NAME))
                 data.reports[path.stem] = model
             elif isinstance(model, OutcomeEntry):
                 data.outcomes.append(model)
@@ -397,7 +406,8 @@ class _Loader:
     def add_unique(self, table: dict[str, Any], key: str, model: BaseModel, what: str) -> None:
         if key in table:
             first = self.docs[id(table[key])].path
-            self.at(model, ("id",), "E201", f"{what} id `{key}` is already used in {first}; ids must be unique in a plan")
+            message = _("{what} id `{key}` is already used in {first}; ids must be unique in a plan")
+            self.at(model, ("id",), "E201", message.format(what=kind_name(what), key=key, first=first))
             return
         table[key] = model
 
@@ -409,17 +419,20 @@ class _Loader:
             ids: set[str] = set()
             for index, item_id in enumerate(item_ids):
                 if item_id in ids:
-                    self.at(o, (f"{what}s", index, "id"), "E201", f"{what} id `{item_id}` is used twice")
+                    self.at(o, (f"{what}s", index, "id"), "E201", _("{what} id `{key}` is used twice").format(
+                        what=kind_name(what), key=item_id))
                 ids.add(item_id)
         labels: dict[str, StatusLabel] = {}
         for index, entry in enumerate(o.statuses):
             first = labels.setdefault(label_key(entry.label), entry)
             if first is not entry:
-                alike = "" if first.label == entry.label else f" (as `{first.label}`, written with other characters)"
-                meaning = "" if first.means is entry.means else \
-                    f"; one means {first.means.value}, the other {entry.means.value}"
-                self.at(o, ("statuses", index, "label"), "E201",
-                        f"status label `{entry.label}` is listed twice{alike}{meaning}")
+                message = _("status label `{label}` is listed twice").format(label=entry.label)
+                if first.label != entry.label:
+                    message += _(" (as `{label}`, written with other characters)").format(label=first.label)
+                if first.means is not entry.means:
+                    message += _("; one means {first}, the other {second}").format(
+                        first=first.means.value, second=entry.means.value)
+                self.at(o, ("statuses", index, "label"), "E201", message)
 
     def ref(self, model: BaseModel, loc: tuple[Any, ...], value: str, known: Iterable[str], what: str) -> bool:
         if isinstance(known, (dict, list, tuple, set, frozenset)) and value in known:
@@ -430,8 +443,15 @@ class _Loader:
         if (what, value) in self.unresolved:
             return False  # its own file's errors are reported already
         close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
-        hint = f" — did you mean `{close[0]}`?" if close else (f"; known: {', '.join(known[:12])}" if known else "")
-        self.at(model, loc, "E202", f"unknown {what} `{value}`{hint}")
+        if close:
+            message = _("unknown {what} `{value}` — did you mean `{close}`?").format(
+                what=kind_name(what), value=value, close=close[0])
+        elif known:
+            message = _("unknown {what} `{value}`; known: {known}").format(
+                what=kind_name(what), value=value, known=", ".join(known[:12]))
+        else:
+            message = _("unknown {what} `{value}`").format(what=kind_name(what), value=value)
+        self.at(model, loc, "E202", message)
         return False
 
     def check_plan(self, org: OrgData, data: PlanData) -> None:
@@ -449,7 +469,8 @@ class _Loader:
                     ind.use_default_decimals(self.config.decimals)
                 if ind.id in indicators:
                     self.at(goal, ("indicators", i, "id"), "E201",
-                            f"indicator id `{ind.id}` is already used by goal `{indicators[ind.id].id}`")
+                            _("indicator id `{indicator}` is already used by goal `{goal}`").format(
+                                indicator=ind.id, goal=indicators[ind.id].id))
                 indicators[ind.id] = goal
                 for p, value in ind.history.items():
                     self.ref(goal, ("indicators", i, "history", p), p, periods, "period")
@@ -462,8 +483,8 @@ class _Loader:
         for act in data.activities.values():
             if not act.goals and data.plan.item_noun != "commitment":
                 self.at(act, ("goals",) if "goals" in act.model_fields_set else (), "E102",
-                        "`goals` is required: the goals the activity serves (only a plan of commitments, "
-                        "`item_noun: commitment`, may have activities without goals)")
+                        _("`goals` is required: the goals the activity serves (only a plan of commitments, "
+                          "`item_noun: commitment`, may have activities without goals)"))
             for i, goal_id in enumerate(act.goals):
                 self.ref(act, ("goals", i), goal_id, data.goals, "goal")
             self.ref(act, ("unit",), act.unit, units, "unit")
@@ -482,8 +503,9 @@ class _Loader:
             for i, ind in enumerate(goal.indicators):
                 if ind.kolada and ind.kolada.municipality is None and org.organisation.municipality_code is None:
                     self.at(goal, ("indicators", i, "kolada"), "E803",
-                            f"indicator `{ind.id}` names a Kolada KPI but neither it (`municipality:`) nor "
-                            f"{org.id}'s organisation.yaml (`municipality_code:`) says which municipality")
+                            _("indicator `{indicator}` names a Kolada KPI but neither it (`municipality:`) nor "
+                              "{org}'s organisation.yaml (`municipality_code:`) says which municipality").format(
+                                indicator=ind.id, org=org.id))
         written: dict[tuple[str, str], tuple[str, Any]] = {}
         for fu in data.followups:
             for ind_id, value in fu.outcomes.items():
@@ -498,11 +520,13 @@ class _Loader:
             self.ref(entry, ("period",), entry.period, periods, "period")
             folder = Path(self.docs[id(entry)].path).parent.name
             if folder != entry.period:
-                self.at(entry, ("period",), "W801", f"outcome for period {entry.period} is filed under `{folder}/`")
+                self.at(entry, ("period",), "W801", _("outcome for period {period} is filed under `{folder}/`").format(
+                    period=entry.period, folder=folder))
             key = (entry.indicator, entry.period)
             if key in seen:
-                self.at(entry, ("indicator",), "E801", f"outcome of `{entry.indicator}` for {entry.period} is already "
-                        f"given in {self.docs[id(seen[key])].path}")
+                self.at(entry, ("indicator",), "E801", _("outcome of `{indicator}` for {period} is already given in "
+                                                          "{file}").format(indicator=entry.indicator, period=entry.period,
+                                                                           file=self.docs[id(seen[key])].path))
                 continue
             seen[key] = entry
             if known:
@@ -510,9 +534,12 @@ class _Loader:
             if key in written:
                 diff = differences(written[key][1], entry.as_value())
                 if diff:
-                    text = "; ".join(f"{name} {old} there, {new} here" for name, old, new in diff)
-                    self.at(entry, ("indicator",), "E802", f"outcome of `{entry.indicator}` for {entry.period} is also "
-                            f"given in {written[key][0]} with another value ({text}); keep one")
+                    text = "; ".join(_("{name} {old} there, {new} here").format(name=name, old=old, new=new)
+                                     for name, old, new in diff)
+                    self.at(entry, ("indicator",), "E802", _(
+                        "outcome of `{indicator}` for {period} is also given in {file} with another value ({differences}); "
+                        "keep one").format(indicator=entry.indicator, period=entry.period, file=written[key][0],
+                                           differences=text))
 
     def check_followup(
         self,
@@ -539,14 +566,15 @@ class _Loader:
         if key in seen:
             first = self.docs[id(seen[key])].path
             self.at(fu, (key[0],), "E203",
-                    f"{key[0]} `{key[1]}` is already followed up for period {fu.period} in {first}")
+                    _("{what} `{key}` is already followed up for period {period} in {first}").format(
+                        what=kind_name(key[0]), key=key[1], period=fu.period, first=first))
         else:
             seen[key] = fu
-        problem = org.organisation.status_problem(fu.status, f"{org.id}'s") if fu.status is not None else None
+        problem = org.organisation.status_problem(fu.status, org.id) if fu.status is not None else None
         if problem is not None:
             self.at(fu, ("status",), "E204", problem)
         if fu.verdict is not None and not (fu.verdict.justification or "").strip():
-            self.at(fu, ("verdict",), "E205", "a manual verdict needs `justification`: say why")
+            self.at(fu, ("verdict",), "E205", _("a manual verdict needs `justification`: say why"))
 
     def check_share(self, model: BaseModel, loc: tuple[Any, ...], ind: Indicator, value: Any) -> None:
         problem = value_problem(ind.unit, value)
@@ -558,7 +586,8 @@ class _Loader:
         """A figure the source prints beside numerator/denominator agrees with them (compute/rounding.py)."""
         problem = stated_value_problem(ind, value if isinstance(value, Value) else value.as_value())
         if problem:  # at `stated:` when written as a field, else at the value `27/179 (19 %)`
-            self.at(model, (*loc, "stated"), "E305", f"indicator `{ind.id}`: {problem}")
+            self.at(model, (*loc, "stated"), "E305", _("indicator `{indicator}`: {problem}").format(
+                indicator=ind.id, problem=problem))
 
     def yaml_files(self, plans_root: Path) -> list[Path]:
         """Every .yaml/.yml file under plans_dir, as ``rglob`` finds them, except in skipped plan folders."""
@@ -582,4 +611,4 @@ class _Loader:
             text = str(path)
             if text not in seen and not (unread_orgs and text.startswith(unread_orgs)):
                 self.diags.add(self.display(path), 0, 0, "W103",
-                               "avr does not read this file (not in a known folder or organisation)")
+                               _("avr does not read this file (not in a known folder or organisation)"))

@@ -12,6 +12,7 @@ from pydantic import ConfigDict, Field, GetJsonSchemaHandler, field_validator, m
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
+from avr.i18n import gettext as _
 from avr.model.common import Markdown, Schema
 
 # Each section and the options it takes besides `name`; `empty` and `title` apply to every section.
@@ -116,8 +117,10 @@ class Section(Schema):
     def _known(cls, name: str) -> str:
         if name not in SECTION_OPTIONS:
             close = difflib.get_close_matches(name, list(SECTION_OPTIONS), n=1, cutoff=0.6)
-            hint = f"did you mean `{close[0]}`?" if close else "sections: " + ", ".join(SECTION_OPTIONS)
-            raise ValueError(f"unknown section `{name}`; {hint}")
+            if close:
+                raise ValueError(_("unknown section `{name}`; did you mean `{close}`?").format(name=name, close=close[0]))
+            raise ValueError(_("unknown section `{name}`; sections: {known}").format(
+                name=name, known=", ".join(SECTION_OPTIONS)))
         return name
 
     @model_validator(mode="after")
@@ -125,10 +128,10 @@ class Section(Schema):
         allowed = (*SECTION_OPTIONS[self.name], *COMMON_OPTIONS)
         wrong = sorted(set(self.model_fields_set) - {"name", *allowed})
         if wrong:
-            raise ValueError(f"option `{wrong[0]}` does not apply to section `{self.name}`; its options: "
-                             + ", ".join(allowed))
+            raise ValueError(_("option `{option}` does not apply to section `{section}`; its options: {options}").format(
+                option=wrong[0], section=self.name, options=", ".join(allowed)))
         if self.name == "text" and (not self.title or not self.text):
-            raise ValueError("a `text` section needs `title` and `text`")
+            raise ValueError(_("a `text` section needs `title` and `text`"))
         return self
 
 

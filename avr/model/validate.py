@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from avr.errors import Diagnostics
+from avr.i18n import gettext as _
+from avr.i18n import ngettext
 from avr.load import Document
 
 M = TypeVar("M", bound=BaseModel)
@@ -69,18 +71,92 @@ def _report(doc: Document, schema: type[BaseModel], error: Any, diags: Diagnosti
         field = str(loc[-1])
         allowed = _fields_at(schema, loc[:-1])
         close = difflib.get_close_matches(field, allowed, n=1, cutoff=0.6)
-        hint = f" — did you mean `{close[0]}`?" if close else (f"; allowed: {', '.join(allowed)}" if allowed else "")
-        diags.add(doc.path, line, col, "E101", f"unknown field `{field}`{hint}")
+        if close:
+            message = _("unknown field `{field}` — did you mean `{close}`?").format(field=field, close=close[0])
+        elif allowed:
+            message = _("unknown field `{field}`; allowed: {allowed}").format(field=field, allowed=", ".join(allowed))
+        else:
+            message = _("unknown field `{field}`").format(field=field)
+        diags.add(doc.path, line, col, "E101", message)
     elif kind == "missing":
         line, col = doc.position(loc[:-1])
-        diags.add(doc.path, line, col, "E102", f"missing field `{dotted}`")
+        diags.add(doc.path, line, col, "E102", _("missing field `{field}`").format(field=dotted))
     else:
         line, col = doc.position(loc)
-        message = str(error["msg"]).removeprefix("Value error, ")
+        message = error_message(kind, error.get("ctx") or {})
         given = error.get("input")
         if isinstance(given, str) and given and given not in message and len(given) < 60:
             message = f"`{given}`: {message}"
         diags.add(doc.path, line, col, "E103", f"{dotted}: {message}")
+
+
+def error_message(kind: str, ctx: dict[str, Any]) -> str:
+    """A pydantic error of type ``kind`` in the user's language (pydantic's own text is English only).
+
+    A validator of avr's models raises its message already translated (``value_error``); the types the models
+    can meet have a message here, any other is named by its type.
+    """
+    if kind in ("value_error", "assertion_error"):
+        return str(ctx.get("error", ""))
+    bound = {"greater_than": "gt", "greater_than_equal": "ge", "less_than": "lt", "less_than_equal": "le"}
+    if kind in bound:
+        value = ctx.get(bound[kind])
+        return {
+            "greater_than": _("Input should be greater than {value}"),
+            "greater_than_equal": _("Input should be greater than or equal to {value}"),
+            "less_than": _("Input should be less than {value}"),
+            "less_than_equal": _("Input should be less than or equal to {value}"),
+        }[kind].format(value=value)
+    if kind in ("literal_error", "enum"):
+        expected = str(ctx.get("expected", ""))
+        head, sep, last = expected.rpartition(" or ")  # pydantic lists the choices as `'a', 'b' or 'c'`
+        if sep:
+            expected = _("{choices} or {last}").format(choices=head, last=last)
+        return _("Input should be {expected}").format(expected=expected)
+    if kind in ("string_too_short", "too_short"):
+        count = int(ctx.get("min_length", 0))
+        return ngettext("should have at least {count} character", "should have at least {count} characters",
+                        count).format(count=count) if kind == "string_too_short" else ngettext(
+            "should have at least {count} item", "should have at least {count} items", count).format(count=count)
+    if kind in ("string_too_long", "too_long"):
+        count = int(ctx.get("max_length", 0))
+        return ngettext("should have at most {count} character", "should have at most {count} characters",
+                        count).format(count=count) if kind == "string_too_long" else ngettext(
+            "should have at most {count} item", "should have at most {count} items", count).format(count=count)
+    if kind == "string_pattern_mismatch":
+        return _("does not have the expected form (pattern {pattern})").format(pattern=ctx.get("pattern", ""))
+    plain = {
+        "string_type": _("Input should be text"),
+        "int_type": _("Input should be a whole number"),
+        "int_parsing": _("Input should be a whole number"),
+        "int_from_float": _("Input should be a whole number"),
+        "int_parsing_size": _("Input should be a whole number of fewer digits"),
+        "float_type": _("Input should be a number"),
+        "float_parsing": _("Input should be a number"),
+        "decimal_type": _("Input should be a number"),
+        "decimal_parsing": _("Input should be a number"),
+        "finite_number": _("Input should be a finite number"),
+        "bool_type": _("Input should be true or false"),
+        "bool_parsing": _("Input should be true or false"),
+        "date_type": _("Input should be a date in the form YYYY-MM-DD"),
+        "date_parsing": _("Input should be a date in the form YYYY-MM-DD"),
+        "date_from_datetime_parsing": _("Input should be a date in the form YYYY-MM-DD"),
+        "date_from_datetime_inexact": _("Input should be a date in the form YYYY-MM-DD"),
+        "list_type": _("Input should be a list (lines starting with `- `)"),
+        "tuple_type": _("Input should be a list (lines starting with `- `)"),
+        "set_type": _("Input should be a list (lines starting with `- `)"),
+        "dict_type": _("Input should be a mapping of fields (key: value)"),
+        "model_type": _("Input should be a mapping of fields (key: value)"),
+        "model_attributes_type": _("Input should be a mapping of fields (key: value)"),
+        "none_required": _("Input should be empty"),
+        "union_tag_invalid": _("Input does not name one of the known kinds"),
+        "union_tag_not_found": _("Input does not say which kind it is"),
+        "url_parsing": _("Input should be a web address (URL)"),
+        "url_type": _("Input should be a web address (URL)"),
+        "url_scheme": _("Input should be a web address (URL)"),
+        "recursion_loop": _("Input refers to itself"),
+    }
+    return plain.get(kind) or _("invalid value ({kind})").format(kind=kind)
 
 
 def _data_loc(doc: Document, raw: tuple[Any, ...], *, keep_last: bool) -> tuple[Any, ...]:

@@ -16,6 +16,7 @@ from avr.compute.periods import sort_ids
 from avr.compute.results import PlanResult, compute_plan
 from avr.compute.sections import INTERIM_SECTIONS, STYLED_SECTIONS, counted_items, counts_commitments, section_views
 from avr.errors import Diagnostics, InvalidInput
+from avr.i18n import gettext as _
 from avr.model.plan import ReportSpec
 from avr.model.repository import OrgData, PlanData, Repository
 from avr.render.env import make_env, status_label
@@ -169,8 +170,8 @@ def render_outputs(
                 out[ext] = render_binary(repo, job, ext, texts["html"])
             except UnsafePdf as exc:
                 diags = Diagnostics()
-                diags.add(f"{job.out_base}.{ext}", 0, 0, "E701", f"not published: {exc.problem} (check the templates in "
-                          "templates_dir)")
+                diags.add(f"{job.out_base}.{ext}", 0, 0, "E701", _(
+                    "not published: {problem} (check the templates in templates_dir)").format(problem=exc.problem))
                 raise InvalidInput(diags) from None
     return out
 
@@ -192,7 +193,8 @@ def refuse_unsafe_html(files: dict[str, str]) -> None:
     for rel, text in files.items():
         if rel.endswith(".html"):
             for line, col, problem in html_problems(text)[:20]:
-                diags.add(rel, line, col, "E701", f"not published: {problem} (check the templates in templates_dir)")
+                diags.add(rel, line, col, "E701", _(
+                    "not published: {problem} (check the templates in templates_dir)").format(problem=problem))
     if diags:
         raise InvalidInput(diags)
 
