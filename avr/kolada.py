@@ -219,7 +219,8 @@ class KoladaClient:
             try:
                 payload = self._get(url, {})
             except _Absent as exc:
-                raise KoladaError(f"Kolada's next page {exc}") from None
+                raise KoladaError(_("Kolada's next page {url} answered HTTP {status}").format(
+                    url=exc.url, status=exc.status)) from None
         raise KoladaError(_("Kolada's answer has more than {count} pages; ask for fewer years or KPIs").format(
             count=MAX_PAGES))
 
@@ -317,29 +318,29 @@ class KoladaClient:
             return KoladaError(_("Kolada's answer for {route} is malformed: {why}").format(route=route, why=why))
 
         if not isinstance(item, dict):
-            raise bad("a data row is not an object")
+            raise bad(_("a data row is not an object"))
         if item.get("isdeleted"):
             return None
         kpi, municipality, period = item.get("kpi"), item.get("municipality"), item.get("period")
         if not isinstance(kpi, str) or not isinstance(municipality, str):
-            raise bad("a data row lacks `kpi` or `municipality`")
+            raise bad(_("a data row lacks `kpi` or `municipality`"))
         if isinstance(period, bool) or not (
                 (isinstance(period, int) and 1000 <= period <= 9999)
                 or (isinstance(period, str) and re.fullmatch(r"[0-9]{4}", period))):
-            raise bad(f"`period` {printable(repr(period))} is not a year")
+            raise bad(_("`period` {period} is not a year").format(period=printable(repr(period))))
         values = item.get("values")
         if not isinstance(values, list):
-            raise bad("a data row lacks its `values` list")
+            raise bad(_("a data row lacks its `values` list"))
         out = []
         for v in values:
             if not isinstance(v, dict) or v.get("gender") not in GENDERS:
-                raise bad(printable(f"a value has no gender T, K or M: {v!r}"))
+                raise bad(_("a value has no gender T, K or M: {value}").format(value=printable(repr(v))))
             if v.get("isdeleted"):  # withdrawn by Kolada, like a row flagged so
                 continue
             number = v.get("value")
             if number is not None and (isinstance(number, bool) or not isinstance(number, (int, float))
                                        or not math.isfinite(number)):
-                raise bad(f"value {printable(repr(number))} is not a number")
+                raise bad(_("value {value} is not a number").format(value=printable(repr(number))))
             status = v.get("status") or ""
             out.append(GenderValue(v["gender"], None if number is None else Decimal(str(number)),
                                    printable(status)))

@@ -242,3 +242,19 @@ def test_every_diagnostic_message_goes_through_the_catalogue() -> None:
                                          for text in _literal_text(rest)]
     assert untranslated == []
     assert set(CODES) - used == set(), "codes never given with a message"
+
+
+def test_a_refused_template_is_explained_in_both_languages(mini_copy: Path) -> None:
+    # E701 names what is wrong in the page a repository's own template made: that text is translated too.
+    (mini_copy / "local").mkdir()
+    (mini_copy / "local/status.html.j2").write_text(
+        '<!doctype html><p onclick="x()">{{ sentence }}</p><p style="background:url(a.png)">y</p>\n', encoding="utf-8")
+    config = mini_copy / "avr.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "templates_dir: local\n", encoding="utf-8")
+    swedish = avr("build", "--out", mini_copy.parent / "sv", cwd=mini_copy, lang="sv")
+    assert swedish.returncode == 1
+    assert "E701" in swedish.stderr and "händelseattributet onclick= på <p>" in swedish.stderr, swedish.stderr
+    assert "url(a.png) laddar en fil" in swedish.stderr
+    english = avr("build", "--out", mini_copy.parent / "en", cwd=mini_copy, lang="en")
+    assert "E701" in english.stderr and "event-handler attribute onclick= on <p>" in english.stderr, english.stderr
+    assert "url(a.png) loads a file" in english.stderr

@@ -35,6 +35,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from avr.compute.periods import sort_ids
+from avr.i18n import gettext as _
 from avr.load.inputs import link_refusal, refusal
 from avr.model.common import Status, Verdict
 from avr.model.goal import Goal
@@ -70,10 +71,11 @@ class _RepoTemplates(FileSystemLoader):
         if os.path.lexists(candidate):  # checked before Jinja reads it: a link to /dev/zero would never end
             found = link_refusal(str(candidate), str(self.folder)) or refusal(candidate.stat(), _MAX_TEMPLATE_BYTES)
             if found:
-                raise SecurityError(f"template {template}: {found[1]}; refused")
+                raise SecurityError(_("template {name}: {reason}; refused").format(name=template, reason=found[1]))
         source, filename, uptodate = super().get_source(environment, template)
         if not Path(filename).resolve().is_relative_to(self.folder):
-            raise SecurityError(f"template {template} is a symbolic link leading outside {self.folder}; refused")
+            raise SecurityError(_("template {name} is a symbolic link leading outside {folder}; refused").format(
+                name=template, folder=self.folder))
         return source, filename, uptodate
 
 
@@ -89,16 +91,16 @@ class _Sandbox(SandboxedEnvironment):
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, (int, float)) and abs(right) > _MAX_EXPONENT:
-            raise SecurityError(f"exponent {right} is too large for a template")
+            raise SecurityError(_("exponent {number} is too large for a template").format(number=right))
         if operator == "%" and isinstance(left, str):
             _check_printf(left, right)
         if operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)) and (
                 len(left) + len(right) > _MAX_SEQUENCE):
-            raise SecurityError("a joined string or list this long is not allowed in a template")
+            raise SecurityError(_("a joined string or list this long is not allowed in a template"))
         if operator == "*":
             for seq, count in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(count, int) and len(seq) * count > _MAX_SEQUENCE:
-                    raise SecurityError("a repeated string or list this long is not allowed in a template")
+                    raise SecurityError(_("a repeated string or list this long is not allowed in a template"))
         return super().call_binop(context, operator, left, right)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -176,11 +178,11 @@ def _check_printf(text: str, values: Any) -> None:
         for number in (width, precision):
             star = star or number == "*"
             if number.isdigit() and int(number) > _MAX_WIDTH:
-                raise SecurityError(f"a % format width of {number} is not allowed in a template")
+                raise SecurityError(_("a % format width of {number} is not allowed in a template").format(number=number))
     if star:
         items = values if isinstance(values, tuple) else (values,)
         if any(isinstance(v, int) and abs(v) > _MAX_WIDTH for v in items):
-            raise SecurityError("a % format width this large is not allowed in a template")
+            raise SecurityError(_("a % format width this large is not allowed in a template"))
 
 
 def _check_str_method(text: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
@@ -188,16 +190,16 @@ def _check_str_method(text: str, name: str, args: tuple[Any, ...], kwargs: dict[
     if name in _PADDING:
         sizes = [*args, *kwargs.values()]
         if any(isinstance(v, int) and v > _MAX_WIDTH for v in sizes):
-            raise SecurityError(f"{name}() wider than {_MAX_WIDTH} is not allowed in a template")
+            raise SecurityError(_("{name}() wider than {width} is not allowed in a template").format(name=name, width=_MAX_WIDTH))
     elif name in ("format", "format_map"):
         if _FORMAT_WIDTH.search(text):
-            raise SecurityError("a format width this large is not allowed in a template")
+            raise SecurityError(_("a format width this large is not allowed in a template"))
     elif name == "replace" and len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
         count = args[2] if len(args) > 2 and isinstance(args[2], int) and args[2] >= 0 else None
         found = len(text) + 1 if args[0] == "" else text.count(args[0])
         found = found if count is None else min(found, count)
         if len(text) + found * len(args[1]) > _MAX_SEQUENCE:
-            raise SecurityError("a replaced string this long is not allowed in a template")
+            raise SecurityError(_("a replaced string this long is not allowed in a template"))
 
 
 def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -212,7 +214,8 @@ def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., An
         elif name == "replace" and len(rest) >= 2:
             _check_str_method(str(value), "replace", tuple(rest), {})
         elif any(isinstance(v, int) and not isinstance(v, bool) and v > _MAX_WIDTH for v in [*rest, *kwargs.values()]):
-            raise SecurityError(f"filter {name} with a size over {_MAX_WIDTH} is not allowed in a template")
+            raise SecurityError(_("filter {name} with a size over {width} is not allowed in a template").format(
+                name=name, width=_MAX_WIDTH))
         return function(*args, **kwargs)
 
     if skip:  # pass_environment and the like: Jinja reads it off the function
@@ -239,9 +242,11 @@ def _budget(name: str) -> Iterator[None]:
 
     def check(signum: int, frame: Any) -> None:
         if time.monotonic() - start > RENDER_SECONDS:
-            raise SecurityError(f"template {name} took longer than {RENDER_SECONDS:.0f} s to render; refused")
+            raise SecurityError(_("template {name} took longer than {seconds} s to render; refused").format(
+                name=name, seconds=f"{RENDER_SECONDS:.0f}"))
         if base and _resident_bytes() - base > RENDER_MEMORY:
-            raise SecurityError(f"template {name} needed more than {RENDER_MEMORY >> 20} MiB to render; refused")
+            raise SecurityError(_("template {name} needed more than {mib} MiB to render; refused").format(
+                name=name, mib=RENDER_MEMORY >> 20))
 
     previous = signal.signal(signal.SIGALRM, check)
     signal.setitimer(signal.ITIMER_REAL, 0.25, 0.25)
@@ -265,8 +270,8 @@ class _BoundedTemplate(Template):
                 while batch := list(islice(pieces, 4096)):  # counted a batch at a time: the count costs nothing
                     total += sum(map(len, batch))
                     if total > MAX_OUTPUT_CHARS:
-                        raise SecurityError(f"template {self.name or '?'} would write more than {MAX_OUTPUT_CHARS} "
-                                            "characters; refused")
+                        raise SecurityError(_("template {name} would write more than {count} characters; refused").format(
+                            name=self.name or "?", count=MAX_OUTPUT_CHARS))
                     parts.append("".join(batch))
         except Exception:
             self.environment.handle_exception()

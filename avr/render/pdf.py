@@ -21,6 +21,7 @@ from typing import Any
 from jinja2 import Environment
 
 from avr.errors import AvrError
+from avr.i18n import gettext as _
 from avr.render.safety import css_problem
 
 
@@ -66,8 +67,8 @@ def render_pdf(html: str, env: Environment, context: dict[str, Any]) -> bytes:
     try:
         from weasyprint import CSS, HTML
     except (ImportError, OSError) as exc:  # WeasyPrint loads pango with dlopen when imported
-        raise AvrError(f"PDF output needs WeasyPrint and the pango library ({exc}); on Debian: "
-                       "apt-get install libpango-1.0-0 libpangoft2-1.0-0 (make pdftools)") from None
+        raise AvrError(_("PDF output needs WeasyPrint and the pango library ({problem}); on Debian: "
+                         "apt-get install libpango-1.0-0 libpangoft2-1.0-0 (make pdftools)").format(problem=exc)) from None
 
     # WeasyPrint logs every CSS property it does not support (e.g. `break-after` on headings) as a warning
     logging.getLogger("weasyprint").setLevel(logging.ERROR)

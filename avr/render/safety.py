@@ -35,6 +35,8 @@ from urllib.parse import unquote
 import tinycss2  # type: ignore[import-untyped]
 from markdown_it import MarkdownIt
 
+from avr.i18n import gettext as _
+
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 
@@ -42,7 +44,7 @@ _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 def _bare(url: str) -> str:
     """The URL as a browser would read its scheme: entities and escapes decoded, invisible characters gone."""
     text = url
-    for _ in range(3):  # nested encodings: &amp;#106; or %256A
+    for _round in range(3):  # nested encodings: &amp;#106; or %256A
         text = unquote(html.unescape(text))
     # browsers drop tabs, newlines and leading controls/spaces; we drop every space and control character
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] not in "CZ")
@@ -107,7 +109,7 @@ def neutralise_markdown(text: str) -> str:
         # CommonMark gives a link a destination only right after `](` (inline) or `]:` (a reference
         # definition); autolinks need a `<`, escaped above. No link, so no parse (~1 s for a large report).
         return text
-    for _ in range(2):
+    for _round in range(2):
         lines, unplaced = _unsafe_link_lines(text)
         if not lines and not unplaced:
             return text
@@ -192,22 +194,22 @@ def _css_walk(tokens: list[Any]) -> str | None:
         kind = token.type
         if kind == "url":
             if not token.value.strip().startswith("#"):
-                return f"url({token.value[:40]}) loads a file"
+                return _("url({target}) loads a file").format(target=token.value[:40])
         elif kind == "function":
             name = token.lower_name
             if name == "url":
                 target = "".join(t.serialize() for t in token.arguments).strip().strip("'\"")
                 if not target.startswith("#"):  # url(#clip): an element of the page itself
-                    return f"url({target[:40]}) loads a file"
+                    return _("url({target}) loads a file").format(target=target[:40])
             elif name not in _CSS_FUNCTIONS:
-                return f"CSS function {name}() is not allowed"
+                return _("CSS function {name}() is not allowed").format(name=name)
             found = _css_walk(token.arguments)
             if found:
                 return found
         elif kind == "at-keyword" and token.lower_value not in _CSS_AT_RULES:
-            return f"@{token.lower_value} is not allowed"
+            return _("@{rule} is not allowed").format(rule=token.lower_value)
         elif kind == "error":
-            return f"CSS that does not parse ({token.message})"
+            return _("CSS that does not parse ({reason})").format(reason=token.message)
         elif kind in ("() block", "[] block", "{} block"):
             found = _css_walk(token.content)
             if found:
@@ -226,7 +228,7 @@ def css_problem(text: str) -> str | None:
     """
     for variant in {text, html.unescape(text)}:
         if any(bad in _bare(variant) for bad in _SCRIPTY):
-            return "script in CSS (javascript:, expression(), -moz-binding, behavior)"
+            return _("script in CSS (javascript:, expression(), -moz-binding, behavior)")
         found = _css_walk(tinycss2.parse_component_value_list(variant))
         if found:
             return found
@@ -239,7 +241,7 @@ def attribute_problems(tag: str, attrs: list[tuple[str, str | None]]) -> list[st
     for name, value in attrs:
         value = value or ""
         if name.startswith("on"):
-            problems.append(f"event-handler attribute {name}= on <{tag}>")
+            problems.append(_("event-handler attribute {name}= on <{tag}>").format(name=name, tag=tag))
             continue
         if name in _URL_ATTRS and value:
             urls = [part.strip().split(" ")[0] for part in value.split(",")] if "srcset" in name else [value]
@@ -248,18 +250,19 @@ def attribute_problems(tag: str, attrs: list[tuple[str, str | None]]) -> list[st
                 if image and _SAFE_IMAGE.match(url.strip()):
                     continue
                 if not safe_url(url):
-                    problems.append(f"unsafe URL in {name}= on <{tag}>: {url[:60]!r}")
+                    problems.append(_("unsafe URL in {name}= on <{tag}>: {url}").format(name=name, tag=tag, url=repr(url[:60])))
                 elif image:  # http or relative: a request when the page opens
-                    problems.append(f"unsafe URL in {name}= on <{tag}>: {url[:60]!r} is loaded when the page "
-                                    "opens (use an inline SVG or a data:image)")
+                    problems.append(_("unsafe URL in {name}= on <{tag}>: {url} is loaded when the page opens "
+                                      "(use an inline SVG or a data:image)").format(name=name, tag=tag, url=repr(url[:60])))
         if name == "rel" and "attachment" in value.lower():
-            problems.append(f"rel=attachment on <{tag}>: a PDF would embed what it links to")
+            problems.append(_("rel=attachment on <{tag}>: a PDF would embed what it links to").format(tag=tag))
         if name not in _ALLOWED_ATTRS and not name.startswith(("aria-", "data-")):
-            problems.append(f"attribute {name}= on <{tag}> is not allowed")
+            problems.append(_("attribute {name}= on <{tag}> is not allowed").format(name=name, tag=tag))
         elif name in _CSS_ATTRS and value:
             found = css_problem(value)
             if found:
-                problems.append(f"script or a load in attribute {name}= on <{tag}>: {found}")
+                problems.append(_("script or a load in attribute {name}= on <{tag}>: {found}").format(
+                    name=name, tag=tag, found=found))
     if tag == "meta":
         for name, value in attrs:
             if name == "http-equiv" and (value or "").strip().lower() != "content-security-policy":
@@ -268,7 +271,7 @@ def attribute_problems(tag: str, attrs: list[tuple[str, str | None]]) -> list[st
 
 
 def tag_problems(tag: str, attrs: list[tuple[str, str | None]]) -> list[str]:
-    problems = [f"<{tag}> element"] if tag not in _ALLOWED_TAGS else []
+    problems = [_("<{tag}> element").format(tag=tag)] if tag not in _ALLOWED_TAGS else []
     return problems + attribute_problems(tag, attrs)
 
 
@@ -326,7 +329,7 @@ class _Checker(HTMLParser):
         if self.in_style:
             found = css_problem(data)
             if found:
-                self.problem(f"a style sheet that loads or runs something: {found}")
+                self.problem(_("a style sheet that loads or runs something: {found}").format(found=found))
 
     def check_tag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for message in tag_problems(tag, attrs):
@@ -343,7 +346,7 @@ _NAMESPACES = {"{http://www.w3.org/2000/xmlns/}": "xmlns:", _XLINK: "xlink:",
 def _local(name: str) -> str:
     """An element's or attribute's name as the quick reading gives it: ``xlink:href``, ``viewbox``."""
     if name.startswith("{"):
-        space, _, local = name[1:].partition("}")
+        space, _sep, local = name[1:].partition("}")
         prefix = _NAMESPACES.get("{" + space + "}", "")
         name = "xmlns" if prefix == "xmlns:" and local == "xmlns" else prefix + local
     return name.lower()
@@ -361,12 +364,12 @@ def tree_problems(text: str) -> list[str]:
             continue
         tag = _local(element.tag)
         if element.tag.startswith("{http://www.w3.org/1998/Math/MathML}"):
-            problems.append(f"<{tag}> element (MathML)")
+            problems.append(_("<{tag}> element (MathML)").format(tag=tag))
         problems += tag_problems(tag, [(_local(name), value) for name, value in element.attrib.items()])
         if tag == "style":
             found = css_problem("".join(element.itertext()))
             if found:
-                problems.append(f"a style sheet that loads or runs something: {found}")
+                problems.append(_("a style sheet that loads or runs something: {found}").format(found=found))
     return list(dict.fromkeys(problems))
 
 
@@ -440,5 +443,5 @@ def html_problems(text: str, remember: bool = True) -> list[tuple[int, int, str]
     checker = _Checker(remember)
     checker.feed(text)
     checker.close()
-    seen = {message for _, _, message in checker.problems}
+    seen = {message for _line, _column, message in checker.problems}
     return checker.problems + [(0, 0, message) for message in tree_problems(text) if message not in seen]
