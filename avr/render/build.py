@@ -14,7 +14,14 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from avr.compute.periods import sort_ids
 from avr.compute.results import PlanResult, compute_plan
-from avr.compute.sections import INTERIM_SECTIONS, STYLED_SECTIONS, counted_items, counts_commitments, section_views
+from avr.compute.sections import (
+    INTERIM_SECTIONS,
+    STYLED_SECTIONS,
+    InterimResults,
+    counted_items,
+    counts_commitments,
+    section_views,
+)
 from avr.errors import Diagnostics, InvalidInput
 from avr.i18n import gettext as _
 from avr.model.plan import ReportSpec
@@ -70,7 +77,8 @@ def render_job(repo: Repository, job: ReportJob, env: SandboxedEnvironment | Non
     result = compute_plan(job.org, job.plan, job.spec.period, repo.config.rules)
     context = _context(repo, job, result)
     labels = load_labels(repo.config.language, _templates_dir(repo))  # cached
-    context.update(interim_context(job.plan, result, repo.config, labels))
+    computed = InterimResults(job.plan, result, repo.config.interim.stable_percent)  # shared by context and JSON
+    context.update(interim_context(job.plan, result, repo.config, labels, computed))
     out = {"html": env.get_template(report_template(job.spec, "html")).render(context)}
     if "md" in formats:  # GitHub renders it: user text must not carry HTML or links
         out["md"] = neutralise_markdown(env.get_template(report_template(job.spec, "md")).render(context))
@@ -80,7 +88,7 @@ def render_job(repo: Repository, job: ReportJob, env: SandboxedEnvironment | Non
     data = {"report": {"id": job.report_id, "kind": job.spec.kind, "title": job.spec.title,
                        "period": job.spec.period, "case_number": job.spec.case_number},
             "sentence": context["sentence"], **plan_json(result),
-            **interim_json(job.plan, result, repo.config, interim)}
+            **interim_json(job.plan, result, repo.config, interim, computed)}
     # `<` escaped: the JSON stays inert even if a page embeds it or a server sends it as HTML
     out["json"] = dumps(data).replace("<", "\\u003c") + "\n"
     return out
