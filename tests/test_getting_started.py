@@ -31,11 +31,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer.main
 import yaml
 from conftest import ROOT
+from test_docs import commands
 
-from avr.cli import app
 from avr.commands.schema import KINDS
 from avr.errors import Diagnostics
 from avr.load import load_text
@@ -213,19 +212,7 @@ def test_a_failing_step_stops_the_run(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- every page: commands and YAML
 
 
-def _commands() -> dict[tuple[str, ...], Any]:
-    found: dict[tuple[str, ...], Any] = {}
-
-    def walk(command: Any, path: tuple[str, ...]) -> None:
-        found[path] = command
-        for name, sub in getattr(command, "commands", {}).items():
-            walk(sub, (*path, name))
-
-    walk(typer.main.get_command(app), ())
-    return found
-
-
-COMMANDS = _commands()
+COMMANDS = commands()  # every command and sub-command of `avr`, as tests/test_docs.py walks them
 _STOP = {"|", "||", "&&", ";", ">", ">>", "2>", "<"}
 
 
