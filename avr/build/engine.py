@@ -19,6 +19,8 @@ identical to the one on disk is not rewritten.
 from __future__ import annotations
 
 import gc
+import hashlib
+import marshal
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,7 +31,7 @@ from avr import __version__
 from avr.build.scan import CACHE_DIR, Folders, Output, Stat, inputs, refused_problems
 from avr.errors import Diagnostics, InvalidInput, Problem
 from avr.i18n import current as current_language
-from avr.load.cache import read_checked, recent, write_checked
+from avr.load.checked import read_checked, recent, write_checked
 from avr.load.inputs import Refusal
 from avr.load.layout import CONFIG_FILE, OUTPUT_DIR, peek
 
@@ -75,20 +77,59 @@ class Manifest:
 
     def write(self, out_dir: Path, formats: tuple[str, ...]) -> None:
         write_checked(self.path(out_dir), self.version(formats), tuple(getattr(self, f) for f in _FIELDS))
+        Unchanged(files_digest(self.files), self.files.get(CONFIG_FILE), self.folders, self.outputs,
+                  self.diagnostics().problems()).write(out_dir, formats)
 
     def outputs_intact(self, out_dir: Path, rels: Iterable[str] | None = None) -> bool:
-        for rel in self.outputs if rels is None else rels:
-            _, size, mtime = self.outputs[rel]
-            try:
-                st = (out_dir / rel).stat()
-            except OSError:
-                return False
-            if (st.st_size, st.st_mtime_ns) != (size, mtime):
-                return False
-        return True
+        return outputs_intact(self.outputs, out_dir, rels)
 
 
 _FIELDS = ("files", "hashes", "global_key", "outer_key", "plans", "reports", "outputs", "info", "outer", "folders")
+
+
+@dataclass
+class Unchanged:
+    """The part of the manifest a no-op check reads (``<out>/.avr-cache/unchanged.marshal``): a digest of
+    the inputs' stats instead of the stats, and what a no-op prints; a fiftieth of the whole at 50k files."""
+
+    digest: bytes  # files_digest of the manifest's files
+    config: Stat | None  # avr.yaml's stat as recorded
+    folders: tuple[Any, ...]  # Folders.stored() of the validated avr.yaml
+    outputs: dict[str, Output]
+    diagnostics: list[Problem]
+
+    @staticmethod
+    def path(out_dir: Path) -> Path:
+        return out_dir / CACHE_DIR / "unchanged.marshal"
+
+    @classmethod
+    def read(cls, out_dir: Path, formats: tuple[str, ...]) -> Unchanged | None:
+        data = read_checked(cls.path(out_dir), Manifest.version(formats))
+        return cls(*data) if isinstance(data, tuple) and len(data) == 5 else None
+
+    def write(self, out_dir: Path, formats: tuple[str, ...]) -> None:
+        write_checked(self.path(out_dir), Manifest.version(formats),
+                      (self.digest, self.config, self.folders, self.outputs, self.diagnostics))
+
+
+def files_digest(files: dict[str, Stat]) -> bytes:
+    """A digest of every input's path and stat, in the scan's order (the same folders list in the same
+    order): a folder listed in another order only costs a build that finds nothing to do. Marshal version 2:
+    later versions share repeated objects by reference, so equal dicts could give different bytes."""
+    return hashlib.blake2b(marshal.dumps(files, 2), digest_size=16).digest()
+
+
+def outputs_intact(outputs: dict[str, Output], out_dir: Path, rels: Iterable[str] | None = None) -> bool:
+    """Every output (or those of ``rels``) as the last build left it: same size and mtime."""
+    for rel in outputs if rels is None else rels:
+        _, size, mtime = outputs[rel]
+        try:
+            st = (out_dir / rel).stat()
+        except OSError:
+            return False
+        if (st.st_size, st.st_mtime_ns) != (size, mtime):
+            return False
+    return True
 
 
 @dataclass
@@ -120,6 +161,7 @@ class Scanned:
     folders: Folders
     refused: dict[str, Refusal]  # inputs not to read (load/inputs.py)
     key: tuple[Path, Path | None, tuple[str, ...]]  # the build it was made for: root, --out, formats
+    taken: float  # wall clock when the stats were taken: files saved shortly before are not trusted (recent)
     seconds: float = 0.0
 
 
@@ -131,11 +173,12 @@ def output_dir(root: Path, out: Path | None, output: str) -> Path:
 
 def up_to_date(root: Path, out: Path | None, formats: tuple[str, ...], folders: Folders | None = None) -> Scanned | None:
     """The no-op check of `avr build` (the fast path's and build's): the same files with the same stat as the
-    manifest records (files saved just before a build are recorded so that they never match) and every output
-    as the last build left it.
+    last build recorded (files saved just before a build are recorded so that they never match) and every
+    output as that build left it. It reads only the manifest's small part (:class:`Unchanged`); the whole
+    manifest is read when something changed, for the build that follows.
 
     ``folders`` are those of the validated avr.yaml. Without them (the fast path, before pydantic is imported)
-    the manifest is looked for where avr.yaml's ``output_dir`` line points, and the folders it recorded are
+    the record is looked for where avr.yaml's ``output_dir`` line points, and the folders it holds are
     taken while avr.yaml's stat is the one recorded with them; else None: only a build can tell.
     """
     start = time.perf_counter()
@@ -143,31 +186,33 @@ def up_to_date(root: Path, out: Path | None, formats: tuple[str, ...], folders: 
     gc.disable()  # many new tuples and no cycles: the collector would only walk them, over and over
     try:
         if folders is None:
-            looked = output_dir(root, out, peek(root / CONFIG_FILE, "output_dir") or OUTPUT_DIR)
-            manifest = Manifest.read(looked, formats)
-            folders = Folders.from_stored(manifest.folders) if manifest is not None else None
+            out_dir = output_dir(root, out, peek(root / CONFIG_FILE, "output_dir") or OUTPUT_DIR)
+            record = Unchanged.read(out_dir, formats)
+            folders = Folders.from_stored(record.folders) if record is not None else None
             try:
                 st = (root / CONFIG_FILE).stat()
             except OSError:
                 return None
-            if (manifest is None or folders is None or manifest.files.get(CONFIG_FILE) != (st.st_size, st.st_mtime_ns)
-                    or output_dir(root, out, folders.output) != looked):
+            if (record is None or folders is None or record.config != (st.st_size, st.st_mtime_ns)
+                    or output_dir(root, out, folders.output) != out_dir):
                 return None
         else:
-            manifest = None
-        out_dir = output_dir(root, out, folders.output)
+            out_dir = output_dir(root, out, folders.output)
+            record = Unchanged.read(out_dir, formats)
         refused: dict[str, Refusal] = {}
+        taken = time.time()
         files = inputs(root, folders, out_dir, refused)
-        if manifest is None:
+        result = manifest = None
+        if (record is not None and not refused and record.digest == files_digest(files)
+                and outputs_intact(record.outputs, out_dir)):
+            result = BuildResult([out_dir / rel for rel in record.outputs], Diagnostics.of(record.diagnostics),
+                                 noop=True, out_dir=out_dir, ignore=folders.ignore)
+        else:
             manifest = Manifest.read(out_dir, formats)
     finally:
         if collecting:
             gc.enable()
-    result = None
-    if manifest is not None and not refused and manifest.files == files and manifest.outputs_intact(out_dir):
-        result = BuildResult([out_dir / rel for rel in manifest.outputs], manifest.diagnostics(), noop=True,
-                             out_dir=out_dir, ignore=folders.ignore)
-    return Scanned(result, out_dir, files, manifest, folders, refused, (root, out, formats),
+    return Scanned(result, out_dir, files, manifest, folders, refused, (root, out, formats), taken,
                    time.perf_counter() - start)
 
 
@@ -198,9 +243,11 @@ def build(
     if scanned is None or scanned.key != (root, out, formats) or scanned.folders != folders:
         scanned = up_to_date(root, out, formats, folders)
         assert scanned is not None
-    if scanned.result is not None and not clean:
-        scanned.result.seconds = {"scan": scanned.seconds + time.perf_counter() - clock}
-        return scanned.result
+    if scanned.result is not None:
+        if not clean:
+            scanned.result.seconds = {"scan": scanned.seconds + time.perf_counter() - clock}
+            return scanned.result
+        scanned.manifest = Manifest.read(scanned.out_dir, formats)  # what --clean removes is what it lists
     return Engine(root, config, scanned, jobs, formats, step, clean, strict, folders.ignore | frozenset(ignore)).run()
 
 
@@ -219,7 +266,6 @@ class Engine:
     ignore: frozenset[str]  # warning codes that count for nothing (avr.yaml's and the option's)
     seconds: dict[str, float] = field(default_factory=dict)  # per stage, for benchmarks and tests
     clock: float = field(default_factory=time.perf_counter)
-    started: float = field(default_factory=time.time)  # wall clock, for files saved just before the build
 
     def lap(self, stage: str) -> None:
         now = time.perf_counter()
@@ -363,7 +409,7 @@ class Engine:
             rels = [f"{job.out_base}.{ext}" for job in site_jobs for ext in formats] + list(pages)
             outputs = {rel: new_entries.get(rel, old_outputs.get(rel)) for rel in rels}  # type: ignore[misc]
             reports = report_keys
-        files = {rel: ((-1, st[1]) if recent(st[1], self.started) else st) for rel, st in scanned.files.items()}
+        files = {rel: ((-1, st[1]) if recent(st[1], scanned.taken) else st) for rel, st in scanned.files.items()}
         Manifest(files, hashes, layout.global_key, layout.outer_key, layout.keys, reports, outputs, info,
                  outer, scanned.folders.stored()).write(out_dir, formats)
         record(out_dir, [out_dir / rel for rel in outputs], clean=self.clean)

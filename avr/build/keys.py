@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from avr.build.scan import Folders, Stat, rel_path
 from avr.errors import Problem
-from avr.load.cache import file_hash
+from avr.load.checked import file_hash
 from avr.load.inputs import RefusedFile, read_regular
 from avr.load.layout import organisation_file, plan_folder_of
 

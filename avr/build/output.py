@@ -34,7 +34,7 @@ from pathlib import Path
 from avr.build.scan import CACHE_DIR, Output
 from avr.errors import AvrError, Diagnostics, InvalidInput, UsageError
 from avr.i18n import gettext as _
-from avr.load.cache import file_hash
+from avr.load.checked import file_hash
 from avr.load.inputs import read_own
 
 MARKER = ".avr-output"

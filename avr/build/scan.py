@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from avr.errors import Problem
 from avr.load.inputs import Refusal, link_refusal, refusal
-from avr.load.layout import CONFIG_FILE
+from avr.load.layout import CONFIG_FILE, builtin_templates
 
 if TYPE_CHECKING:
     from avr.model.config import RepoConfig
@@ -132,8 +132,6 @@ def scan(folder: Path, into: dict[str, Stat], root: Path, skip: Path | None = No
 
 def inputs(root: Path, folders: Folders, out_dir: Path, refused: dict[str, Refusal]) -> dict[str, Stat]:
     """Every input of a build with its stat: avr.yaml, the plans folder, templates_dir, avr's own templates."""
-    from avr.render.labels import builtin_templates
-
     files: dict[str, Stat] = {}
     try:
         st = (root / CONFIG_FILE).stat()

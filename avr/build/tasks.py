@@ -25,7 +25,8 @@ from avr.build.keys import Layout, index_summary, report_keys
 from avr.build.output import Entry, Staging, stat_of
 from avr.build.scan import Output
 from avr.errors import InvalidInput, Problem
-from avr.load.cache import DocStore, file_hash, no_collector
+from avr.load.cache import DocStore, no_collector
+from avr.load.checked import file_hash
 from avr.load.inputs import RefusedFile, read_regular
 
 if TYPE_CHECKING:

@@ -6,13 +6,15 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from avr.build.engine import BuildResult, Scanned, build
 from avr.build.scan import CACHE_DIR
 from avr.errors import InvalidInput
 from avr.i18n import ngettext
-from avr.load.cache import DocStore
+
+if TYPE_CHECKING:
+    from avr.load.cache import DocStore
 
 PROGRESS_AFTER_SECONDS = 1.0
 _STAGES = {"read": "reading files", "render": "rendering plans"}
@@ -87,6 +89,7 @@ def check_store(root: Path, jobs: int, output_dir: str) -> DocStore:
     """The build's document cache for `avr check`; written only where a build already made the output folder
     (``output_dir``, avr.yaml's)."""
     from avr.build.output import MARKER
+    from avr.load.cache import DocStore
 
     out_dir = root / output_dir
     # the cache is kept only in a folder of avr's (one holding its marker)

@@ -18,7 +18,8 @@ from avr.commands.create import create_exclusive, scalar, schema_comment
 from avr.errors import AvrError, UsageError
 from avr.i18n import gettext as _
 from avr.load import layout
-from avr.render.labels import Labels, builtin_templates, load_labels
+from avr.load.layout import builtin_templates
+from avr.render.labels import Labels, load_labels
 
 CALENDARS = ("year", "tertial", "delar", "quarter", "month")
 _KIND = {"year": "year", "tertial": "tertial", "delar": "interim", "quarter": "quarter", "month": "month"}

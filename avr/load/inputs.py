@@ -14,7 +14,6 @@ import stat
 from pathlib import Path
 
 from avr.i18n import gettext as _
-from avr.load.yamlfile import limit_text
 
 Refusal = tuple[str, str]  # (code, message) of a diagnostic on the file's path
 
@@ -39,6 +38,11 @@ def link_refusal(path: str, real_root: str) -> Refusal | None:
         return "E010", _("symbolic link to {target}, outside the repository; copy the file into the repository").format(
             target=real)
     return None
+
+
+def limit_text(name: str, value: int) -> str:
+    """How a diagnostic names a limit: the setting to raise and its current value."""
+    return _("limit limits.{name} = {value} in avr.yaml").format(name=name, value=value)
 
 
 def refusal(st: os.stat_result, limit: int) -> Refusal | None:

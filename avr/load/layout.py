@@ -35,6 +35,13 @@ AUDITS = "audits"
 AUDIT_FOLLOWUPS = "audit-followups"
 
 
+def builtin_templates() -> Path:
+    """avr's own templates: inside the installed package, or the source tree's templates/."""
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "templates"
+    return packaged if packaged.is_dir() else package.parent / "templates"
+
+
 def plan_folder_of(rel: str, prefix: str) -> str | None:
     """The plan folder (``<prefix><org>/<plan>``) holding the file ``rel`` (a path under ``prefix``, the plans
     folder with its slash), or None for a file not inside a plan folder."""

@@ -24,6 +24,7 @@ import yaml
 
 from avr.errors import Diagnostics
 from avr.i18n import gettext as _
+from avr.load.inputs import limit_text
 
 # The C composer is several times faster than the pure-Python one; a missing
 # libyaml would make every build silently slow, so we say so loudly instead.
@@ -116,11 +117,6 @@ PIN_LIMITS_ENV = "AVR_PIN_LIMITS"
 def limits_pinned() -> bool:
     """Whether the environment pins the limits to at most their defaults."""
     return os.environ.get(PIN_LIMITS_ENV, "") not in ("", "0")
-
-
-def limit_text(name: str, value: int) -> str:
-    """How a diagnostic names a limit: the setting to raise and its current value."""
-    return _("limit limits.{name} = {value} in avr.yaml").format(name=name, value=value)
 
 
 class Document:

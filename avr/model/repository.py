@@ -19,7 +19,8 @@ from avr.compute.rounding import stated_value_problem
 from avr.errors import Diagnostic, Diagnostics, InvalidInput, UsageError
 from avr.i18n import gettext as _
 from avr.load import layout
-from avr.load.yamlfile import PIN_LIMITS_ENV, Document, Limits, limit_text, limits_pinned, load_document
+from avr.load.inputs import limit_text
+from avr.load.yamlfile import PIN_LIMITS_ENV, Document, Limits, limits_pinned, load_document
 from avr.model.activity import Activity
 from avr.model.common import kind_name
 from avr.model.config import RepoConfig

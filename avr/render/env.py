@@ -37,12 +37,13 @@ from markupsafe import Markup
 from avr.compute.periods import sort_ids
 from avr.i18n import gettext as _
 from avr.load.inputs import link_refusal, refusal
+from avr.load.layout import builtin_templates
 from avr.model.common import Status, Verdict
 from avr.model.goal import Goal
 from avr.model.organisation import Organisation
 from avr.render import format as fmt
 from avr.render.charts import chart_globals
-from avr.render.labels import Labels, builtin_templates
+from avr.render.labels import Labels
 from avr.render.markdown import to_html
 from avr.render.terms import capfirst
 

@@ -7,16 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from avr.errors import AvrError, Diagnostics
+from avr.load.layout import builtin_templates
 from avr.load.yamlfile import load_document
-
-
-def builtin_templates() -> Path:
-    """avr's own templates: inside the installed package, or the source tree's templates/."""
-    packaged = Path(__file__).resolve().parent.parent / "templates"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent.parent / "templates"
-
 
 _MISSING = object()
 
