@@ -274,6 +274,15 @@ def test_sandbox_shortcuts_keep_the_checks() -> None:
     for method in (thing.refused, thing.alters):
         with pytest.raises(SecurityError):
             env.from_string("{{ f() }}").render(f=method)
+    # built-in methods: called directly, except a string's, whose sizes are checked
+    shown: dict[str, str] = {}
+    out = env.from_string("{% set _ = d.update({'a': 'b'}) %}{{ d.get('a') }}{{ f('x') }}{{ 'ab'.upper() }}").render(
+        d=shown, f=len)
+    assert out == "b1AB" and shown == {"a": "b"}, out
+    for source in ("{{ 'x'.ljust(100000) }}", "{{ s.ljust(100000) }}", "{{ '{:>99999}'.format(1) }}",
+                   "{{ s.format(1) }}", "{{ f(100000) }}"):
+        with pytest.raises(SecurityError):
+            env.from_string(source).render(s="{:>99999}", f="x".center)
 
 
 def test_compiled_templates_are_shared_only_when_nothing_differs(tmp_path: Path) -> None:

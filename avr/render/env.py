@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
-from types import FunctionType, MethodType
+from types import BuiltinMethodType, FunctionType, MethodType
 from typing import Any
 from urllib.parse import quote
 
@@ -118,17 +118,17 @@ class _Sandbox(SandboxedEnvironment):
         return safe
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
-        method = getattr(__obj, "__wrapped__", __obj)  # the sandbox hands out str.format wrapped
-        owner = getattr(method, "__self__", None)
-        if isinstance(owner, str) and type(method).__name__ == "builtin_function_or_method":
-            _check_str_method(owner, method.__name__, args, kwargs)
         # What the sandbox and Context.call check (unsafe_callable, alters_data, jinja_pass_arg on the
         # object or its __call__) cannot be set on a macro or the label catalogue, nor on a plain function
         # with no attributes of its own, nor on a method of one (a bound method reads them off its function):
         # those are called directly (a dozen label look-ups per activity card; what it saves: benchmarks/NOTES.md).
+        # Nor on a built-in method (`shown.update` once per activity card), which has no attributes at all;
+        # a string's built-in methods are checked below. None of the others is a string's method, nor wraps
+        # one (a wrapper's __wrapped__ is in its __dict__).
         kind = type(__obj)
         if kind is Macro or kind is Labels or (kind is FunctionType and not __obj.__dict__) or (
-                kind is MethodType and type(__obj.__func__) is FunctionType and not __obj.__func__.__dict__):
+                kind is MethodType and type(__obj.__func__) is FunctionType and not __obj.__func__.__dict__) or (
+                kind is BuiltinMethodType and not isinstance(__obj.__self__, str)):
             if kwargs:
                 kwargs.pop("_block_vars", None)
                 kwargs.pop("_loop_vars", None)
@@ -138,6 +138,10 @@ class _Sandbox(SandboxedEnvironment):
                 return MdText(result) if kind is Macro and type(result) is str else result
             except StopIteration:  # as Context.call
                 return __self.undefined("value was undefined because a callable raised a StopIteration exception")
+        method = getattr(__obj, "__wrapped__", __obj)  # the sandbox hands out str.format wrapped
+        owner = getattr(method, "__self__", None)
+        if isinstance(owner, str) and type(method).__name__ == "builtin_function_or_method":
+            _check_str_method(owner, method.__name__, args, kwargs)
         return super().call(__context, __obj, *args, **kwargs)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
@@ -163,13 +167,15 @@ class _Sandbox(SandboxedEnvironment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # The common case, a data attribute already known safe, skips the str.format wrapping check:
-        # that only concerns bound methods (callables), never values.
+        # that only concerns methods of strings (callables), never values.
         if self._safe.get((type(obj), attribute)):
             try:
                 value = getattr(obj, attribute)
             except AttributeError:
                 return super().getattr(obj, attribute)
-            if not callable(value) or type(value) is Macro:  # a macro is no str.format either
+            # a macro is no str.format either, nor is a built-in method of anything but a string
+            if not callable(value) or type(value) is Macro or (
+                    type(value) is BuiltinMethodType and not isinstance(value.__self__, str)):
                 return value
         return super().getattr(obj, attribute)
 
