@@ -144,8 +144,9 @@ def _text(lines: list[str]) -> str:
 
 def run_init(root: Path, opts: InitOptions) -> list[str]:
     """Write the new repository's files into ``root``; the lines to print (what was written, what next)."""
-    from avr.commands.new import PLAN_KINDS, new_plan
+    from avr.commands.new import new_plan
     from avr.commands.schema import KINDS, schema_text
+    from avr.model.plan import PLAN_KINDS
     from avr.model.repository import load_repository
 
     if opts.kind not in PLAN_KINDS:

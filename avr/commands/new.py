@@ -27,12 +27,10 @@ from avr.errors import AvrError, UsageError
 from avr.i18n import gettext as _
 from avr.load import layout
 from avr.model.common import Id
+from avr.model.goal import GOAL_KINDS
+from avr.model.plan import PLAN_KINDS
 from avr.model.repository import OrgData, PlanData, Repository
 from avr.render.labels import Labels, load_labels
-
-GOAL_KINDS = ("goal", "refinement", "development_area", "special_assignment", "quality_work", "process_goal",
-              "commitment", "development_assignment")
-PLAN_KINDS = ("assignment_plan", "operational_plan", "internal_budget", "action_plan")
 
 
 def _labels(repo: Repository) -> Labels:

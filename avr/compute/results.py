@@ -18,17 +18,14 @@ from avr.model.activity import Activity
 from avr.model.common import CANONICAL_STATUSES, Status, Verdict
 from avr.model.config import Rules
 from avr.model.followup import FollowUp, ManualVerdict
-from avr.model.goal import Goal
+from avr.model.goal import GOAL_KINDS, Goal
 from avr.model.organisation import Organisation, Period
 from avr.model.repository import OrgData, PlanData
 
 UNREPORTED = "unreported"
 COUNT_KEYS: tuple[str, ...] = (*CANONICAL_STATUSES, UNREPORTED)
 
-KIND_ORDER = (
-    "goal", "refinement", "development_area", "special_assignment", "quality_work",
-    "process_goal", "commitment", "development_assignment",
-)
+KIND_ORDER = GOAL_KINDS  # goals of one kind together, in the order the kinds are declared
 # When activities of one point disagree, the point counts as the least advanced.
 _LEAST_ADVANCED = (Status.OFF_TRACK, Status.STOPPED, Status.NOT_STARTED, Status.ON_TRACK, Status.DONE)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
@@ -32,6 +32,7 @@ GoalKind = Literal[
     "commitment",  # åtagande (1 år)
     "development_assignment",  # strategiskt utvecklingsuppdrag med återrapport
 ]
+GOAL_KINDS: tuple[str, ...] = get_args(GoalKind)  # in the order reports list them
 
 Unit = Literal[
     "percent", "count", "people", "households", "days", "kronor", "tkr", "mnkr", "index", "ratio", "score"

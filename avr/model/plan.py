@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import ConfigDict, Field, model_validator
 
@@ -83,6 +83,7 @@ PlanKind = Literal[
     "internal_budget",  # internbudget
     "action_plan",  # handlingsplan, t.ex. 26-punktsplan
 ]
+PLAN_KINDS: tuple[str, ...] = get_args(PlanKind)
 
 
 class Plan(Schema):
