@@ -322,7 +322,7 @@ def test_unusual_files_are_reported_as_load_document_reports_them(tmp_path: Path
     """Without a cache the workers stat each file; FIFOs, folders, links and big files still reach load_document."""
     import os
 
-    from avr.load.yamlfile import cache as cache_module
+    from avr.load import cache as cache_module
 
     root = tmp_path / "repo"
     folder = root / "plans" / "org" / "plan" / "goals"
