@@ -117,7 +117,7 @@ def tables() -> dict[str, Any]:
     repo = load_repository(ROOT)
     out: dict[str, Any] = {}
     for _, plan in repo.all_plans():
-        out.update(plan.interim.tables)
+        out.update({key: compute_table(table) for key, table in plan.interim.economy.items()})
     return out
 
 
