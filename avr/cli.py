@@ -130,7 +130,7 @@ def check(
 ) -> None:
     def action() -> int:
         from avr.build.options import parse_ignore
-        from avr.commands.build import check_store, default_jobs
+        from avr.commands.build import default_jobs
         from avr.commands.check import run_check
         from avr.model.repository import find_root
 
@@ -138,9 +138,7 @@ def check(
             raise UsageError(_("unknown format `{format}`; use text, github or json").format(format=fmt))
         ignored = parse_ignore(ignore)
         root = find_root(repo or Path.cwd())
-        store = check_store(root, jobs or default_jobs())
-        diags = run_check(root, store.load_all, ignored)
-        store.flush()
+        diags = run_check(root, jobs or default_jobs(), ignored)
         if fmt != "text":
             return _print_check_report(diags, repo, fmt, strict)
         _print_diagnostics(diags, strict)

@@ -61,6 +61,8 @@ def noop_build(args: list[str]) -> tuple[str | None, Scanned | None]:
         return None, None
     out = Path(parsed.out).expanduser() if parsed.out else None
     scanned = engine.up_to_date(root, out, formats)
+    if scanned is None:  # avr.yaml changed, or no build yet: the build validates it
+        return None, None
     if scanned.result is None:
         return None, scanned
     shown = scanned.result.shown(ignore)

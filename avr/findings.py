@@ -21,7 +21,7 @@ from avr.compute.stated import plan_results
 from avr.compute.targets import target_findings
 from avr.errors import Diagnostics
 from avr.i18n import gettext as _
-from avr.load import Document
+from avr.load.yamlfile import Document
 from avr.model.repository import OrgData, PlanData, Repository
 from avr.render.labels import load_labels
 

@@ -24,8 +24,6 @@ DEFAULT = "sv"
 DOMAIN = "avr"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
-# `language: en` at the top level of avr.yaml (quoted or not, a comment after it allowed)
-_LANGUAGE_LINE = re.compile(r"""^language[ \t]*:[ \t]*["']?([A-Za-z]+)["']?[ \t]*(?:#.*)?$""", re.MULTILINE)
 _REPO_OPTIONS = ("--repo", "-C")
 
 _language = DEFAULT
@@ -58,14 +56,15 @@ def _repo_arg(argv: list[str]) -> str | None:
 
 def configured(start: Path) -> str | None:
     """``language:`` of the avr.yaml at or above ``start``, or None (no file, unreadable, no such line)."""
+    from avr.load.layout import CONFIG_FILE, peek  # in here: avr.load's modules import this one
+
     try:
         start = start.resolve()
         for folder in (start, *start.parents):
-            config = folder / "avr.yaml"
+            config = folder / CONFIG_FILE
             if config.is_file():
-                match = _LANGUAGE_LINE.search(config.read_text(encoding="utf-8", errors="replace")[:65536])
-                return _known(match.group(1)) if match else None
-    except (OSError, RuntimeError, ValueError):
+                return _known(peek(config, "language"))
+    except (OSError, RuntimeError):
         return None
     return None
 

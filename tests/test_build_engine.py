@@ -93,16 +93,57 @@ def test_generated_10k_files_identical_to_the_earlier_engine(tmp_path: Path, bas
     _compare(repo, tmp_path, baseline)
 
 
-def test_the_scan_reads_avr_yaml_with_the_config_model_s_defaults(tmp_path: Path) -> None:
-    """The scan reads avr.yaml before pydantic is imported; its defaults are the config model's."""
+def test_the_build_takes_its_folders_from_the_validated_config(tmp_path: Path) -> None:
+    """The folders come from avr.yaml as the config model validated it; their defaults are written once, in
+    avr/load/layout.py, which the model and the no-op's look-up share."""
     from avr.build.scan import Folders
-    from avr.model.config import LimitsConfig, RepoConfig
+    from avr.load import layout
+    from avr.model.config import LimitsConfig
+    from avr.model.repository import read_config
 
-    fields = RepoConfig.model_fields
     (tmp_path / "avr.yaml").write_text("organisations: [a]\n", encoding="utf-8")
-    assert Folders.read(tmp_path) == Folders(fields["plans_dir"].default, fields["output_dir"].default,
-                                             fields["templates_dir"].default, LimitsConfig().max_file_bytes,
-                                             LimitsConfig().max_files, frozenset())
-    (tmp_path / "avr.yaml").write_text("plans_dir: p\noutput_dir: site\ntemplates_dir: mallar\nignore: [W103]\n"
-                                       "limits: {max_file_bytes: 2048, max_files: 99}\n", encoding="utf-8")
-    assert Folders.read(tmp_path) == Folders("p", "site", "mallar", 2048, 99, frozenset({"W103"}))
+    assert Folders.of(read_config(tmp_path).config) == Folders(
+        layout.PLANS_DIR, layout.OUTPUT_DIR, None, LimitsConfig().max_file_bytes, LimitsConfig().max_files, frozenset())
+    (tmp_path / "avr.yaml").write_text("organisations: [a]\nplans_dir: p\noutput_dir: site\ntemplates_dir: mallar\n"
+                                       "ignore: [W103]\nlimits: {max_file_bytes: 2048, max_files: 99}\n", encoding="utf-8")
+    folders = Folders.of(read_config(tmp_path).config)
+    assert folders == Folders("p", "site", "mallar", 2048, 99, frozenset({"W103"}))
+    assert Folders.from_stored(folders.stored()) == folders
+
+
+def test_a_build_validates_avr_yaml_once_for_all_its_plans(example_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One read and validation of avr.yaml per build, handed to the main load and to every plan's task."""
+    import avr.model.repository as repository
+    from avr.build.engine import build
+    from avr.model.config import RepoConfig
+
+    validated: list[type] = []
+    real = repository.validate
+
+    def counting(doc, schema, diags):  # type: ignore[no-untyped-def]
+        validated.append(schema)
+        return real(doc, schema, diags)
+
+    monkeypatch.setattr(repository, "validate", counting)
+    result = build(example_copy, example_copy / "build", formats=("html",))
+    assert result.plans_read >= 3  # the seeds: several plans, one task each
+    assert validated.count(RepoConfig) == 1
+
+
+def test_a_no_op_trusts_the_recorded_folders_only_while_avr_yaml_is_unchanged(mini_copy: Path) -> None:
+    """The no-op check finds the manifest where avr.yaml's output_dir line points, before anything is validated;
+    an avr.yaml it cannot read that way (a flow mapping moving the output) is validated by a build."""
+    from conftest import run_avr
+
+    first = run_avr("build", cwd=mini_copy)
+    assert first.returncode == 0, first.stderr
+    assert "nothing changed" in run_avr("build", cwd=mini_copy).stderr
+    (mini_copy / "avr.yaml").write_text("{output_dir: site, title: Testrapporter, organisations: [kommun-amn],\n"
+                                        " accessibility: {email: tillganglighet@example.se}}\n", encoding="utf-8")
+    _age(mini_copy)  # a file saved just now is never stat-trusted
+    moved = run_avr("build", cwd=mini_copy)
+    assert moved.returncode == 0, moved.stderr
+    assert "nothing changed" not in moved.stderr
+    assert (mini_copy / "site" / "index.html").is_file()
+    still = run_avr("build", cwd=mini_copy)
+    assert "nothing changed" in still.stderr and "site" in still.stderr

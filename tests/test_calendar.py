@@ -20,7 +20,7 @@ import pytest
 from avr.compute.periods import previous_period, same_period_last_year, sort_ids, year_period
 from avr.compute.status import FollowUpIndex
 from avr.errors import Diagnostics
-from avr.load import load_document
+from avr.load.yamlfile import load_document
 from avr.model.common import Status
 from avr.model.followup import FollowUp
 from avr.model.organisation import Organisation, Period

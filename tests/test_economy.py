@@ -194,7 +194,7 @@ def test_frame_warning_does_not_fail(example_copy: Path) -> None:
 def docs_yaml(first_line: str, folder: Path) -> dict[str, Any]:
     """The YAML example of docs/filer.md that starts with ``first_line``, read as avr reads files."""
     from avr.errors import Diagnostics
-    from avr.load import load_document
+    from avr.load.yamlfile import load_document
 
     text = (ROOT / "docs" / "filer.md").read_text(encoding="utf-8")
     block = next(b for b in text.split("```yaml\n")[1:] if b.startswith(first_line)).split("```", 1)[0]

@@ -37,7 +37,7 @@ from test_docs import commands
 
 from avr.commands.schema import KINDS
 from avr.errors import Diagnostics
-from avr.load import load_text
+from avr.load.yamlfile import load_text
 from avr.model.validate import validate
 
 DOCS = ROOT / "docs"

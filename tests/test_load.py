@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from avr.errors import Diagnostic, Diagnostics
-from avr.load import Document, Limits, load_document, load_text
-from avr.load.yamlfile import load_bytes
+from avr.load.yamlfile import Document, Limits, load_bytes, load_document, load_text
 
 NAME = "plans/org/plan/goals/2.yaml"
 

@@ -21,11 +21,14 @@ from hypothesis import strategies as st
 from test_properties import EXAMPLES, mappings
 
 from avr.errors import Diagnostics
-from avr.load import Document, Limits, load_text, yamlfile
+from avr.load import yamlfile
 from avr.load.cache import DocStore
 from avr.load.yamlfile import (
+    Document,
+    Limits,
     load_bytes,
     load_document,
+    load_text,
     marks_from_positions,
     pack_marks,
     positions_from_marks,
@@ -319,7 +322,7 @@ def test_unusual_files_are_reported_as_load_document_reports_them(tmp_path: Path
     """Without a cache the workers stat each file; FIFOs, folders, links and big files still reach load_document."""
     import os
 
-    from avr.load import cache as cache_module
+    from avr.load.yamlfile import cache as cache_module
 
     root = tmp_path / "repo"
     folder = root / "plans" / "org" / "plan" / "goals"

@@ -13,7 +13,7 @@ import pytest
 from pydantic import BaseModel
 
 from avr.errors import Diagnostic, Diagnostics, InvalidInput
-from avr.load import load_text
+from avr.load.yamlfile import load_text
 from avr.model.activity import Activity
 from avr.model.followup import FollowUp
 from avr.model.goal import Goal

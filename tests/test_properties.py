@@ -18,8 +18,7 @@ from reference import write_site as build
 from test_output_safety import unsafe_in_markdown
 
 from avr.errors import CODES, Diagnostics, InvalidInput
-from avr.load import Limits, load_text
-from avr.load.yamlfile import load_bytes
+from avr.load.yamlfile import Limits, load_bytes, load_text
 from avr.model.activity import Activity
 from avr.model.config import RepoConfig
 from avr.model.followup import FollowUp

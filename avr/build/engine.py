@@ -5,7 +5,8 @@ plan folders and reports, each output's hash and stat, and per plan folder its d
 site's index shows of it:
 
 * nothing changed (same files, same stat, outputs untouched): the last diagnostics are printed and nothing is
-  read, imported or written;
+  read, imported or written; avr.yaml is not validated either: while its stat is the one recorded, the folders
+  the last build took from the validated config (kept in the manifest) are still its folders;
 * only files inside plan folders changed: only those folders are read and checked (checks never cross plan
   folders), the others' diagnostics are taken from the manifest; if what the index shows of a changed plan
   differs, every plan folder is read;
@@ -30,12 +31,14 @@ from avr.errors import Diagnostics, InvalidInput, Problem
 from avr.i18n import current as current_language
 from avr.load.cache import read_checked, recent, write_checked
 from avr.load.inputs import Refusal
+from avr.load.layout import CONFIG_FILE, OUTPUT_DIR, peek
 
 if TYPE_CHECKING:  # the no-op check imports this module: what only a build needs is imported when it runs
     from avr.build.keys import Layout
     from avr.build.tasks import Step
+    from avr.model.repository import ConfigFile
 
-MANIFEST_FORMAT = 4  # 4: one store format, diagnostics kept once (per plan folder and outside them)
+MANIFEST_FORMAT = 5  # 5: the folders of the validated avr.yaml kept; 4: one store format, diagnostics kept once
 
 
 @dataclass
@@ -51,6 +54,7 @@ class Manifest:
     outputs: dict[str, Output]  # every file the build published, in the site's order
     info: dict[str, tuple[Any, list[Problem]]]  # plan folder -> (what the index shows of it, its diagnostics)
     outer: list[Problem]  # the diagnostics of files outside plan folders (and of refused inputs)
+    folders: tuple[Any, ...]  # Folders.stored() of the validated avr.yaml whose stat `files` records
 
     def diagnostics(self) -> Diagnostics:
         return Diagnostics.of([*self.outer, *(item for _, found in self.info.values() for item in found)])
@@ -67,7 +71,7 @@ class Manifest:
     def read(cls, out_dir: Path, formats: tuple[str, ...]) -> Manifest | None:
         """The last build's manifest, or None when missing, damaged or of another avr version or formats."""
         data = read_checked(cls.path(out_dir), cls.version(formats))
-        return cls(*data) if isinstance(data, tuple) and len(data) == 9 else None
+        return cls(*data) if isinstance(data, tuple) and len(data) == len(_FIELDS) else None
 
     def write(self, out_dir: Path, formats: tuple[str, ...]) -> None:
         write_checked(self.path(out_dir), self.version(formats), tuple(getattr(self, f) for f in _FIELDS))
@@ -84,7 +88,7 @@ class Manifest:
         return True
 
 
-_FIELDS = ("files", "hashes", "global_key", "outer_key", "plans", "reports", "outputs", "info", "outer")
+_FIELDS = ("files", "hashes", "global_key", "outer_key", "plans", "reports", "outputs", "info", "outer", "folders")
 
 
 @dataclass
@@ -119,21 +123,43 @@ class Scanned:
     seconds: float = 0.0
 
 
-def up_to_date(root: Path, out: Path | None, formats: tuple[str, ...]) -> Scanned:
+def output_dir(root: Path, out: Path | None, output: str) -> Path:
+    """Where a build writes: ``--out``, else avr.yaml's ``output_dir`` (``output``), as an absolute path."""
+    out_dir = out if out is not None else root / output
+    return out_dir if out_dir.is_absolute() else Path.cwd() / out_dir
+
+
+def up_to_date(root: Path, out: Path | None, formats: tuple[str, ...], folders: Folders | None = None) -> Scanned | None:
     """The no-op check of `avr build` (the fast path's and build's): the same files with the same stat as the
     manifest records (files saved just before a build are recorded so that they never match) and every output
-    as the last build left it."""
+    as the last build left it.
+
+    ``folders`` are those of the validated avr.yaml. Without them (the fast path, before pydantic is imported)
+    the manifest is looked for where avr.yaml's ``output_dir`` line points, and the folders it recorded are
+    taken while avr.yaml's stat is the one recorded with them; else None: only a build can tell.
+    """
     start = time.perf_counter()
     collecting = gc.isenabled()
     gc.disable()  # many new tuples and no cycles: the collector would only walk them, over and over
     try:
-        folders = Folders.read(root)
-        out_dir = out if out is not None else root / folders.output
-        if not out_dir.is_absolute():
-            out_dir = Path.cwd() / out_dir
+        if folders is None:
+            looked = output_dir(root, out, peek(root / CONFIG_FILE, "output_dir") or OUTPUT_DIR)
+            manifest = Manifest.read(looked, formats)
+            folders = Folders.from_stored(manifest.folders) if manifest is not None else None
+            try:
+                st = (root / CONFIG_FILE).stat()
+            except OSError:
+                return None
+            if (manifest is None or folders is None or manifest.files.get(CONFIG_FILE) != (st.st_size, st.st_mtime_ns)
+                    or output_dir(root, out, folders.output) != looked):
+                return None
+        else:
+            manifest = None
+        out_dir = output_dir(root, out, folders.output)
         refused: dict[str, Refusal] = {}
         files = inputs(root, folders, out_dir, refused)
-        manifest = Manifest.read(out_dir, formats)
+        if manifest is None:
+            manifest = Manifest.read(out_dir, formats)
     finally:
         if collecting:
             gc.enable()
@@ -159,17 +185,23 @@ def build(
 ) -> BuildResult:
     """Build every report of the repository at ``root`` into ``out`` (default: its output_dir).
 
-    ``scanned`` is a no-op check already made for this build (avr.fastpath's): the repository is then not
-    walked again. A build with errors is refused (InvalidInput), and with ``strict`` one with warnings too,
-    less the warnings of the codes ``ignore`` and avr.yaml's `ignore` name; the result keeps every diagnostic.
+    avr.yaml is read and validated here, once, and handed to every load of the build. ``scanned`` is a no-op
+    check already made for this build (avr.fastpath's): the repository is then not walked again. A build with
+    errors is refused (InvalidInput), and with ``strict`` one with warnings too, less the warnings of the codes
+    ``ignore`` and avr.yaml's `ignore` name; the result keeps every diagnostic.
     """
+    from avr.model.repository import read_config
+
     clock = time.perf_counter()
-    if scanned is None or scanned.key != (root, out, formats):
-        scanned = up_to_date(root, out, formats)
+    config = read_config(root)
+    folders = Folders.of(config.config)
+    if scanned is None or scanned.key != (root, out, formats) or scanned.folders != folders:
+        scanned = up_to_date(root, out, formats, folders)
+        assert scanned is not None
     if scanned.result is not None and not clean:
         scanned.result.seconds = {"scan": scanned.seconds + time.perf_counter() - clock}
         return scanned.result
-    return Engine(root, scanned, jobs, formats, step, clean, strict, scanned.folders.ignore | frozenset(ignore)).run()
+    return Engine(root, config, scanned, jobs, formats, step, clean, strict, folders.ignore | frozenset(ignore)).run()
 
 
 @dataclass
@@ -177,6 +209,7 @@ class Engine:
     """One build past its no-op check."""
 
     root: Path
+    config: ConfigFile  # avr.yaml, validated
     scanned: Scanned
     jobs: int
     formats: tuple[str, ...]
@@ -195,8 +228,9 @@ class Engine:
 
     def refuse(self, diagnostics: Diagnostics) -> None:
         """Raise InvalidInput when the build may not go on: an error, or with --strict a warning not ignored."""
-        if diagnostics.without(self.ignore).fails(self.strict):
-            raise InvalidInput(diagnostics, self.strict)
+        shown = diagnostics.without(self.ignore)
+        if shown.fails(self.strict):
+            raise InvalidInput(shown, self.strict)
 
     def run(self) -> BuildResult:
         from avr.build.output import MARKER, guard, output_folder, undo_output_folder
@@ -225,7 +259,7 @@ class Engine:
         old_hashes = old.hashes if old is not None else {}
         own_templates = folders.templates is not None  # the index may show anything of any plan: read them all
         # every file counts towards the file limit (E011): near it, only a whole load knows where it stops
-        whole = folders.max_files is None or len(files) + 1 >= folders.max_files
+        whole = len(files) + 1 >= folders.max_files
         hashes = {rel: old_hashes[rel] for rel, st in files.items() if rel in old_hashes and old_files.get(rel) == st}
         hashes.update(hashes_of(self.root, {rel: files[rel] for rel in layout.outside}, old_files, old_hashes,
                                 folders.max_file_bytes))
@@ -270,7 +304,8 @@ class Engine:
         old_info = old.info if old is not None else {}
         old_outputs = old.outputs if old is not None else {}
         store = DocStore(self.root, out_dir / CACHE_DIR, 1)
-        main = load_checked(self.root, strict=False, preload=store.load_all, skip=frozenset(layout.members))
+        main = load_checked(self.root, strict=False, preload=store.load_all, skip=frozenset(layout.members),
+                            config=self.config)
         store.flush()
         outer = repository_findings(main).problems()
         env = report_env(main)
@@ -278,7 +313,7 @@ class Engine:
             for name in env.list_templates(filter_func=lambda n: n.endswith((".md.j2", ".html.j2"))):
                 env.get_template(name)
         staging = Staging(out_dir, old_outputs)
-        ctx = TaskContext(self.root, layout, hashes, out_dir / CACHE_DIR, self.jobs if len(groups) == 1 else 1,
+        ctx = TaskContext(self.root, self.config, layout, hashes, out_dir / CACHE_DIR, self.jobs if len(groups) == 1 else 1,
                           scanned.folders.max_file_bytes, formats, env, staging,
                           old.reports if old is not None else {}, scanned.folders.templates is not None)
         try:
@@ -330,7 +365,7 @@ class Engine:
             reports = report_keys
         files = {rel: ((-1, st[1]) if recent(st[1], self.started) else st) for rel, st in scanned.files.items()}
         Manifest(files, hashes, layout.global_key, layout.outer_key, layout.keys, reports, outputs, info,
-                 outer).write(out_dir, formats)
+                 outer, scanned.folders.stored()).write(out_dir, formats)
         record(out_dir, [out_dir / rel for rel in outputs], clean=self.clean)
         self.lap("write")
         return BuildResult(

@@ -1,23 +1,26 @@
 """The build's view of the repository before anything is parsed: avr.yaml's folders, and every input file
 with its stat.
 
-avr.yaml is read here once per build without validation (pydantic would cost a no-op build more than the
-whole check): only to find the folders; the load that follows validates it (model/config.py) and reports
-any bad value. A folder name avr.yaml gets wrong falls back to the default the model gives it.
+A build takes its folders from avr.yaml as the config model validated it (:meth:`Folders.of`), and records
+them in its manifest; a no-op check, which must not import pydantic, takes them from there while avr.yaml's
+stat is the one recorded with them (avr/build/engine.py).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from functools import partial
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from avr.errors import Diagnostics, Problem
+from avr.errors import Problem
 from avr.load.inputs import Refusal, link_refusal, refusal
-from avr.load.yamlfile import MAX_FILE_BYTES_CAP, Limits, limits_pinned, load_document
+from avr.load.layout import CONFIG_FILE
+
+if TYPE_CHECKING:
+    from avr.model.config import RepoConfig
 
 Stat = tuple[int, int]  # size, mtime_ns
 Output = tuple[str, int, int]  # content hash, size, mtime_ns of a published file
@@ -26,40 +29,31 @@ CACHE_DIR = ".avr-cache"  # inside the output folder: the manifest and the docum
 
 @dataclass(frozen=True)
 class Folders:
-    """What the build takes from avr.yaml before the repository is loaded."""
+    """What the build takes from the validated avr.yaml: where to look, and what it may read."""
 
-    plans: str = "plans"
-    output: str = "build"
-    templates: str | None = None
-    max_file_bytes: int = Limits().max_file_bytes
-    max_files: int | None = Limits().max_files  # None: a value the check will refuse
-    ignore: frozenset[str] = frozenset()  # warning codes not to report
+    plans: str
+    output: str
+    templates: str | None
+    max_file_bytes: int
+    max_files: int
+    ignore: frozenset[str]  # warning codes not to report
 
     @classmethod
-    def read(cls, root: Path) -> Folders:
-        doc = load_document(root / "avr.yaml", "avr.yaml", Diagnostics())
-        raw: dict[str, Any] = doc.data if doc is not None and isinstance(doc.data, dict) else {}
-        limits = raw.get("limits")
-        limits = limits if isinstance(limits, dict) else {}
-        ignore = raw.get("ignore")
-        max_files = str(limits.get("max_files", Limits().max_files))
-        return cls(
-            _text(raw, "plans_dir") or cls.plans, _text(raw, "output_dir") or cls.output, _text(raw, "templates_dir"),
-            _max_file_bytes(limits.get("max_file_bytes")), int(max_files) if max_files.isdigit() else None,
-            frozenset(v for v in ignore if isinstance(v, str)) if isinstance(ignore, list) else frozenset())
+    def of(cls, config: RepoConfig) -> Folders:
+        return cls(config.plans_dir, config.output_dir, config.templates_dir, config.limits.max_file_bytes,
+                   config.limits.max_files, frozenset(config.ignore))
 
+    def stored(self) -> tuple[Any, ...]:
+        """As the manifest keeps it (plain data for marshal)."""
+        return (*astuple(self)[:5], tuple(sorted(self.ignore)))
 
-def _text(raw: dict[str, Any], key: str) -> str | None:
-    value = raw.get(key)
-    return value if isinstance(value, str) and value else None
-
-
-def _max_file_bytes(value: Any) -> int:
-    text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
-    if not text.isdigit():
-        return Limits().max_file_bytes
-    # never more than avr.yaml's check can accept (which reports a larger value)
-    return min(int(text), Limits().max_file_bytes if limits_pinned() else MAX_FILE_BYTES_CAP)
+    @classmethod
+    def from_stored(cls, data: Any) -> Folders | None:
+        try:
+            plans, output, templates, max_file_bytes, max_files, ignore = data
+            return cls(plans, output, templates, max_file_bytes, max_files, frozenset(ignore))
+        except (TypeError, ValueError):
+            return None
 
 
 def rel_path(path: Path, root: Path) -> str:
@@ -142,8 +136,8 @@ def inputs(root: Path, folders: Folders, out_dir: Path, refused: dict[str, Refus
 
     files: dict[str, Stat] = {}
     try:
-        st = (root / "avr.yaml").stat()
-        files["avr.yaml"] = (st.st_size, st.st_mtime_ns)
+        st = (root / CONFIG_FILE).stat()
+        files[CONFIG_FILE] = (st.st_size, st.st_mtime_ns)
     except OSError:
         pass
     limit = folders.max_file_bytes
@@ -158,10 +152,9 @@ def refused_problems(refused: dict[str, Refusal]) -> list[Problem]:
     return [(rel, 0, 0, code, message) for rel, (code, message) in sorted(refused.items())]
 
 
-def refused_inputs(root: Path) -> list[Problem]:
+def refused_inputs(root: Path, folders: Folders) -> list[Problem]:
     """Every file of the repository's plans and templates folders that avr would refuse to read or hash
     (E001, E010: see load/inputs.py), as diagnostics; `avr check` reports them like `avr build` does."""
-    folders = Folders.read(root)
     refused: dict[str, Refusal] = {}
     inputs(root, folders, root / folders.output, refused)
     return refused_problems(refused)

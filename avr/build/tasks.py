@@ -19,7 +19,7 @@ import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from avr.build.keys import Layout, index_summary, report_keys
 from avr.build.output import Entry, Staging, stat_of
@@ -27,6 +27,9 @@ from avr.build.scan import Output
 from avr.errors import InvalidInput, Problem
 from avr.load.cache import DocStore, file_hash, no_collector
 from avr.load.inputs import RefusedFile, read_regular
+
+if TYPE_CHECKING:
+    from avr.model.repository import ConfigFile
 
 # Forking pays off from a few reports of real size (benchmarks/NOTES.md).
 PARALLEL_MIN_FILES = 2000
@@ -39,6 +42,7 @@ class TaskContext:
     """Everything a task needs, set up once by the engine (inherited by forked workers)."""
 
     root: Path
+    config: ConfigFile  # avr.yaml, validated once by the engine
     layout: Layout
     hashes: dict[str, str]  # inputs whose hash is known (stat unchanged, or outside plan folders)
     cache_dir: Path
@@ -94,7 +98,7 @@ def plan_task(ctx: TaskContext, folders: tuple[str, ...]) -> Outcome:
 
     skip = frozenset(layout.members) - frozenset(folders)
     with no_collector():  # validating makes no reference cycles either: the collector would only walk the models
-        repo = load_checked(ctx.root, strict=False, preload=preload, skip=skip)
+        repo = load_checked(ctx.root, strict=False, preload=preload, skip=skip, config=ctx.config)
     store.flush()
     found = repository_findings(repo, folders[0] if len(folders) == 1 else None)
     outcome = Outcome(parsed=store.parsed, plans=sum(len(org.plans) for org in repo.orgs.values()))

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from avr.build.engine import BuildResult, Scanned, build
-from avr.build.scan import CACHE_DIR, Folders
+from avr.build.scan import CACHE_DIR
 from avr.errors import InvalidInput
 from avr.i18n import ngettext
 from avr.load.cache import DocStore
@@ -77,17 +77,18 @@ def run_build(
     try:
         return build(root, out, jobs=max(1, jobs), formats=formats, step=bar, clean=clean, strict=strict,
                      ignore=ignore, scanned=scanned)
-    except InvalidInput as exc:  # printed without the warnings avr.yaml or --ignore silence
-        raise InvalidInput(exc.diagnostics.without(ignore | Folders.read(root).ignore), exc.strict) from None
+    except InvalidInput as exc:  # printed without the warnings --ignore silences (the build left out avr.yaml's)
+        raise InvalidInput(exc.diagnostics.without(ignore), exc.strict) from None
     finally:
         bar.stop()
 
 
-def check_store(root: Path, jobs: int) -> DocStore:
-    """The build's document cache for `avr check`; written only where a build already made the output folder."""
+def check_store(root: Path, jobs: int, output_dir: str) -> DocStore:
+    """The build's document cache for `avr check`; written only where a build already made the output folder
+    (``output_dir``, avr.yaml's)."""
     from avr.build.output import MARKER
 
-    out_dir = root / Folders.read(root).output
+    out_dir = root / output_dir
     # the cache is kept only in a folder of avr's (one holding its marker)
     return DocStore(root, out_dir / CACHE_DIR if (out_dir / MARKER).is_file() else None, max(1, jobs))
 

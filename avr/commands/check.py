@@ -4,24 +4,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from avr.build.scan import refused_inputs
+from avr.build.scan import Folders, refused_inputs
+from avr.commands.build import check_store
 from avr.compute.checks import load_checked
 from avr.errors import Diagnostics, InvalidInput
 from avr.findings import repository_findings
-from avr.model.repository import Preload, find_root
+from avr.model.repository import find_root, read_config
 
 
-def run_check(start: Path, preload: Preload | None = None, ignore: frozenset[str] = frozenset()) -> Diagnostics:
-    """Every finding of the repository at or above ``start``, less the warnings of ``ignore`` and avr.yaml's."""
+def run_check(start: Path, jobs: int = 1, ignore: frozenset[str] = frozenset()) -> Diagnostics:
+    """Every finding of the repository at or above ``start``, less the warnings of ``ignore`` and avr.yaml's.
+
+    Files are read through the build's document cache (``jobs`` processes for the ones not in it)."""
     root = find_root(start)
     try:
-        repo = load_checked(root, strict=False, preload=preload)
+        config = read_config(root)
     except InvalidInput as exc:
         return exc.diagnostics.without(ignore)
+    store = check_store(root, jobs, config.config.output_dir)
+    try:
+        repo = load_checked(root, strict=False, preload=store.load_all, config=config)
+    except InvalidInput as exc:
+        return exc.diagnostics.without(ignore)
+    finally:
+        store.flush()
     diags = repository_findings(repo)
     # files avr build would refuse to hash (devices, FIFOs, links leading out, big files), whatever their kind
     reported = {d.path for d in diags.items}
-    for item in refused_inputs(root):
+    for item in refused_inputs(root, Folders.of(repo.config)):
         if item[0] not in reported:
             diags.add(*item)
     return diags.without(ignore | frozenset(repo.config.ignore))

@@ -33,7 +33,8 @@ from watchfiles import DefaultFilter, watch
 from avr.errors import AvrError, Diagnostics, InvalidInput
 from avr.i18n import gettext as _
 from avr.i18n import ngettext
-from avr.model.repository import CONFIG_NAME, load_repository
+from avr.load.layout import OUTPUT_DIR, PLANS_DIR
+from avr.model.repository import CONFIG_NAME, read_config
 from avr.render.labels import load_labels
 
 VERSION_PATH = "/__avr/version"
@@ -60,12 +61,11 @@ def rebuild(root: Path, out_dir: Path | None, state: State) -> Path:
     """Check and build (incrementally: a save re-renders only the plans it touches); on errors keep the
     message list instead. Returns the output folder."""
     from avr.build.engine import build
-    from avr.build.scan import Folders
 
     load_labels.cache_clear()  # a repository's own labels/ may have changed
     errors: list[str] = []
     warnings: list[str] = []
-    target = out_dir or root / Folders.read(root).output
+    target: Path | None = None
     try:
         result = build(root, out_dir, jobs=os.cpu_count() or 1)
         target = result.out_dir
@@ -74,6 +74,8 @@ def rebuild(root: Path, out_dir: Path | None, state: State) -> Path:
         errors = [d.format() for d in Diagnostics.of(exc.diagnostics.sorted()).errors]
     except (AvrError, TemplateError, OSError) as exc:
         errors = [f"avr: {exc}"]
+    if target is None:  # no build said where it writes: where the next one will
+        target = out_dir or root / _configured(root, "output_dir", OUTPUT_DIR)
     with state.lock:
         state.errors = errors
         state.warnings = warnings
@@ -174,17 +176,26 @@ class Handler(SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
+def _configured(root: Path, name: str, default: str) -> str:
+    """A setting of the validated avr.yaml, or ``default`` while avr.yaml is broken."""
+    try:
+        value = getattr(read_config(root).config, name)
+    except InvalidInput:
+        return default
+    return str(value) if value is not None else default
+
+
 def _watched(root: Path) -> tuple[list[Path], str]:
     """avr.yaml, the plans and the repository's own templates; and the report language."""
-    paths, language = [root / CONFIG_NAME, root / "plans"], "sv"
     try:
-        repo = load_repository(root, strict=False)
+        config = read_config(root).config
     except InvalidInput:  # avr.yaml itself is broken: watch the usual places until it is fixed
-        return [p for p in paths if p.exists()], language
-    paths = [root / CONFIG_NAME, repo.plans_root]
-    if repo.config.templates_dir:
-        paths.append(root / repo.config.templates_dir)
-    return [p for p in paths if p.exists()], repo.config.language
+        paths, language = [root / CONFIG_NAME, root / PLANS_DIR], "sv"
+    else:
+        paths, language = [root / CONFIG_NAME, root / config.plans_dir], config.language
+        if config.templates_dir:
+            paths.append(root / config.templates_dir)
+    return [p for p in paths if p.exists()], language
 
 
 def serve(root: Path, out_dir: Path | None, port: int, say: Callable[[str], None],

@@ -21,16 +21,17 @@ from avr.compute.rounding import stated_value_problem
 from avr.errors import InvalidInput
 from avr.i18n import gettext as _
 from avr.model.goal import Indicator, Value
-from avr.model.repository import PlanData, Preload, Repository, load_repository
+from avr.model.repository import ConfigFile, PlanData, Preload, Repository, load_repository
 
 
 def load_checked(
-    root: Path, *, strict: bool = True, preload: Preload | None = None, skip: frozenset[str] = frozenset()
+    root: Path, *, strict: bool = True, preload: Preload | None = None, skip: frozenset[str] = frozenset(),
+    config: ConfigFile | None = None,
 ) -> Repository:
     """The repository as :func:`~avr.model.repository.load_repository` reads it (same arguments), with the
     findings of :func:`plan_checks` of every plan read added to its diagnostics; with ``strict``, InvalidInput
     carrying all of them if there is any error."""
-    repo = load_repository(root, strict=False, preload=preload, skip=skip)
+    repo = load_repository(root, strict=False, preload=preload, skip=skip, config=config)
     for _org, plan in repo.all_plans():
         repo.diagnostics.extend(positioned(plan_checks(plan), plan.docs))
     if strict and repo.diagnostics.errors:

@@ -16,7 +16,7 @@ from avr.compute.periods import known_at
 from avr.compute.status import FollowUpIndex, StatusInPeriod, read_later
 from avr.errors import Diagnostics
 from avr.i18n import gettext as _
-from avr.load import Document
+from avr.load.yamlfile import Document
 from avr.model.activity import Activity
 from avr.model.common import CANONICAL_STATUSES, Status, Verdict
 from avr.model.config import Rules

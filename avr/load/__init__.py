@@ -1,5 +1,5 @@
-"""Load: files on disk → positioned raw data (strings, lists, mappings)."""
+"""Load: files on disk → positioned raw data (strings, lists, mappings).
 
-from avr.load.yamlfile import Document, Limits, load_document, load_text
-
-__all__ = ["Document", "Limits", "load_document", "load_text"]
+Import from the modules (``avr.load.yamlfile``, ``avr.load.layout``, …): this package imports none of them, so
+that avr/i18n.py can peek at avr.yaml through ``avr.load.layout`` before the loader's modules exist.
+"""

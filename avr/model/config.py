@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 
+from avr.load import layout
 from avr.load.yamlfile import MAX_FILE_BYTES_CAP, MAX_FILES_CAP, MAX_NODES_CAP
 from avr.model.common import Heading, Id, Number, Schema
 
@@ -222,12 +223,13 @@ class RepoConfig(Schema):
     language: Literal["sv", "en"] = Field(
         default="sv", description="Rapportspråk: sv eller en", json_schema_extra={"en": "Report language: sv or en"})
     plans_dir: str = Field(
-        default="plans",
+        default=layout.PLANS_DIR,
         description="Mappen med organisationerna, relativt avr.yaml",
         json_schema_extra={"en": "Folder holding the organisations, relative to avr.yaml"},
     )
     output_dir: str = Field(
-        default="build", description="Mappen dit rapporterna skrivs", json_schema_extra={"en": "Where reports are written"})
+        default=layout.OUTPUT_DIR, description="Mappen dit rapporterna skrivs",
+        json_schema_extra={"en": "Where reports are written"})
     templates_dir: str | None = Field(
         default=None,
         description="Egna mallar som ersätter avr:s, relativt avr.yaml",

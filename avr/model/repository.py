@@ -17,8 +17,8 @@ from pydantic import BaseModel
 
 from avr.errors import Diagnostic, Diagnostics, InvalidInput, UsageError
 from avr.i18n import gettext as _
-from avr.load import Document, Limits, layout, load_document
-from avr.load.yamlfile import PIN_LIMITS_ENV, limit_text, limits_pinned
+from avr.load import layout
+from avr.load.yamlfile import PIN_LIMITS_ENV, Document, Limits, limit_text, limits_pinned, load_document
 from avr.model.activity import Activity
 from avr.model.common import kind_name
 from avr.model.config import RepoConfig
@@ -30,7 +30,7 @@ from avr.model.outcome import OutcomeEntry, differences
 from avr.model.plan import Plan, ReportSpec
 from avr.model.validate import validate
 
-CONFIG_NAME = "avr.yaml"
+CONFIG_NAME = layout.CONFIG_FILE
 MAX_REPORT_NAME = 120  # bytes of a report file's name without .yaml: its outputs are named after it
 _ID_LINE = re.compile(r"""(?m)^id:[ \t]*["']?([^"'\s#]+)""")
 M = TypeVar("M", bound=BaseModel)
@@ -73,6 +73,15 @@ class OrgData:
     @property
     def periods(self) -> dict[str, Period]:
         return {p.id: p for p in self.organisation.periods}
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    """avr.yaml read and validated once (:func:`read_config`); a build hands it to every load it makes."""
+
+    config: RepoConfig
+    doc: Document  # for positions
+    diagnostics: tuple[Diagnostic, ...]  # its warnings (a config with errors is refused)
 
 
 @dataclass
@@ -164,17 +173,27 @@ def find_root(start: Path) -> Path:
 
 
 
+def read_config(root: Path) -> ConfigFile:
+    """avr.yaml of the repository at ``root``, read and validated, with its folders checked (inside the
+    repository) and its limits (under AVR_PIN_LIMITS); raise InvalidInput with every error if any."""
+    loader = _Loader(root)
+    config = loader.read_config()
+    return ConfigFile(config, loader.docs[id(config)], tuple(loader.diags.items))
+
+
 def load_repository(
-    root: Path, *, strict: bool = True, preload: Preload | None = None, skip: frozenset[str] = frozenset()
+    root: Path, *, strict: bool = True, preload: Preload | None = None, skip: frozenset[str] = frozenset(),
+    config: ConfigFile | None = None,
 ) -> Repository:
     """Read and check every file; raise InvalidInput with all errors if any.
 
     ``skip`` names plan folders (as shown in diagnostics, e.g. ``plans/org/plan``) not to read at all: an
     incremental build passes the unchanged ones, whose diagnostics it kept. Checks never cross plan folders,
-    so the others are checked exactly as in a full load.
+    so the others are checked exactly as in a full load. ``config`` is avr.yaml as :func:`read_config` gave
+    it, when the caller has it already (a build reads it once for all its loads).
     """
     loader = _Loader(root, preload, skip)
-    repo = loader.run()
+    repo = loader.run(config)
     if strict and repo.diagnostics.errors:
         raise InvalidInput(repo.diagnostics)
     return repo
@@ -270,7 +289,7 @@ class _Loader:
         line, col = doc.position(loc, key=key)
         self.diags.add(doc.path, line, col, code, message)
 
-    def run(self) -> Repository:
+    def read_config(self) -> RepoConfig:
         config_path = self.root / CONFIG_NAME
         if not config_path.exists():
             self.diags.add(CONFIG_NAME, 0, 0, "E207", _("{config} is missing; it names the organisations").format(
@@ -290,6 +309,18 @@ class _Loader:
         self.check_config_paths(config)
         if self.diags.errors:
             raise InvalidInput(self.diags)
+        return config
+
+    def run(self, given: ConfigFile | None = None) -> Repository:
+        config_path = self.root / CONFIG_NAME
+        if given is None:
+            config = self.read_config()
+        else:  # as read_config left it: counted as one file read, its warnings kept
+            config = self.config = given.config
+            self.docs[id(config)] = given.doc
+            self.diags.items.extend(given.diagnostics)
+            self.limits = Limits(**config.limits.model_dump())
+            self.files_read = 1
         plans_root = self.root / config.plans_dir
         if self.preload is not None:
             preloaded = self.preload(self.yaml_files(plans_root), self.limits)

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from avr.errors import Diagnostics
 from avr.i18n import gettext as _
 from avr.i18n import ngettext
-from avr.load import Document
+from avr.load.yamlfile import Document
 
 M = TypeVar("M", bound=BaseModel)
 
