@@ -251,6 +251,88 @@ def test_sandbox_shortcuts_keep_the_checks() -> None:
         with pytest.raises(SecurityError):
             env.from_string("{% for i in [1] %}{{ f() }}{% endfor %}").render(f=function)
 
+    class Thing:  # methods: called directly unless their function says otherwise
+        def plain(self, x: object) -> str:
+            return f"method {x}"
+
+        @unsafe
+        def refused(self) -> str:
+            return "ran"
+
+        def alters(self) -> str:
+            return "ran"
+
+        alters.alters_data = True  # type: ignore[attr-defined]
+
+        @pass_context
+        def with_context(self, context: object, x: object) -> str:
+            return f"{type(context).__name__} {x}"
+
+    thing = Thing()
+    out = env.from_string("{% for i in [1, 2] %}{{ p(i) }} {{ c(i) }};{% endfor %}").render(p=thing.plain, c=thing.with_context)
+    assert out == "method 1 Context 1;method 2 Context 2;", out
+    for method in (thing.refused, thing.alters):
+        with pytest.raises(SecurityError):
+            env.from_string("{{ f() }}").render(f=method)
+    # built-in methods: called directly, except a string's, whose sizes are checked
+    shown: dict[str, str] = {}
+    out = env.from_string("{% set _ = d.update({'a': 'b'}) %}{{ d.get('a') }}{{ f('x') }}{{ 'ab'.upper() }}").render(
+        d=shown, f=len)
+    assert out == "b1AB" and shown == {"a": "b"}, out
+    for source in ("{{ 'x'.ljust(100000) }}", "{{ s.ljust(100000) }}", "{{ '{:>99999}'.format(1) }}",
+                   "{{ s.format(1) }}", "{{ f(100000) }}"):
+        with pytest.raises(SecurityError):
+            env.from_string(source).render(s="{:>99999}", f="x".center)
+
+
+def test_compiled_templates_are_shared_only_when_nothing_differs(tmp_path: Path) -> None:
+    from conftest import ROOT
+
+    from avr.model.repository import load_repository
+    from avr.render import env as env_module
+    from avr.render.build import render_job, report_env, report_jobs
+    from avr.render.labels import load_labels
+
+    def counting(env: object) -> list[str]:
+        compiled: list[str] = []
+        compile_ = env.compile  # type: ignore[attr-defined]
+
+        def compile(source: str, name: str | None = None, filename: str | None = None, *args: object) -> object:
+            compiled.append(str(name))
+            return compile_(source, name, filename, *args)
+
+        env.compile = compile  # type: ignore[attr-defined]
+        return compiled
+
+    # a second environment compiles nothing and renders every report of plans/ as one that compiled all
+    repo = load_repository(ROOT)
+    env_module._CompiledTemplates._code.clear()
+    first, second, uncached = report_env(repo), report_env(repo), report_env(repo)
+    uncached.bytecode_cache = None
+    compiled_first, compiled_second = counting(first), counting(second)
+    for job in report_jobs(repo):
+        assert render_job(repo, job, first) == render_job(repo, job, second) == render_job(repo, job, uncached), job.out_base
+    assert "macros.html.j2" in compiled_first and compiled_second == []
+
+    # a repository's template is compiled again when its text changed
+    (tmp_path / "page.html.j2").write_text("{{ 'met' | verdict }} one", encoding="utf-8")
+    sv, en = load_labels("sv"), load_labels("en")
+    assert env_module.make_env(sv, tmp_path).get_template("page.html.j2").render() == "uppfyllt one"
+    (tmp_path / "page.html.j2").write_text("{{ 'met' | verdict }} two", encoding="utf-8")
+    assert env_module.make_env(sv, tmp_path).get_template("page.html.j2").render() == "uppfyllt two"
+    # Jinja applied the filter to the constant while compiling, so the code holds a label: another catalogue
+    # compiles its own
+    assert "uppfyllt" in env_module.make_env(sv, tmp_path).compile("{{ 'met' | verdict }}", raw=True)
+    assert env_module.make_env(en, tmp_path).get_template("page.html.j2").render() == "met two"
+    assert env_module.make_env(sv, tmp_path).get_template("page.html.j2").render() == "uppfyllt two"
+    # and so do other settings (a filter added, as the PDF's environment adds one), once
+    for expected in (["page.html.j2"], []):
+        extended = env_module.make_env(sv, tmp_path)
+        extended.filters["extra"] = str
+        compiled = counting(extended)
+        assert extended.get_template("page.html.j2").render() == "uppfyllt two"
+        assert compiled == expected
+
 
 def test_items_looked_up_as_attributes_are_still_checked() -> None:
     from jinja2.exceptions import SecurityError

@@ -23,11 +23,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
-from types import FunctionType
+from types import BuiltinMethodType, FunctionType, MethodType
 from typing import Any
 from urllib.parse import quote
 
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, Template, pass_context
+from jinja2 import __version__ as jinja_version
+from jinja2.bccache import Bucket, BytecodeCache
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.runtime import Context, Macro
@@ -116,16 +118,17 @@ class _Sandbox(SandboxedEnvironment):
         return safe
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
-        method = getattr(__obj, "__wrapped__", __obj)  # the sandbox hands out str.format wrapped
-        owner = getattr(method, "__self__", None)
-        if isinstance(owner, str) and type(method).__name__ == "builtin_function_or_method":
-            _check_str_method(owner, method.__name__, args, kwargs)
         # What the sandbox and Context.call check (unsafe_callable, alters_data, jinja_pass_arg on the
         # object or its __call__) cannot be set on a macro or the label catalogue, nor on a plain function
-        # with no attributes of its own: those are called directly (a dozen label look-ups per activity card;
-        # what it saves: benchmarks/NOTES.md).
+        # with no attributes of its own, nor on a method of one (a bound method reads them off its function):
+        # those are called directly (a dozen label look-ups per activity card; what it saves: benchmarks/NOTES.md).
+        # Nor on a built-in method (`shown.update` once per activity card), which has no attributes at all;
+        # a string's built-in methods are checked below. None of the others is a string's method, nor wraps
+        # one (a wrapper's __wrapped__ is in its __dict__).
         kind = type(__obj)
-        if kind is Macro or kind is Labels or (kind is FunctionType and not __obj.__dict__):
+        if kind is Macro or kind is Labels or (kind is FunctionType and not __obj.__dict__) or (
+                kind is MethodType and type(__obj.__func__) is FunctionType and not __obj.__func__.__dict__) or (
+                kind is BuiltinMethodType and not isinstance(__obj.__self__, str)):
             if kwargs:
                 kwargs.pop("_block_vars", None)
                 kwargs.pop("_loop_vars", None)
@@ -135,6 +138,10 @@ class _Sandbox(SandboxedEnvironment):
                 return MdText(result) if kind is Macro and type(result) is str else result
             except StopIteration:  # as Context.call
                 return __self.undefined("value was undefined because a callable raised a StopIteration exception")
+        method = getattr(__obj, "__wrapped__", __obj)  # the sandbox hands out str.format wrapped
+        owner = getattr(method, "__self__", None)
+        if isinstance(owner, str) and type(method).__name__ == "builtin_function_or_method":
+            _check_str_method(owner, method.__name__, args, kwargs)
         return super().call(__context, __obj, *args, **kwargs)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
@@ -160,13 +167,15 @@ class _Sandbox(SandboxedEnvironment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # The common case, a data attribute already known safe, skips the str.format wrapping check:
-        # that only concerns bound methods (callables), never values.
+        # that only concerns methods of strings (callables), never values.
         if self._safe.get((type(obj), attribute)):
             try:
                 value = getattr(obj, attribute)
             except AttributeError:
                 return super().getattr(obj, attribute)
-            if not callable(value) or type(value) is Macro:  # a macro is no str.format either
+            # a macro is no str.format either, nor is a built-in method of anything but a string
+            if not callable(value) or type(value) is Macro or (
+                    type(value) is BuiltinMethodType and not isinstance(value.__self__, str)):
                 return value
         return super().getattr(obj, attribute)
 
@@ -312,6 +321,57 @@ def md_inline(text: Any) -> MdText:
     return MdText(_BLOCK_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", value))
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Compiled templates shared by the environments of one process (``avr serve`` makes a new one for every
+    rebuild, a PDF one for every report): compiling is most of the first rendering of a report.
+
+    Kept in memory only, never on disk: a compiled template is code the process runs, so a file of it would
+    need more trust than the cache folder avr reads its data from deserves. A template's code depends on its
+    text and on the environment it was compiled by (its settings, its filters and tests, which Jinja may call
+    on constants while compiling, and so the label catalogue they were made with): all are in the key, so a
+    changed template, catalogue or setting is compiled again.
+    """
+
+    MAX = 512  # templates kept (a serve session editing its templates compiles each saved version once)
+    _code: dict[tuple[Any, ...], Any] = {}
+
+    def __init__(self, labels: Labels) -> None:
+        self.labels = labels
+
+    def _key(self, environment: Environment, name: str, filename: str | None, source: str) -> tuple[Any, ...]:
+        settings = (
+            jinja_version, type(environment), environment.block_start_string, environment.block_end_string,
+            environment.variable_start_string, environment.variable_end_string, environment.comment_start_string,
+            environment.comment_end_string, environment.line_statement_prefix, environment.line_comment_prefix,
+            environment.trim_blocks, environment.lstrip_blocks, environment.newline_sequence,
+            environment.keep_trailing_newline, environment.optimized, environment.is_async,
+            tuple(sorted(environment.extensions)), getattr(environment, "intercepted_binops", None),
+            getattr(environment, "intercepted_unops", None), environment.finalize,
+            getattr(environment.finalize, "jinja_pass_arg", None),
+            environment.autoescape(name) if callable(environment.autoescape) else environment.autoescape,
+            tuple(_callables(environment.filters)), tuple(_callables(environment.tests)),
+        )
+        return settings, self.labels.digest, name, filename, source
+
+    def get_bucket(self, environment: Environment, name: str, filename: str | None, source: str) -> Bucket:
+        bucket = Bucket(environment, "", "")
+        bucket.key = self._key(environment, name, filename, source)  # type: ignore[assignment]
+        bucket.code = self._code.get(bucket.key)  # type: ignore[call-overload]
+        return bucket
+
+    def set_bucket(self, bucket: Bucket) -> None:
+        if len(self._code) >= self.MAX:
+            self._code.pop(next(iter(self._code)))
+        self._code[bucket.key] = bucket.code  # type: ignore[index]
+
+
+def _callables(table: dict[str, Any]) -> Iterator[tuple[str, Any, Any]]:
+    """Filters or tests as they shape compiled code: name, what Jinja passes them, their code."""
+    for name in sorted(table):
+        function = table[name]
+        yield name, getattr(function, "jinja_pass_arg", None), getattr(function, "__code__", function)
+
+
 def make_env(labels: Labels, override_dir: Path | None) -> SandboxedEnvironment:
     loaders: list[BaseLoader] = [FileSystemLoader(str(builtin_templates()))]
     if override_dir is not None and override_dir.is_dir():
@@ -355,6 +415,7 @@ def make_env(labels: Labels, override_dir: Path | None) -> SandboxedEnvironment:
     )
     for name in ("center", "indent", "format", "replace", "batch", "slice"):
         env.filters[name] = _bounded_filter(name, env.filters[name])
+    env.bytecode_cache = _CompiledTemplates(labels)
     return env
 
 

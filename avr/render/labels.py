@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from functools import cache
+import hashlib
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,11 @@ class Labels:
         if not isinstance(form, str):
             raise AvrError(f"label {'.'.join(path)} of the {self.language} catalogue needs `one:` and `other:` texts")
         return form.format(n=n)
+
+    @cached_property
+    def digest(self) -> str:
+        """The catalogue's content, as a hash: two catalogues of the same labels have the same."""
+        return hashlib.blake2b(repr((self.language, self.data)).encode(), digest_size=16).hexdigest()
 
     @property
     def locale(self) -> str:

@@ -32,6 +32,7 @@ class Words:
     def __init__(self, plan: Plan, labels: Labels) -> None:
         self.plan = plan
         self.labels = labels
+        self._labels: dict[tuple[str, ...], str] = {}  # label(): the same few on every activity card
 
     def noun(self, key: str) -> dict[str, str]:
         """The forms and gender of ``key`` (a goal kind, `activity`, or `item` for the plan's work items)."""
@@ -72,7 +73,10 @@ class Words:
 
     def label(self, *path: str) -> str:
         """A catalogue label with its noun places filled."""
-        return self.fill(self.labels(*path))
+        found = self._labels.get(path)
+        if found is None:
+            found = self._labels[path] = self.fill(self.labels(*path))
+        return found
 
     def kind_heading(self, kind: str) -> str:
         """The heading over the plan's items of ``kind``: "Nämndmål", else the catalogue's "Mål"."""
