@@ -189,6 +189,17 @@ def test_frame_warning_does_not_fail(example_copy: Path) -> None:
     proc = run_avr("check", "--repo", example_copy)
     assert proc.returncode == 0, proc.stderr
     assert "W301" in proc.stderr and "1 886" in proc.stderr
+    warning = [line for line in proc.stderr.splitlines() if " W301 " in line]
+    assert len(warning) == 1 and warning[0].startswith(f"{LINKOPING}/driftsammandrag.yaml:"), warning
+    # a build shows it at the same place; so does the next, unchanged (its stored findings), and one that
+    # reads another plan folder again, on two jobs, and keeps this folder's findings
+    other = example_copy / "plans/marks-kommun/ekonomiskt-bistand-2011/plan.yaml"
+    for step in ("first", "unchanged", "another folder changed"):
+        if step == "another folder changed":
+            other.write_text(other.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        proc = run_avr("build", "-q", "-f", "md", "--jobs", "2", "--repo", example_copy)
+        assert proc.returncode == 0, (step, proc.stderr)
+        assert [line for line in proc.stderr.splitlines() if " W301 " in line] == warning, step
 
 
 def docs_yaml(first_line: str, folder: Path) -> dict[str, Any]:
