@@ -400,6 +400,7 @@ def _settings(environment: Environment, name: str) -> tuple[Any, ...]:
     """What a template's compiled code depends on in its environment, besides what its filters do."""
     return (
         jinja_version, MAGIC_NUMBER, type(environment).__module__, type(environment).__qualname__,
+        environment.code_generator_class.__module__, environment.code_generator_class.__qualname__,
         environment.block_start_string, environment.block_end_string, environment.variable_start_string,
         environment.variable_end_string, environment.comment_start_string, environment.comment_end_string,
         environment.line_statement_prefix, environment.line_comment_prefix, environment.trim_blocks,
