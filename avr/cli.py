@@ -111,9 +111,10 @@ def _run(action: Callable[[], int | None]) -> None:
 
 
 def _repo(repo: Path | None) -> Any:
-    from avr.model.repository import find_root, load_repository
+    from avr.compute.checks import load_checked
+    from avr.model.repository import find_root
 
-    return load_repository(find_root(repo or Path.cwd()))
+    return load_checked(find_root(repo or Path.cwd()))
 
 
 @app.command(help=_(

@@ -1,11 +1,12 @@
 """Every finding of a repository, errors and warnings, from one function that `check`, `build` and `serve` share.
 
-The loader's diagnostics (errors and the warnings of reading), then what computing results finds: stated
-figures that differ (E306, E307), implausible outcomes (W803), verdicts and statuses (W101, W102), and the
-publishing checks: placeholder text of new files (W104), an accessibility statement without contact details
-(W105), targets that contradict their direction (W106). A plan folder with an error is not computed (its
-models are incomplete); the others are, so a refused build and `avr check` list the same findings whichever
-way the build read the plans (whole, or folder by folder).
+The diagnostics of loading the repository through compute/checks.load_checked (errors and the warnings of
+reading, and the figures checked once a plan is loaded: economy sums E301–E304 and W301, shares E305), then
+what computing results finds: stated figures that differ (E306, E307), implausible outcomes (W803), verdicts
+and statuses (W101, W102), and the publishing checks: placeholder text of new files (W104), an accessibility
+statement without contact details (W105), targets that contradict their direction (W106). A plan folder with
+an error is not computed (its models are incomplete); the others are, so a refused build and `avr check` list
+the same findings whichever way the build read the plans (whole, or folder by folder).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from avr.compute.plausibility import outcome_findings
-from avr.compute.results import Finding
+from avr.compute.results import Finding, positioned
 from avr.compute.stated import plan_results
 from avr.compute.targets import target_findings
 from avr.errors import Diagnostics
@@ -28,7 +29,7 @@ LANGUAGES = ("sv", "en")
 
 
 def repository_findings(repo: Repository, folder: str | None = None) -> Diagnostics:
-    """The diagnostics of ``repo`` and every warning computed from it.
+    """The diagnostics of ``repo`` (as compute/checks.load_checked loads it) and every finding computed from it.
 
     ``folder`` (a plan folder as shown in diagnostics) limits the computed ones to the files in it: a build
     plan by plan asks each plan folder's load for its own findings and the outer load for the rest.
@@ -51,10 +52,7 @@ def _computed(repo: Repository, folder: str | None, failed: set[str]) -> Diagnos
             diags.add("avr.yaml", line, col, "W105",
                       _("the accessibility statement has no contact: set accessibility.email (or phone) in avr.yaml"))
     for org, plan in plans:
-        for finding in plan_findings(org, plan, repo):
-            doc = plan.docs.get(id(finding.model))
-            if doc is not None:
-                diags.add(doc.path, *doc.position(finding.loc), finding.code, finding.message)
+        diags.extend(positioned(plan_findings(org, plan, repo), plan.docs))
     docs = repo.docs.values() if folder is None else (d for d in repo.docs.values() if d.path.startswith(folder + "/"))
     for doc in docs:
         for loc, text in _placeholders(doc):

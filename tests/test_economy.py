@@ -117,7 +117,7 @@ def tables() -> dict[str, Any]:
     repo = load_repository(ROOT)
     out: dict[str, Any] = {}
     for _, plan in repo.all_plans():
-        out.update(plan.interim.tables)
+        out.update({key: compute_table(table) for key, table in plan.interim.economy.items()})
     return out
 
 
@@ -189,6 +189,17 @@ def test_frame_warning_does_not_fail(example_copy: Path) -> None:
     proc = run_avr("check", "--repo", example_copy)
     assert proc.returncode == 0, proc.stderr
     assert "W301" in proc.stderr and "1 886" in proc.stderr
+    warning = [line for line in proc.stderr.splitlines() if " W301 " in line]
+    assert len(warning) == 1 and warning[0].startswith(f"{LINKOPING}/driftsammandrag.yaml:"), warning
+    # a build shows it at the same place; so does the next, unchanged (its stored findings), and one that
+    # reads another plan folder again, on two jobs, and keeps this folder's findings
+    other = example_copy / "plans/marks-kommun/ekonomiskt-bistand-2011/plan.yaml"
+    for step in ("first", "unchanged", "another folder changed"):
+        if step == "another folder changed":
+            other.write_text(other.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        proc = run_avr("build", "-q", "-f", "md", "--jobs", "2", "--repo", example_copy)
+        assert proc.returncode == 0, (step, proc.stderr)
+        assert [line for line in proc.stderr.splitlines() if " W301 " in line] == warning, step
 
 
 def docs_yaml(first_line: str, folder: Path) -> dict[str, Any]:
@@ -314,3 +325,39 @@ def test_nyckeltal_page_through_the_cli(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert ("plans/kommun-vn/vp-2022/economy/nyckeltal.yaml:29:13: E301 table `nyckeltal`, row `Netto`, column "
             "`Budget`: stated 94 but the lines sum to 93 (difference 1)") in done.stderr
+
+
+def test_every_command_refuses_a_wrong_stated_figure_at_its_place(tmp_path: Path) -> None:
+    """The figures checked once a plan is loaded (compute/checks.py: E301–E305) are reported at the same
+    file:line:col by every command that reads the repository: check, build (full, incremental on several
+    jobs, and again with nothing changed), status, todo, export, and diff for the side that has them."""
+    import shutil
+    import subprocess
+
+    repo = tmp_path / "stated"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "stated", repo)
+    for args in (("init", "-q", "-b", "main"), ("add", "-A"),
+                 ("-c", "user.name=T", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false",
+                  "commit", "-q", "-m", "plans")):
+        subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+    assert run_avr("build", "-q", "-f", "md", cwd=repo).returncode == 0  # a clean build: the next ones are incremental
+    plan = "plans/kommun-vn/vp-2022"
+    edit(repo / plan / "economy/nyckeltal.yaml", "budget: 93", "budget: 94")
+    edit(repo / plan / "goals/1.yaml", "89/187 (48 %)", "89/187 (47 %)")
+    expected = [
+        f"{plan}/economy/nyckeltal.yaml:29:13: E301 table `nyckeltal`, row `Netto`, column `Budget`: stated 94 but "
+        "the lines sum to 93 (difference 1)",
+        f"{plan}/economy/nyckeltal.yaml:31:16: E302 table `nyckeltal`, row `Netto`, column `Avvikelse`: stated "
+        "deviation -5 but prognos and budget give -4",
+        f"{plan}/goals/1.yaml:11:15: E305 indicator `andel-sjalv`: stated 47 % but 89/187 is 47,6 %, which rounds "
+        "to 48 %",
+    ]
+    commands = [("check",), ("build", "-q", "-f", "md", "--jobs", "2"), ("build", "-q", "-f", "md"),
+                ("build", "-q", "-f", "md", "--jobs", "2"), ("status",), ("todo",),
+                ("export", "--out", tmp_path / "export"), ("diff", "main")]
+    for command in commands:
+        done = run_avr(*command, cwd=repo)
+        assert done.returncode == 1, (command, done.stdout, done.stderr)
+        assert [line for line in done.stderr.splitlines() if re.search(r" E30\d ", line)] == expected, command
+    assert not (tmp_path / "export").exists()
+    assert "invalid files in HEAD" in done.stderr  # diff: the working tree's side, not main's

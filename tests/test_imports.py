@@ -23,14 +23,7 @@ LAYERS = ("load", "model", "compute", "render", "build", "commands", "cli")
 
 KNOWN_CYCLES: tuple[frozenset[str], ...] = ()
 KNOWN_PRIVATE: frozenset[tuple[str, str, str]] = frozenset()
-# Validation that needs a computed figure runs while loading: the stated sums of economy tables (E202,
-# E301–E304, W301) and a stated share against its numerator/denominator (E305). Moving these checks into
-# avr/findings.py, with the other computed findings, would make `avr diff`, `avr export`, `avr status` and
-# `avr todo` accept such files (they do not run the findings): that belongs with one diagnostics path.
-KNOWN_UPWARD = frozenset({
-    ("avr.model.interim", "avr.compute.economy"),
-    ("avr.model.repository", "avr.compute.rounding"),
-})
+KNOWN_UPWARD: frozenset[tuple[str, str]] = frozenset()
 
 
 def modules() -> dict[str, Path]:

@@ -285,7 +285,7 @@ def test_sandbox_shortcuts_keep_the_checks() -> None:
             env.from_string(source).render(s="{:>99999}", f="x".center)
 
 
-def test_compiled_templates_are_shared_only_when_nothing_differs(tmp_path: Path) -> None:
+def test_compiled_templates_are_shared_only_when_nothing_differs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from conftest import ROOT
 
     from avr.model.repository import load_repository
@@ -293,16 +293,8 @@ def test_compiled_templates_are_shared_only_when_nothing_differs(tmp_path: Path)
     from avr.render.build import render_job, report_env, report_jobs
     from avr.render.labels import load_labels
 
-    def counting(env: object) -> list[str]:
-        compiled: list[str] = []
-        compile_ = env.compile  # type: ignore[attr-defined]
-
-        def compile(source: str, name: str | None = None, filename: str | None = None, *args: object) -> object:
-            compiled.append(str(name))
-            return compile_(source, name, filename, *args)
-
-        env.compile = compile  # type: ignore[attr-defined]
-        return compiled
+    counting = _counting
+    monkeypatch.setattr(env_module, "own_compiled_folder", lambda: tmp_path / "compiled")  # (empty)
 
     # a second environment compiles nothing and renders every report of plans/ as one that compiled all
     repo = load_repository(ROOT)
@@ -332,6 +324,95 @@ def test_compiled_templates_are_shared_only_when_nothing_differs(tmp_path: Path)
         compiled = counting(extended)
         assert extended.get_template("page.html.j2").render() == "uppfyllt two"
         assert compiled == expected
+
+
+def _counting(env: object) -> list[str]:
+    compiled: list[str] = []
+    compile_ = env.compile  # type: ignore[attr-defined]
+
+    def compile(source: str, name: str | None = None, filename: str | None = None, *args: object) -> object:
+        compiled.append(str(name))
+        return compile_(source, name, filename, *args)
+
+    env.compile = compile  # type: ignore[attr-defined]
+    return compiled
+
+
+def test_own_templates_kept_compiled_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from conftest import ROOT
+
+    from avr.model.repository import load_repository
+    from avr.render import env as env_module
+    from avr.render.build import render_job, report_env, report_jobs
+
+    folder = tmp_path / "compiled"
+    monkeypatch.setattr(env_module, "own_compiled_folder", lambda: folder)
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    memory = env_module._CompiledTemplates._code
+    repo = load_repository(ROOT)
+    jobs = report_jobs(repo)
+
+    def fresh_process() -> tuple[object, list[str]]:  # as a new process: nothing compiled in memory
+        memory.clear()
+        env = report_env(repo)
+        return env, _counting(env)
+
+    uncached = report_env(repo)
+    uncached.bytecode_cache = None
+    expected = {job.out_base: render_job(repo, job, uncached) for job in jobs}
+    first, compiled_first = fresh_process()
+    assert all(render_job(repo, job, first) == expected[job.out_base] for job in jobs)  # type: ignore[arg-type]
+    assert "macros.html.j2" in compiled_first and (folder / "macros.html.j2.code").is_file()
+    assert (folder / "sections+goals.html.j2.code").is_file()
+    second, compiled_second = fresh_process()
+    assert all(render_job(repo, job, second) == expected[job.out_base] for job in jobs)  # type: ignore[arg-type]
+    assert compiled_second == []
+
+    # a damaged file, or one holding other code under a stale key, is compiled again and rewritten
+    (folder / "macros.html.j2.code").write_bytes(b"AVRSTORE1\n" + b"x" * 40)
+    stale = (folder / "base.html.j2.code").read_bytes()
+    (folder / "report.html.j2.code").write_bytes(stale)
+    third, compiled_third = fresh_process()
+    assert all(render_job(repo, job, third) == expected[job.out_base] for job in jobs)  # type: ignore[arg-type]
+    assert sorted(compiled_third) == ["macros.html.j2", "report.html.j2"]
+    fourth, compiled_fourth = fresh_process()
+    assert all(render_job(repo, job, fourth) == expected[job.out_base] for job in jobs)  # type: ignore[arg-type]
+    assert compiled_fourth == []
+
+    # with PYTHONDONTWRITEBYTECODE nothing is written (what is there is read)
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    (folder / "macros.html.j2.code").unlink()
+    fifth, compiled_fifth = fresh_process()
+    assert all(render_job(repo, job, fifth) == expected[job.out_base] for job in jobs)  # type: ignore[arg-type]
+    assert compiled_fifth == ["macros.html.j2"]
+    assert not (folder / "macros.html.j2.code").exists()
+
+
+def test_only_avr_s_own_templates_without_filters_run_at_compile_time_go_to_disk(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from avr.render import env as env_module
+    from avr.render.labels import load_labels
+
+    own, repo, folder = tmp_path / "own", tmp_path / "repo", tmp_path / "compiled"
+    own.mkdir()
+    repo.mkdir()
+    monkeypatch.setattr(env_module, "builtin_templates", lambda: own)
+    monkeypatch.setattr(env_module, "own_compiled_folder", lambda: folder)
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    (own / "plain.html.j2").write_text("{{ 'met' }} {{ x | verdict }}", encoding="utf-8")
+    (own / "folded.html.j2").write_text("{{ 'met' | verdict }}", encoding="utf-8")  # Jinja runs the filter
+    (repo / "page.html.j2").write_text("{{ x | verdict }}", encoding="utf-8")
+    env_module._CompiledTemplates._code.clear()
+    for labels, words in ((load_labels("sv"), ("met uppfyllt", "uppfyllt")), (load_labels("en"), ("met met", "met"))):
+        env = env_module.make_env(labels, repo)
+        assert env.get_template("plain.html.j2").render(x="met") == words[0]
+        assert env.get_template("folded.html.j2").render() == words[1]
+        assert env.get_template("page.html.j2").render(x="met") == words[1]
+    assert sorted(p.name for p in folder.iterdir()) == ["plain.html.j2.code"]
 
 
 def test_items_looked_up_as_attributes_are_still_checked() -> None:

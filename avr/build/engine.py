@@ -339,9 +339,9 @@ class Engine:
     def run_locked(self) -> BuildResult:
         from avr.build.output import Staging, record
         from avr.build.tasks import TaskContext, run_tasks
+        from avr.compute.checks import load_checked
         from avr.findings import repository_findings
         from avr.load.cache import DocStore
-        from avr.model.repository import load_repository
         from avr.render.build import ReportJob, report_env, site_pages
 
         scanned, formats, out_dir = self.scanned, self.formats, self.scanned.out_dir
@@ -350,8 +350,8 @@ class Engine:
         old_info = old.info if old is not None else {}
         old_outputs = old.outputs if old is not None else {}
         store = DocStore(self.root, out_dir / CACHE_DIR, 1)
-        main = load_repository(self.root, strict=False, preload=store.load_all, skip=frozenset(layout.members),
-                               config=self.config)
+        main = load_checked(self.root, strict=False, preload=store.load_all, skip=frozenset(layout.members),
+                            config=self.config)
         store.flush()
         outer = repository_findings(main).problems()
         env = report_env(main)

@@ -84,8 +84,9 @@ class Outcome:
 
 def plan_task(ctx: TaskContext, folders: tuple[str, ...]) -> Outcome:
     """Load, check, key and render the plan folders ``folders``."""
+    from avr.compute.checks import load_checked
     from avr.findings import repository_findings
-    from avr.model.repository import PlanData, load_repository
+    from avr.model.repository import PlanData
     from avr.render.build import report_jobs
 
     layout = ctx.layout
@@ -98,7 +99,7 @@ def plan_task(ctx: TaskContext, folders: tuple[str, ...]) -> Outcome:
 
     skip = frozenset(layout.members) - frozenset(folders)
     with no_collector():  # validating makes no reference cycles either: the collector would only walk the models
-        repo = load_repository(ctx.root, strict=False, preload=preload, skip=skip, config=ctx.config)
+        repo = load_checked(ctx.root, strict=False, preload=preload, skip=skip, config=ctx.config)
     store.flush()
     found = repository_findings(repo, folders[0] if len(folders) == 1 else None)
     outcome = Outcome(parsed=store.parsed, plans=sum(len(org.plans) for org in repo.orgs.values()))

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from avr.build.scan import Folders, refused_inputs
 from avr.commands.build import check_store
+from avr.compute.checks import load_checked
 from avr.errors import Diagnostics, InvalidInput
 from avr.findings import repository_findings
-from avr.model.repository import find_root, load_repository, read_config
+from avr.model.repository import find_root, read_config
 
 
 def run_check(start: Path, jobs: int = 1, ignore: frozenset[str] = frozenset()) -> Diagnostics:
@@ -22,7 +23,7 @@ def run_check(start: Path, jobs: int = 1, ignore: frozenset[str] = frozenset()) 
         return exc.diagnostics.without(ignore)
     store = check_store(root, jobs, config.config.output_dir)
     try:
-        repo = load_repository(root, strict=False, preload=store.load_all, config=config)
+        repo = load_checked(root, strict=False, preload=store.load_all, config=config)
     except InvalidInput as exc:
         return exc.diagnostics.without(ignore)
     finally:

@@ -6,11 +6,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from avr.compute.checks import load_checked
 from avr.compute.diff import RepoDiff, diff_repositories
 from avr.errors import Diagnostics, InvalidInput, UsageError
 from avr.gitread import Revision, default_base, export, resolve, toplevel
 from avr.i18n import gettext as _
-from avr.model.repository import CONFIG_NAME, Repository, find_root, load_repository
+from avr.model.repository import CONFIG_NAME, Repository, find_root
 from avr.render.diff import Sides
 
 
@@ -39,7 +40,7 @@ def _load(root: Path, role: str, revision: Revision) -> Side:
     if not (root / CONFIG_NAME).exists():  # e.g. the pull request that adds avr: nothing to compare on this side
         return Side(role, revision, None, Diagnostics(), absent=True)
     try:
-        repo = load_repository(root, strict=False)
+        repo = load_checked(root, strict=False)
     except InvalidInput as exc:  # avr.yaml missing or unreadable on that side
         return Side(role, revision, None, exc.diagnostics)
     return Side(role, revision, repo, repo.diagnostics)

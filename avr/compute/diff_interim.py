@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from avr.compute.changes import Change, FieldChange, compare_models, item_change
-from avr.compute.economy import TableResult
+from avr.compute.economy import TableResult, compute_table
 from avr.compute.interim import audit_results
 from avr.compute.order import natural_key
 from avr.model.audit import Audit, AuditFollowUp
@@ -47,10 +47,9 @@ def _amounts(result: TableResult) -> dict[tuple[str, str], tuple[str, str, Decim
     return out
 
 
-def _amount_fields(a: TableResult | None, b: TableResult | None) -> list[FieldChange]:
-    old = _amounts(a) if a else {}
-    new = _amounts(b) if b else {}
-    table = (b or a).table  # type: ignore[union-attr]
+def _amount_fields(a: TableResult, b: TableResult) -> list[FieldChange]:
+    old, new = _amounts(a), _amounts(b)
+    table = b.table
     unit, decimals = table.unit, table.printed_decimals
     fields = []
     keys = [*new, *(k for k in old if k not in new)]  # in the head side's order of rows and columns
@@ -75,7 +74,7 @@ def _tables(old: PlanData, new: PlanData) -> list[Change]:
         for f in fields:
             f.of = "economy"
         if a and b:
-            fields += _amount_fields(old.interim.tables.get(key), new.interim.tables.get(key))
+            fields += _amount_fields(compute_table(a), compute_table(b))
         change = item_change("economy", key, old, new, a, b, fields, title=(b or a).title)  # type: ignore[union-attr]
         if change:
             changes.append(change)

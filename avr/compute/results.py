@@ -6,6 +6,7 @@ Everything a report or ``avr status`` prints is computed here, never typed.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -13,7 +14,9 @@ from avr.compute.indicators import IndicatorResult, combine, indicator_result, v
 from avr.compute.order import natural_key
 from avr.compute.periods import known_at
 from avr.compute.status import FollowUpIndex, StatusInPeriod, read_later
+from avr.errors import Diagnostics
 from avr.i18n import gettext as _
+from avr.load.yamlfile import Document
 from avr.model.activity import Activity
 from avr.model.common import CANONICAL_STATUSES, Status, Verdict
 from avr.model.config import Rules
@@ -114,12 +117,24 @@ class GoalResult:
 
 @dataclass
 class Finding:
-    """A warning found while computing, positioned by model and location."""
+    """A problem found while computing (a warning, or an error of a stated figure), positioned by model and
+    location."""
 
     model: object
     loc: tuple[str | int, ...]
     code: str
     message: str
+
+
+def positioned(findings: Iterable[Finding], docs: Mapping[int, Document]) -> Diagnostics:
+    """The findings as diagnostics at their place in their files (``docs``: id(model) -> its file, as
+    PlanData.docs); a finding whose model has no file is left out."""
+    diags = Diagnostics()
+    for finding in findings:
+        doc = docs.get(id(finding.model))
+        if doc is not None:
+            diags.add(doc.path, *doc.position(finding.loc), finding.code, finding.message)
+    return diags
 
 
 @dataclass

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from avr.compute.economy import TableResult
+from avr.compute.economy import TableResult, compute_table
 from avr.compute.interim import (
     AuditResult,
     ControlRow,
@@ -22,6 +22,7 @@ from avr.compute.interim import (
     process_overview,
 )
 from avr.compute.results import GoalResult, PlanResult, StatusCounts
+from avr.model.economy import EconomyTable
 from avr.model.repository import PlanData
 from avr.model.sections import Section
 
@@ -44,12 +45,16 @@ class SectionView:
         return self.section.name
 
 
-def tables_for(plan: PlanData, period_id: str | None) -> list[TableResult]:
-    """The economy tables of a report: those without a period, and those of the report's period."""
+def economy_for(plan: PlanData, period_id: str | None) -> list[EconomyTable]:
+    """The economy tables of a report, in their order: those without a period, and those of the report's period."""
     wanted = {None, period_id}
-    tables = [t for t in plan.interim.tables.values() if t.table.period in wanted]
-    return sorted(tables, key=lambda t: (t.table.order if t.table.order is not None else 1000,
-                                         ECONOMY_KIND_ORDER.index(t.table.kind), t.table.id))
+    tables = [t for t in plan.interim.economy.values() if t.period in wanted]
+    return sorted(tables, key=lambda t: (t.order if t.order is not None else 1000, ECONOMY_KIND_ORDER.index(t.kind), t.id))
+
+
+def tables_for(plan: PlanData, period_id: str | None) -> list[TableResult]:
+    """The economy tables of a report (:func:`economy_for`), computed."""
+    return [compute_table(table) for table in economy_for(plan, period_id)]
 
 
 class InterimResults:
@@ -130,7 +135,7 @@ def has_data(section: Section, data: PlanData, result: PlanResult, report_text: 
     if name == "process_overview":
         return bool(result.goals) or commitment_counts(result).total > 0
     if name == "economy":
-        return bool(tables_for(data, result.period.id if result.period else None))
+        return bool(economy_for(data, result.period.id if result.period else None))
     if name == "internal_control":
         return bool(data.interim.controls)
     if name == "audits":

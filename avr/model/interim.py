@@ -18,7 +18,6 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
-from avr.compute.economy import TableResult, check_explains, compute_table
 from avr.errors import Diagnostics
 from avr.i18n import gettext as _
 from avr.load import layout
@@ -43,8 +42,7 @@ SUBFOLDERS: tuple[tuple[str, type[BaseModel], str], ...] = (
 class InterimData:
     """Everything a plan holds besides goals and activities, for the delårsrapport."""
 
-    economy: dict[str, EconomyTable] = field(default_factory=dict)
-    tables: dict[str, TableResult] = field(default_factory=dict)  # computed, by table id
+    economy: dict[str, EconomyTable] = field(default_factory=dict)  # computed by compute/economy.py
     controls: dict[str, ControlPoint] = field(default_factory=dict)
     control_results: list[ControlResult] = field(default_factory=list)
     audits: dict[str, Audit] = field(default_factory=dict)
@@ -95,24 +93,13 @@ def load_interim(
 
 def _check(loader: Loader, data: InterimData, organisation: Organisation) -> None:
     periods = [p.id for p in organisation.periods]
+    # the stated sums, and a changes table against the versions it explains, are compute's (compute/checks.py)
     for table in data.economy.values():
-        result = compute_table(table)
-        data.tables[table.id] = result
-        for issue in result.issues:
-            loader.at(table, issue.loc, issue.code, issue.message)
         _unique(loader, table, [c.id for c in table.columns], "columns", "column")
         if table.period is not None:
             loader.ref(table, ("period",), table.period, periods, "period")
-    for table in data.economy.values():
-        if table.explains is None:
-            continue
-        ok = [loader.ref(table, ("explains", key), getattr(table.explains, key), data.economy, "economy table")
-              for key in ("previous", "current")]
-        if all(ok):
-            found = check_explains(data.tables[table.id], data.tables[table.explains.previous],
-                                   data.tables[table.explains.current])
-            if found is not None:
-                loader.at(table, found.loc, found.code, found.message)
+        for key in ("previous", "current") if table.explains is not None else ():
+            loader.ref(table, ("explains", key), getattr(table.explains, key), data.economy, "economy table")
     seen: dict[tuple[str, ...], BaseModel] = {}
     for control in data.control_results:
         loader.ref(control, ("period",), control.period, periods, "period")

@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from avr.compute.rounding import stated_value_problem
 from avr.errors import Diagnostic, Diagnostics, InvalidInput, UsageError
 from avr.i18n import gettext as _
 from avr.load import layout
@@ -25,7 +24,7 @@ from avr.model.activity import Activity
 from avr.model.common import kind_name
 from avr.model.config import RepoConfig
 from avr.model.followup import FollowUp
-from avr.model.goal import Goal, Indicator, Value, value_problem
+from avr.model.goal import Goal, Indicator, value_problem
 from avr.model.interim import InterimData, load_interim
 from avr.model.organisation import Organisation, Period, StatusLabel, label_key
 from avr.model.outcome import OutcomeEntry, differences
@@ -504,14 +503,12 @@ class _Loader:
                             _("indicator id `{indicator}` is already used by goal `{goal}`").format(
                                 indicator=ind.id, goal=indicators[ind.id].id))
                 indicators[ind.id] = goal
-                for p, value in ind.history.items():
+                for p in ind.history:
                     self.ref(goal, ("indicators", i, "history", p), p, periods, "period")
-                    self.check_stated(goal, ("indicators", i, "history", p), ind, value)
                 for p in ind.targets:
                     self.ref(goal, ("indicators", i, "targets", p), p, periods, "period")
                 if ind.baseline:
                     self.ref(goal, ("indicators", i, "baseline", "period"), ind.baseline.period, periods, "period")
-                    self.check_stated(goal, ("indicators", i, "baseline", "value"), ind, ind.baseline.value)
         for act in data.activities.values():
             if not act.goals and data.plan.item_noun != "commitment":
                 self.at(act, ("goals",) if "goals" in act.model_fields_set else (), "E102",
@@ -609,17 +606,11 @@ class _Loader:
             self.at(fu, ("verdict",), "E205", _("a manual verdict needs `justification`: say why"))
 
     def check_share(self, model: BaseModel, loc: tuple[Any, ...], ind: Indicator, value: Any) -> None:
+        """A value fits its indicator's unit; a figure stated beside it is checked by compute (E305,
+        compute/checks.py)."""
         problem = value_problem(ind.unit, value)
         if problem:
             self.at(model, loc, "E103", problem)
-        self.check_stated(model, loc[:-1] if isinstance(value, OutcomeEntry) else loc, ind, value)
-
-    def check_stated(self, model: BaseModel, loc: tuple[Any, ...], ind: Indicator, value: Any) -> None:
-        """A figure the source prints beside numerator/denominator agrees with them (compute/rounding.py)."""
-        problem = stated_value_problem(ind, value if isinstance(value, Value) else value.as_value())
-        if problem:  # at `stated:` when written as a field, else at the value `27/179 (19 %)`
-            self.at(model, (*loc, "stated"), "E305", _("indicator `{indicator}`: {problem}").format(
-                indicator=ind.id, problem=problem))
 
     def yaml_files(self, plans_root: Path) -> list[Path]:
         """Every .yaml/.yml file under plans_dir, as ``rglob`` finds them, except in skipped plan folders."""

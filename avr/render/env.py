@@ -14,16 +14,19 @@ renders under a budget (:class:`_BoundedTemplate`): at most ``MAX_OUTPUT_CHARS``
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from importlib.util import MAGIC_NUMBER
 from itertools import islice
 from pathlib import Path
-from types import BuiltinMethodType, FunctionType, MethodType
+from types import BuiltinMethodType, CodeType, FunctionType, MethodType
 from typing import Any
 from urllib.parse import quote
 
@@ -38,6 +41,7 @@ from markupsafe import Markup
 
 from avr.compute.periods import sort_ids
 from avr.i18n import gettext as _
+from avr.load.cache import read_checked, write_checked
 from avr.load.inputs import link_refusal, refusal
 from avr.load.layout import builtin_templates
 from avr.model.common import Status, Verdict
@@ -110,6 +114,17 @@ class _Sandbox(SandboxedEnvironment):
         super().__init__(*args, **kwargs)
         self._safe: dict[tuple[type, str], bool] = {}
         self._no_items: dict[type, bool] = {}
+        self.ran_while_compiling = True  # (whether a filter or test ran in the last compile: _CompiledTemplates)
+
+    def compile(self, source: Any, name: str | None = None, filename: str | None = None, raw: bool = False,
+                defer_init: bool = False) -> Any:
+        tables, ran = (self.filters, self.tests), list[str]()
+        self.filters, self.tests = _Watched(self.filters, ran), _Watched(self.tests, ran)
+        try:
+            return super().compile(source, name, filename, raw, defer_init)  # type: ignore[call-overload]
+        finally:
+            self.filters, self.tests = tables
+            self.ran_while_compiling = bool(ran)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         key = (type(obj), attr)
@@ -324,13 +339,18 @@ def md_inline(text: Any) -> MdText:
 
 class _CompiledTemplates(BytecodeCache):
     """Compiled templates shared by the environments of one process (``avr serve`` makes a new one for every
-    rebuild, a PDF one for every report): compiling is most of the first rendering of a report.
+    rebuild, a PDF one for every report), and avr's own also kept on disk: compiling is about as much work as
+    rendering a report once.
 
-    Kept in memory only, never on disk: a compiled template is code the process runs, so a file of it would
-    need more trust than the cache folder avr reads its data from deserves. A template's code depends on its
-    text and on the environment it was compiled by (its settings, its filters and tests, which Jinja may call
-    on constants while compiling, and so the label catalogue they were made with): all are in the key, so a
-    changed template, catalogue or setting is compiled again.
+    A template's code depends on its text and on the environment it was compiled by (its settings, its filters
+    and tests, which Jinja may call on constants while compiling, and so the label catalogue they were made
+    with): all are in the key, so a changed template, catalogue or setting is compiled again.
+
+    A compiled template is code the process runs, so it is read from disk only where avr's own compiled modules
+    are (`avr/__pycache__/templates/`, as trusted as avr's code) and only for avr's own templates, never from
+    the output folder's cache (data a pull request or a restored CI cache may have put there). It is written
+    there as Python writes bytecode (not with ``PYTHONDONTWRITEBYTECODE``), and only when no filter or test ran
+    while compiling, so that it depends on nothing outside its key.
     """
 
     MAX = 512  # templates kept (a serve session editing its templates compiles each saved version once)
@@ -339,38 +359,90 @@ class _CompiledTemplates(BytecodeCache):
     def __init__(self, labels: Labels) -> None:
         self.labels = labels
 
-    def _key(self, environment: Environment, name: str, filename: str | None, source: str) -> tuple[Any, ...]:
-        settings = (
-            jinja_version, type(environment), environment.block_start_string, environment.block_end_string,
-            environment.variable_start_string, environment.variable_end_string, environment.comment_start_string,
-            environment.comment_end_string, environment.line_statement_prefix, environment.line_comment_prefix,
-            environment.trim_blocks, environment.lstrip_blocks, environment.newline_sequence,
-            environment.keep_trailing_newline, environment.optimized, environment.is_async,
-            tuple(sorted(environment.extensions)), getattr(environment, "intercepted_binops", None),
-            getattr(environment, "intercepted_unops", None), environment.finalize,
-            getattr(environment.finalize, "jinja_pass_arg", None),
-            environment.autoescape(name) if callable(environment.autoescape) else environment.autoescape,
-            tuple(_callables(environment.filters)), tuple(_callables(environment.tests)),
-        )
-        return settings, self.labels.digest, name, filename, source
-
     def get_bucket(self, environment: Environment, name: str, filename: str | None, source: str) -> Bucket:
+        settings = _settings(environment, name)
         bucket = Bucket(environment, "", "")
-        bucket.key = self._key(environment, name, filename, source)  # type: ignore[assignment]
+        bucket.key = (settings, tuple(_code_of(environment.filters)), tuple(_code_of(environment.tests)),  # type: ignore[assignment]
+                      self.labels.digest, name, filename, source)
         bucket.code = self._code.get(bucket.key)  # type: ignore[call-overload]
+        if filename is not None and Path(filename).resolve().is_relative_to(builtin_templates().resolve()):
+            # avr's own: the key on disk leaves out what compiled code only depends on when a filter ran
+            bucket.checksum = hashlib.blake2b(repr((settings, name, filename, source)).encode(), digest_size=16).hexdigest()
+            if bucket.code is None:
+                stored = read_checked(own_compiled_folder() / f"{name.replace('/', '+')}.code", bucket.checksum)
+                if isinstance(stored, CodeType):
+                    bucket.code = stored
+                    self._remember(bucket)
         return bucket
 
     def set_bucket(self, bucket: Bucket) -> None:
+        self._remember(bucket)
+        if bucket.checksum and not sys.dont_write_bytecode and not getattr(bucket.environment, "ran_while_compiling", True):
+            # a read-only installation: compiled in every process, as without a cache
+            with suppress(OSError, ValueError):
+                write_checked(own_compiled_folder() / f"{bucket.key[4].replace('/', '+')}.code", bucket.checksum, bucket.code)
+
+    def _remember(self, bucket: Bucket) -> None:
         if len(self._code) >= self.MAX:
             self._code.pop(next(iter(self._code)))
         self._code[bucket.key] = bucket.code  # type: ignore[index]
 
 
-def _callables(table: dict[str, Any]) -> Iterator[tuple[str, Any, Any]]:
-    """Filters or tests as they shape compiled code: name, what Jinja passes them, their code."""
+def own_compiled_folder() -> Path:
+    """Where avr's own templates are kept compiled: beside avr's own compiled modules (``sys.pycache_prefix``
+    moves them, as it moves those)."""
+    package = Path(__file__).resolve().parent.parent
+    if sys.pycache_prefix:
+        return Path(sys.pycache_prefix, *package.parts[1:], "templates")
+    return package / "__pycache__" / "templates"
+
+
+def _settings(environment: Environment, name: str) -> tuple[Any, ...]:
+    """What a template's compiled code depends on in its environment, besides what its filters do."""
+    return (
+        jinja_version, MAGIC_NUMBER, type(environment).__module__, type(environment).__qualname__,
+        environment.code_generator_class.__module__, environment.code_generator_class.__qualname__,
+        environment.block_start_string, environment.block_end_string, environment.variable_start_string,
+        environment.variable_end_string, environment.comment_start_string, environment.comment_end_string,
+        environment.line_statement_prefix, environment.line_comment_prefix, environment.trim_blocks,
+        environment.lstrip_blocks, environment.newline_sequence, environment.keep_trailing_newline,
+        environment.optimized, environment.is_async, tuple(sorted(environment.extensions)),
+        tuple(sorted(getattr(environment, "intercepted_binops", ()))),
+        tuple(sorted(getattr(environment, "intercepted_unops", ()))),
+        getattr(environment.finalize, "__qualname__", repr(environment.finalize)),
+        str(getattr(environment.finalize, "jinja_pass_arg", None)),
+        environment.autoescape(name) if callable(environment.autoescape) else environment.autoescape,
+        tuple((n, str(getattr(f, "jinja_pass_arg", None))) for n, f in sorted(environment.filters.items())),
+        tuple((n, str(getattr(f, "jinja_pass_arg", None))) for n, f in sorted(environment.tests.items())),
+    )
+
+
+def _code_of(table: dict[str, Any]) -> Iterator[Any]:
+    """What filters or tests do, as far as a process can tell: their code (their closures hold the catalogue,
+    which is in the key)."""
     for name in sorted(table):
-        function = table[name]
-        yield name, getattr(function, "jinja_pass_arg", None), getattr(function, "__code__", function)
+        yield getattr(table[name], "__code__", table[name])
+
+
+class _Watched(dict[str, Any]):
+    """A table of filters or tests that notes when Jinja calls one while compiling (on constants)."""
+
+    def __init__(self, table: dict[str, Any], ran: list[str]) -> None:
+        super().__init__(table)
+        self.ran = ran
+
+    def get(self, name: str, default: Any = None) -> Any:
+        function = super().get(name, default)
+        if function is None:
+            return None
+
+        def watched(*args: Any, **kwargs: Any) -> Any:
+            self.ran.append(name)
+            return function(*args, **kwargs)
+
+        if hasattr(function, "jinja_pass_arg"):
+            watched.jinja_pass_arg = function.jinja_pass_arg  # type: ignore[attr-defined]
+        return watched
 
 
 def make_env(labels: Labels, override_dir: Path | None) -> SandboxedEnvironment:
