@@ -41,7 +41,7 @@ from markupsafe import Markup
 
 from avr.compute.periods import sort_ids
 from avr.i18n import gettext as _
-from avr.load.cache import read_checked, write_checked
+from avr.load.checked import read_checked, write_checked
 from avr.load.inputs import link_refusal, refusal
 from avr.load.layout import builtin_templates
 from avr.model.common import Status, Verdict
