@@ -138,7 +138,12 @@ class Engine:
     serve: list[float] = field(default_factory=list)
 
     def env(self) -> dict[str, str]:
-        return {**os.environ, "PYTHONPATH": str(self.source)}
+        """Its source on PYTHONPATH; messages in English (serve_probe.py reads serve's "build …" line); Python's
+        bytecode written and read as on a user's machine (a machine may set PYTHONDONTWRITEBYTECODE: then every
+        run would compile avr from source, a cost no installed avr has)."""
+        env = {**os.environ, "PYTHONPATH": str(self.source), "AVR_LANG": "en"}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        return env
 
     def avr(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "avr", *args, "--out", str(self.out)]

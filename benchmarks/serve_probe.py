@@ -10,12 +10,14 @@ reload. Prints one latency in seconds per edit.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
 from pathlib import Path
 
-from avr.commands.serve import serve
+os.environ["AVR_LANG"] = "en"  # serve's messages in English, whatever the repository's language: `say` reads them
+from avr.commands.serve import serve  # noqa: E402
 
 
 def main() -> None:

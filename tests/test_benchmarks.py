@@ -63,6 +63,7 @@ def test_serve_probe_reports_one_latency_per_edit(repo: Path, tmp_path: Path) ->
     copy = tmp_path / "repo"
     shutil.copytree(repo, copy)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("AVR_LANG", None)  # the probe reads serve's messages in English whatever the repository's language
     probe = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "serve_probe.py"), str(copy),
                             str(tmp_path / "out"), "2"], env=env, capture_output=True, text=True, timeout=120)
     assert probe.returncode == 0, probe.stderr
