@@ -208,3 +208,34 @@ def test_interim_preset_for_a_plan_with_activities_and_no_commitments(tmp_path: 
     assert "Av de 4 insatserna bedöms en som färdig, två pågår enligt plan och en avviker från plan." in page
     visible = _text(page).lower()
     assert [w for w in SEED_WORDS if re.search(rf"(?<![\\wåäö]){w}", visible)] == []
+
+
+def test_a_process_without_an_area_is_listed_under_the_catch_all_after_the_declared_areas(
+        example_copy: Path) -> None:
+    """Goal areas group the delårsrapport's processes (compute.sections.process_areas): the declared areas in
+    the plan's order, then one catch-all, titled like the plan's list of goals, for goals without an area (an
+    area the plan does not declare is E202); within each, the report's order. Both the overview and the
+    process chapters use the grouping."""
+    from conftest import run_avr
+
+    plan = example_copy / "plans" / "eskilstuna-avn" / "verksamhetsplan-2022"
+    goal = plan / "goals" / "02.yaml"
+    text = goal.read_text(encoding="utf-8")
+    assert "area: hallbar-utveckling\n" in text
+    goal.write_text(text.replace("area: hallbar-utveckling\n", ""), encoding="utf-8")
+    done = run_avr("build", "--format", "md", "--out", example_copy / "out", cwd=example_copy)
+    assert done.returncode == 0, done.stderr
+    report = (example_copy / "out" / "eskilstuna-avn" / "verksamhetsplan-2022" / "delarsrapport-1-2022.md")
+    headings = [line for line in report.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
+    chapters = [h for h in headings if h.startswith("## ")]
+    # the process chapters: the two declared areas, then the catch-all holding only the moved process
+    first, second = chapters.index("## Hållbar utveckling"), chapters.index("## Effektiv organisation")
+    catch_all = chapters[second + 1]
+    assert first < second and catch_all == "## Huvudprocesser"
+    after = headings[headings.index(catch_all) + 1:]
+    assert after[0] == "### Att främja näringsliv och arbete"
+    between = headings[headings.index("## Hållbar utveckling"):headings.index("## Effektiv organisation")]
+    assert "### Att främja näringsliv och arbete" not in between
+    # the overview: a table per area, the catch-all's last
+    overview = headings[headings.index("## Sammanställning av de viktigaste huvudprocesserna") + 1:]
+    assert overview[:3] == ["### Hållbar utveckling", "### Effektiv organisation", "### Huvudprocesser"]

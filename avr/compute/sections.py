@@ -45,6 +45,32 @@ class SectionView:
         return self.section.name
 
 
+@dataclass(frozen=True)
+class ProcessArea:
+    """A goal area of the delårsrapport (huvudprocess, målområde) with what is filed under it, in the report's
+    order. Goals whose `area` the plan does not declare go under one catch-all area, with no title of its own
+    (the report titles it from its labels)."""
+
+    id: str
+    title: str | None  # None: the catch-all
+    description: str | None
+    goals: list[GoalResult]
+    rows: list[ProcessRow]  # the goals' rows of the process overview
+
+
+def process_areas(plan: PlanData, result: PlanResult, rows: list[ProcessRow]) -> list[ProcessArea]:
+    """The plan's declared goal areas, then the catch-all if any goal's area is not one of them."""
+    declared = {a.id for a in plan.plan.goal_areas}
+    groups: list[tuple[str, str | None, str | None, set[str | None]]] = [
+        (a.id, a.title, a.description, {a.id}) for a in plan.plan.goal_areas]
+    others = {g.goal.area for g in result.goals if g.goal.area not in declared}
+    if others:
+        groups.append(("other", None, None, others))
+    return [ProcessArea(id_, title, description, [g for g in result.goals if g.goal.area in members],
+                        [row for row in rows if row.goal.goal.area in members])
+            for id_, title, description, members in groups]
+
+
 def economy_for(plan: PlanData, period_id: str | None) -> list[EconomyTable]:
     """The economy tables of a report, in their order: those without a period, and those of the report's period."""
     wanted = {None, period_id}
@@ -81,6 +107,10 @@ class InterimResults:
     @cached_property
     def processes(self) -> list[ProcessRow]:
         return process_overview(self.result, self.stable_percent)
+
+    @cached_property
+    def areas(self) -> list[ProcessArea]:
+        return process_areas(self.plan, self.result, self.processes)
 
     @cached_property
     def controls(self) -> list[ControlRow]:

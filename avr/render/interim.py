@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +13,7 @@ from avr.compute.interim import (
     status_table,
 )
 from avr.compute.results import PlanResult
-from avr.compute.sections import InterimResults
+from avr.compute.sections import InterimResults, ProcessArea
 from avr.model.config import RepoConfig
 from avr.model.economy import EconomyTable
 from avr.model.goal import Value
@@ -30,23 +30,10 @@ def amount(value: Decimal | None, table: EconomyTable, locale: str) -> str:
     return number(value, locale, table.printed_decimals)
 
 
-@dataclass(frozen=True)
-class Area:
-    """A goal area of the report, or the catch-all for processes without a known one."""
-
-    id: str
-    title: str
-    description: str | None
-    members: tuple[str | None, ...]  # the `area` values of the goals shown under it
-
-
-def process_areas(plan: PlanData, result: PlanResult, labels: Labels) -> list[Area]:
-    areas = [Area(a.id, a.title, a.description, (a.id,)) for a in plan.plan.goal_areas]
-    known = {a.id for a in areas}
-    others = tuple(sorted({g.goal.area for g in result.goals if g.goal.area not in known}, key=str))
-    if others:
-        areas.append(Area("other", Words(plan.plan, labels).label("heading", "goals"), None, others))
-    return areas
+def titled(areas: list[ProcessArea], plan: PlanData, labels: Labels) -> list[ProcessArea]:
+    """The areas as printed: the catch-all titled like the plan's list of goals."""
+    heading = Words(plan.plan, labels).label("heading", "goals")
+    return [area if area.title is not None else replace(area, title=heading) for area in areas]
 
 
 def interim_context(
@@ -66,7 +53,7 @@ def interim_context(
         "column_groups": column_groups,
         "reference_value": reference_value,
         "processes": processes,
-        "process_areas": process_areas(plan, result, labels),
+        "process_areas": titled(computed.areas, plan, labels),
         "indicator_trend": {ir.indicator.id: trend for row in processes for ir, trend in row.indicator_trends},
         "commitments": computed.commitments,
         "commitment_counts": counts,
