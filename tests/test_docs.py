@@ -328,3 +328,17 @@ def test_the_worked_examples_are_what_the_reports_print(tmp_path: Path) -> None:
 def spaces(text: str) -> str:
     """Reports bind a number to its unit with a no-break space; the page may write a plain one."""
     return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def test_the_stated_size_of_the_build_engine_is_its_size() -> None:
+    """README's development section and the build engine's page state the engine's lines and modules
+    (issue 14 asks for them); they must not go stale when the engine changes."""
+    files = sorted((ROOT / "avr" / "build").glob("*.py"))  # `wc -l avr/build/*.py`, __init__.py too
+    lines = sum(len(path.read_text(encoding="utf-8").splitlines()) for path in files)
+    modules = [path for path in files if path.name != "__init__.py"]
+    stated = f"{lines:,}".replace(",", " ")
+    words = {6: "sex", 7: "sju", 8: "åtta"}
+    assert f"är {stated} rader i {words[len(modules)]} moduler" in (ROOT / "README.md").read_text(encoding="utf-8")
+    english = {6: "six", 7: "seven", 8: "eight"}
+    page = (ROOT / "docs" / "utveckling" / "bygge.md").read_text(encoding="utf-8")
+    assert f"({stated} lines in {english[len(modules)]} modules;" in page
