@@ -87,6 +87,7 @@ def scan(folder: Path, into: dict[str, Stat], root: Path, skip: Path | None = No
             continue
         try:
             names = []
+            refused_here = False
             for entry in entries:
                 name = entry.name
                 if name.startswith("."):
@@ -98,6 +99,7 @@ def scan(folder: Path, into: dict[str, Stat], root: Path, skip: Path | None = No
                         if found:
                             if refused is not None and os.path.exists(entry.path):  # a broken link reads nothing
                                 refused[rel + name] = found
+                                refused_here = True
                             continue
                     if entry.is_dir():
                         if entry.path != skipped:
@@ -122,7 +124,8 @@ def scan(folder: Path, into: dict[str, Stat], root: Path, skip: Path | None = No
                     found = refusal(stats[index], limit)
                     if found:
                         refused[rel + names[index]] = found
-                if any(rel + name in refused for name in names):
+                        refused_here = True
+                if refused_here:
                     kept_stats = [(n, st) for n, st in zip(names, stats, strict=True) if rel + n not in refused]
                     names, stats = [n for n, _ in kept_stats], [st for _, st in kept_stats]
             into.update(zip([rel + name for name in names], [(st.st_size, st.st_mtime_ns) for st in stats], strict=True))
