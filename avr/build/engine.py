@@ -185,20 +185,18 @@ def up_to_date(root: Path, out: Path | None, formats: tuple[str, ...], folders: 
     collecting = gc.isenabled()
     gc.disable()  # many new tuples and no cycles: the collector would only walk them, over and over
     try:
+        looked = folders.output if folders is not None else peek(root / CONFIG_FILE, "output_dir") or OUTPUT_DIR
+        out_dir = output_dir(root, out, looked)
+        record = Unchanged.read(out_dir, formats)
         if folders is None:
-            out_dir = output_dir(root, out, peek(root / CONFIG_FILE, "output_dir") or OUTPUT_DIR)
-            record = Unchanged.read(out_dir, formats)
-            folders = Folders.from_stored(record.folders) if record is not None else None
             try:
                 st = (root / CONFIG_FILE).stat()
             except OSError:
                 return None
+            folders = Folders.from_stored(record.folders) if record is not None else None
             if (record is None or folders is None or record.config != (st.st_size, st.st_mtime_ns)
                     or output_dir(root, out, folders.output) != out_dir):
                 return None
-        else:
-            out_dir = output_dir(root, out, folders.output)
-            record = Unchanged.read(out_dir, formats)
         refused: dict[str, Refusal] = {}
         taken = time.time()
         files = inputs(root, folders, out_dir, refused)

@@ -1,4 +1,4 @@
-"""`avr build` and `avr check` over the cache: jobs, a progress bar on long runs, the document store."""
+"""`avr build` over the cache: jobs, a progress bar on long runs, the summary line."""
 
 from __future__ import annotations
 
@@ -6,15 +6,11 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from avr.build.engine import BuildResult, Scanned, build
-from avr.build.scan import CACHE_DIR
 from avr.errors import InvalidInput
 from avr.i18n import ngettext
-
-if TYPE_CHECKING:
-    from avr.load.cache import DocStore
 
 PROGRESS_AFTER_SECONDS = 1.0
 _STAGES = {"read": "reading files", "render": "rendering plans"}
@@ -83,17 +79,6 @@ def run_build(
         raise InvalidInput(exc.diagnostics.without(ignore), exc.strict) from None
     finally:
         bar.stop()
-
-
-def check_store(root: Path, jobs: int, output_dir: str) -> DocStore:
-    """The build's document cache for `avr check`; written only where a build already made the output folder
-    (``output_dir``, avr.yaml's)."""
-    from avr.build.output import MARKER
-    from avr.load.cache import DocStore
-
-    out_dir = root / output_dir
-    # the cache is kept only in a folder of avr's (one holding its marker)
-    return DocStore(root, out_dir / CACHE_DIR if (out_dir / MARKER).is_file() else None, max(1, jobs))
 
 
 def summary(result: BuildResult) -> str:

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from avr.build.scan import Folders, refused_inputs
-from avr.commands.build import check_store
+from avr.build.output import MARKER
+from avr.build.scan import CACHE_DIR, Folders, refused_inputs
 from avr.compute.checks import load_checked
 from avr.errors import Diagnostics, InvalidInput
 from avr.findings import repository_findings
+from avr.load.cache import DocStore
 from avr.model.repository import find_root, read_config
+
+
+def check_store(root: Path, jobs: int, output_dir: str) -> DocStore:
+    """The build's document cache for `avr check`; written only where a build already made the output folder
+    (``output_dir``, avr.yaml's)."""
+    out_dir = root / output_dir
+    # the cache is kept only in a folder of avr's (one holding its marker)
+    return DocStore(root, out_dir / CACHE_DIR if (out_dir / MARKER).is_file() else None, max(1, jobs))
 
 
 def run_check(start: Path, jobs: int = 1, ignore: frozenset[str] = frozenset()) -> Diagnostics:

@@ -75,7 +75,7 @@ def rebuild(root: Path, out_dir: Path | None, state: State) -> Path:
     except (AvrError, TemplateError, OSError) as exc:
         errors = [f"avr: {exc}"]
     if target is None:  # no build said where it writes: where the next one will
-        target = out_dir or root / _configured(root, "output_dir", OUTPUT_DIR)
+        target = out_dir or root / _output_dir(root)
     with state.lock:
         state.errors = errors
         state.warnings = warnings
@@ -176,13 +176,12 @@ class Handler(SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def _configured(root: Path, name: str, default: str) -> str:
-    """A setting of the validated avr.yaml, or ``default`` while avr.yaml is broken."""
+def _output_dir(root: Path) -> str:
+    """avr.yaml's output_dir, or the default while avr.yaml is broken."""
     try:
-        value = getattr(read_config(root).config, name)
+        return read_config(root).config.output_dir
     except InvalidInput:
-        return default
-    return str(value) if value is not None else default
+        return OUTPUT_DIR
 
 
 def _watched(root: Path) -> tuple[list[Path], str]:
